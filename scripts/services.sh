@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Starts, stops or reports the local RabbitMQ and PostgreSQL that the demo and the tests use:
+# Debian's packages, run as background processes on 127.0.0.1 with data under .local/services.
+# Idempotent: `start` leaves running servers alone; `stop` stops only what `start` started.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+base="${METAADSSYNC_SERVICES_DIR:-$root/.local/services}"
+
+PG_PORT="${METAADSSYNC_PG_PORT:-45432}"
+AMQP_PORT="${METAADSSYNC_AMQP_PORT:-45672}"
+MGMT_PORT="${METAADSSYNC_RABBIT_MGMT_PORT:-45674}"
+PG_BIN="/usr/lib/postgresql/15/bin"
+RABBIT_BIN="/usr/lib/rabbitmq/bin"
+
+pg_dir="$base/postgres"
+rabbit_dir="$base/rabbitmq"
+
+# Everything RabbitMQ and its CLI need to find the project's own node and nothing else.
+export HOME_RABBIT="$rabbit_dir/home"
+rabbit_env() {
+  cd "$rabbit_dir" 2>/dev/null || true  # Erlang drops crash dumps in the working directory
+  env HOME="$HOME_RABBIT" \
+    RABBITMQ_NODENAME="metaadssync@localhost" \
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+    RABBITMQ_NODE_PORT="$AMQP_PORT" \
+    RABBITMQ_DIST_PORT="$((AMQP_PORT + 1))" \
+    RABBITMQ_CTL_DIST_PORT_MIN="$((AMQP_PORT + 10))" \
+    RABBITMQ_CTL_DIST_PORT_MAX="$((AMQP_PORT + 19))" \
+    ERL_EPMD_PORT="$((AMQP_PORT + 3))" \
+    ERL_EPMD_ADDRESS=127.0.0.1 \
+    RABBITMQ_MNESIA_BASE="$rabbit_dir/mnesia" \
+    RABBITMQ_LOG_BASE="$rabbit_dir/log" \
+    RABBITMQ_CONFIG_FILE="$rabbit_dir/rabbitmq" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$rabbit_dir/enabled_plugins" \
+    RABBITMQ_PID_FILE="$rabbit_dir/rabbit.pid" \
+    "$@"
+}
+
+log() { echo "services: $*" >&2; }
+
+install_missing() {
+  local missing=()
+  [ -x "$PG_BIN/postgres" ] || missing+=(postgresql-15)
+  [ -x "$RABBIT_BIN/rabbitmq-server" ] || missing+=(rabbitmq-server)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} from Debian's packages"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # policy-rc.d keeps the packages' own system services from starting: we run our own.
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+pg_running() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+rabbit_running() { rabbit_env "$RABBIT_BIN/rabbitmqctl" -q await_startup --timeout 2 >/dev/null 2>&1; }
+
+start_postgres() {
+  if pg_running; then log "PostgreSQL already up on 127.0.0.1:$PG_PORT"; return; fi
+  mkdir -p "$pg_dir"
+  chown -R postgres:postgres "$pg_dir"
+  if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $pg_dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  touch "$pg_dir/started-by-us"
+  log "PostgreSQL up on 127.0.0.1:$PG_PORT"
+}
+
+start_rabbit() {
+  if rabbit_running; then log "RabbitMQ already up on 127.0.0.1:$AMQP_PORT"; return; fi
+  mkdir -p "$HOME_RABBIT" "$rabbit_dir/mnesia" "$rabbit_dir/log"
+  cat > "$rabbit_dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$AMQP_PORT
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $MGMT_PORT
+loopback_users.guest = true
+log.console = false
+log.file.level = warning
+CONF
+  rabbit_env "$RABBIT_BIN/rabbitmq-plugins" enable --offline rabbitmq_management >/dev/null
+  rabbit_env nohup "$RABBIT_BIN/rabbitmq-server" > "$rabbit_dir/server.out" 2>&1 &
+  local i
+  for i in $(seq 1 120); do
+    if rabbit_running; then
+      touch "$rabbit_dir/started-by-us"
+      log "RabbitMQ up on 127.0.0.1:$AMQP_PORT (management on :$MGMT_PORT)"
+      return
+    fi
+    sleep 1
+  done
+  log "RabbitMQ did not start; see $rabbit_dir/server.out and $rabbit_dir/log"
+  exit 1
+}
+
+stop_postgres() {
+  if [ -f "$pg_dir/started-by-us" ]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -f "$pg_dir/started-by-us"
+    log "PostgreSQL stopped"
+  fi
+}
+
+stop_rabbit() {
+  if [ -f "$rabbit_dir/started-by-us" ]; then
+    rabbit_env "$RABBIT_BIN/rabbitmqctl" -q shutdown >/dev/null 2>&1 || true
+    rabbit_env /usr/bin/epmd -kill >/dev/null 2>&1 || true
+    rm -f "$rabbit_dir/started-by-us"
+    log "RabbitMQ stopped"
+  fi
+}
+
+status() {
+  pg_running && echo "postgres: up 127.0.0.1:$PG_PORT" || echo "postgres: down"
+  rabbit_running && echo "rabbitmq: up 127.0.0.1:$AMQP_PORT" || echo "rabbitmq: down"
+}
+
+case "${1:-}" in
+  start) install_missing; start_postgres; start_rabbit ;;
+  stop) stop_rabbit; stop_postgres ;;
+  restart-postgres) stop_postgres; start_postgres ;;
+  restart-rabbitmq) stop_rabbit; start_rabbit ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status|restart-postgres|restart-rabbitmq" >&2; exit 2 ;;
+esac

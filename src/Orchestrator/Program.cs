@@ -1,0 +1,14 @@
+using MetaAdsSync.Orchestrator;
+using MetaAdsSync.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddStorage();
+builder.AddOrchestrator();
+builder.AddMessaging();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();
+
+public partial class Program;

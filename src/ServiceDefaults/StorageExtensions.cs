@@ -1,0 +1,25 @@
+using MetaAdsSync.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MetaAdsSync.ServiceDefaults;
+
+public static class StorageExtensions
+{
+    /// <summary>Binds and validates <c>ConnectionStrings:Postgres</c>, registers the DbContext factory and the schema readiness check.</summary>
+    public static TBuilder AddStorage<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<ConnectionStringOptions>()
+            .BindConfiguration(ConnectionStringOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddDbContextFactory<SyncDbContext>((sp, options) =>
+            StorageRegistration.Configure(options, sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Postgres));
+
+        builder.Services.AddHealthChecks().AddSchemaCheck();
+        return builder;
+    }
+}

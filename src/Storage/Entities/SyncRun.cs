@@ -1,0 +1,24 @@
+namespace MetaAdsSync.Storage.Entities;
+
+/// <summary>The history row of one finished sync run: what ops and the API read after the saga moved on.</summary>
+public class SyncRun
+{
+    public Guid RunId { get; set; }
+    public required string AccountId { get; set; }
+    public required string Trigger { get; set; }
+    public required string DatePreset { get; set; }
+    public bool Force { get; set; }
+    public required string Status { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset FinishedAt { get; set; }
+    public long DurationMs { get; set; }
+    public int Campaigns { get; set; }
+    public int AdSets { get; set; }
+    public int Ads { get; set; }
+    public int Eligible { get; set; }
+    public int InsightBatches { get; set; }
+    public int InsightBatchesSucceeded { get; set; }
+    public int InsightBatchesFailed { get; set; }
+    public int GraphCalls { get; set; }
+    public string? Error { get; set; }
+}

@@ -1,0 +1,71 @@
+using MetaAdsSync.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaAdsSync.Storage;
+
+/// <summary>The PostgreSQL copy of Meta's ads data and the sync history. Tables and columns are snake_case.</summary>
+public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(options)
+{
+    public DbSet<AdAccount> AdAccounts => Set<AdAccount>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<AdSet> AdSets => Set<AdSet>();
+    public DbSet<Ad> Ads => Set<Ad>();
+    public DbSet<Insight> Insights => Set<Insight>();
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<AdAccount>(e =>
+        {
+            e.ToTable("ad_accounts");
+            e.HasKey(a => a.Id);
+            e.HasIndex(a => a.LastSyncedAt);
+        });
+
+        modelBuilder.Entity<Campaign>(e =>
+        {
+            e.ToTable("campaigns");
+            MapAdEntity(e);
+        });
+
+        modelBuilder.Entity<AdSet>(e =>
+        {
+            e.ToTable("ad_sets");
+            MapAdEntity(e);
+            e.HasIndex(a => a.CampaignId);
+        });
+
+        modelBuilder.Entity<Ad>(e =>
+        {
+            e.ToTable("ads");
+            MapAdEntity(e);
+            e.Property(a => a.Creative).HasColumnType("jsonb");
+            e.HasIndex(a => a.AdSetId);
+        });
+
+        modelBuilder.Entity<Insight>(e =>
+        {
+            e.ToTable("insights");
+            e.HasKey(i => i.Id);
+            e.Property(i => i.Actions).HasColumnType("jsonb");
+            e.HasIndex(i => new { i.Level, i.EntityId, i.DatePreset, i.DateStart, i.DateStop }).IsUnique();
+            e.HasIndex(i => new { i.AccountId, i.Level, i.DatePreset });
+        });
+
+        modelBuilder.Entity<SyncRun>(e =>
+        {
+            e.ToTable("sync_runs");
+            e.HasKey(r => r.RunId);
+            e.HasIndex(r => new { r.AccountId, r.StartedAt });
+            e.HasIndex(r => r.StartedAt);
+        });
+    }
+
+    // Entity reads are "this account's ads with this status", keyset-paged by id.
+    static void MapAdEntity<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : AdEntity
+    {
+        e.HasKey(x => x.Id);
+        e.HasIndex(x => new { x.AccountId, x.Id });
+        e.HasIndex(x => new { x.AccountId, x.EffectiveStatus });
+    }
+}

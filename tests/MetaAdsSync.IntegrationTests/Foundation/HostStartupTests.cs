@@ -1,0 +1,67 @@
+using MetaAdsSync.TestSupport;
+
+namespace MetaAdsSync.IntegrationTests.Foundation;
+
+public class When_the_hosts_start(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
+{
+    static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+
+    public static TheoryData<string> Hosts => new() { "Gateway", "Orchestrator", "EntityFetcher", "InsightFetcher" };
+
+    [Fact]
+    public async Task Should_all_reach_ready_once_the_orchestrator_has_applied_the_schema()
+    {
+        var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
+        var settings = HostSettings.For(postgres, rabbit);
+
+        // Workers first: they must wait for the schema, never create it.
+        await using var gateway = HostProcess.Start("Gateway", settings);
+        await using var entities = HostProcess.Start("EntityFetcher", settings);
+        await using var insights = HostProcess.Start("InsightFetcher", settings);
+        await using var orchestrator = HostProcess.Start("Orchestrator", settings);
+
+        await Task.WhenAll(new[] { orchestrator, gateway, entities, insights }.Select(h => h.WaitUntilReadyAsync(ReadyTimeout)));
+        Assert.Contains("applied 1 migration(s) now", orchestrator.Output);
+    }
+
+    [Fact]
+    public async Task Should_apply_the_schema_once_when_two_orchestrators_start_together()
+    {
+        var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
+        var settings = HostSettings.For(postgres, rabbit);
+
+        await using var first = HostProcess.Start("Orchestrator", settings);
+        await using var second = HostProcess.Start("Orchestrator", settings);
+        await Task.WhenAll(first.WaitUntilReadyAsync(ReadyTimeout), second.WaitUntilReadyAsync(ReadyTimeout));
+
+        var migrated = new[] { first, second }.Count(h => h.Output.Contains("applied 1 migration(s) now"));
+        var foundCurrent = new[] { first, second }.Count(h => h.Output.Contains("applied 0 migration(s) now"));
+        Assert.Equal((1, 1), (migrated, foundCurrent));
+        Assert.Equal(1, await When_the_schema_is_migrated.HistoryRows(postgres));
+    }
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
+    public async Task Should_stop_at_start_naming_an_empty_connection_string(string host)
+    {
+        await AssertStopsNaming(host, "ConnectionStrings__Postgres", "", "ConnectionStrings:Postgres");
+    }
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
+    public async Task Should_stop_at_start_naming_a_bad_broker_port(string host)
+    {
+        await AssertStopsNaming(host, "RabbitMq__Port", "70000", "RabbitMq:Port");
+    }
+
+    async Task AssertStopsNaming(string host, string variable, string value, string settingName)
+    {
+        var settings = HostSettings.For("Host=127.0.0.1;Database=unused", rabbit, new Dictionary<string, string> { [variable] = value });
+        await using var process = HostProcess.Start(host, settings);
+
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(settingName, process.Output);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace MetaAdsSync.TestSupport;
+
+/// <summary>
+/// One of the built hosts running as a real OS process on a free loopback port, so tests can see it start,
+/// become ready, fail at start, or die by SIGKILL. Its output goes to a log file and stays readable in memory.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    readonly Process _process;
+    readonly StringBuilder _output = new();
+    readonly StreamWriter _log;
+    readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    HostProcess(string project, IReadOnlyDictionary<string, string> environment, IEnumerable<string> arguments)
+    {
+        Project = project;
+        Port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{Port}/");
+        LogPath = Path.Combine(RepoPaths.Artifacts("host-logs"), $"{project}-{Port}-{DateTime.UtcNow:HHmmssfff}.log");
+        _log = new StreamWriter(LogPath) { AutoFlush = true };
+
+        var assembly = RepoPaths.HostAssembly(project);
+        if (!File.Exists(assembly))
+        {
+            throw new FileNotFoundException($"{project} is not built: {assembly}");
+        }
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepoPaths.HostDirectory(project),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(assembly);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.Exited += (_, _) => _exited.TrySetResult();
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Project { get; }
+    public int Port { get; }
+    public Uri BaseAddress { get; }
+    public string LogPath { get; }
+    public int ProcessId => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static HostProcess Start(string project, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        new(project, environment, arguments);
+
+    /// <summary>Polls <c>/health/ready</c> until it answers 200; fails early if the process dies.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Project} exited with {_process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // A probe that took too long; try again.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{Project} was not ready within {timeout}:\n{Output}");
+    }
+
+    /// <summary>Waits for the process to end by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        var finished = await Task.WhenAny(_exited.Task, Task.Delay(timeout));
+        if (finished != _exited.Task)
+        {
+            throw new TimeoutException($"{Project} still runs after {timeout}:\n{Output}");
+        }
+
+        // Exited fires before the last redirected lines are read; this waits for them.
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no cleanup, as a crash would be.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        lock (_output)
+        {
+            _log.Dispose();
+        }
+    }
+
+    void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            _log.WriteLine(line);
+        }
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

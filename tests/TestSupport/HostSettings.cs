@@ -1,0 +1,16 @@
+namespace MetaAdsSync.TestSupport;
+
+/// <summary>The environment a host process needs to reach the test's database and virtual host.</summary>
+public static class HostSettings
+{
+    public static Dictionary<string, string> For(string postgres, RabbitMqFixture rabbit, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var settings = new Dictionary<string, string>(rabbit.HostEnvironment) { ["ConnectionStrings__Postgres"] = postgres };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+}
