@@ -18,9 +18,9 @@ rabbit_dir="$base/rabbitmq"
 
 # Everything RabbitMQ and its CLI need to find the project's own node and nothing else.
 export HOME_RABBIT="$rabbit_dir/home"
-rabbit_env() {
+rabbit_env() ( # a subshell: the cd below stays inside it
   cd "$rabbit_dir" 2>/dev/null || true  # Erlang drops crash dumps in the working directory
-  env HOME="$HOME_RABBIT" \
+  exec env HOME="$HOME_RABBIT" \
     RABBITMQ_NODENAME="metaadssync@localhost" \
     RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
     RABBITMQ_NODE_PORT="$AMQP_PORT" \
@@ -35,7 +35,7 @@ rabbit_env() {
     RABBITMQ_ENABLED_PLUGINS_FILE="$rabbit_dir/enabled_plugins" \
     RABBITMQ_PID_FILE="$rabbit_dir/rabbit.pid" \
     "$@"
-}
+)
 
 log() { echo "services: $*" >&2; }
 
