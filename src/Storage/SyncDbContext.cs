@@ -12,6 +12,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
     public DbSet<Ad> Ads => Set<Ad>();
     public DbSet<Insight> Insights => Set<Insight>();
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<AccountSyncState> AccountSyncs => Set<AccountSyncState>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -50,6 +51,20 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.Property(i => i.Actions).HasColumnType("jsonb");
             e.HasIndex(i => new { i.Level, i.EntityId, i.DatePreset, i.DateStart, i.DateStop }).IsUnique();
             e.HasIndex(i => new { i.AccountId, i.Level, i.DatePreset });
+        });
+
+        modelBuilder.Entity<AccountSyncState>(e =>
+        {
+            e.ToTable("account_syncs");
+            e.HasKey(s => s.CorrelationId);
+            e.Property(s => s.CorrelationId).ValueGeneratedNever();
+            e.Property(s => s.Version).IsRowVersion();
+            e.Property(s => s.CurrentState).HasMaxLength(64);
+            e.Property(s => s.OutstandingBatches).HasColumnType("jsonb");
+            e.HasIndex(s => s.AccountId).IsUnique();
+            e.HasIndex(s => s.RunId);
+            // The watchdog's question: which runs in flight have made no progress lately?
+            e.HasIndex(s => new { s.CurrentState, s.LastProgressAt });
         });
 
         modelBuilder.Entity<SyncRun>(e =>
