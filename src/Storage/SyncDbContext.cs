@@ -12,6 +12,8 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
     public DbSet<Ad> Ads => Set<Ad>();
     public DbSet<Insight> Insights => Set<Insight>();
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<EntitySyncMark> EntitySyncMarks => Set<EntitySyncMark>();
+    public DbSet<InsightFetch> InsightFetches => Set<InsightFetch>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -50,6 +52,18 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.Property(i => i.Actions).HasColumnType("jsonb");
             e.HasIndex(i => new { i.Level, i.EntityId, i.DatePreset, i.DateStart, i.DateStop }).IsUnique();
             e.HasIndex(i => new { i.AccountId, i.Level, i.DatePreset });
+        });
+
+        modelBuilder.Entity<EntitySyncMark>(e =>
+        {
+            e.ToTable("entity_sync_marks");
+            e.HasKey(m => new { m.AccountId, m.Level });
+        });
+
+        modelBuilder.Entity<InsightFetch>(e =>
+        {
+            e.ToTable("insight_fetches");
+            e.HasKey(f => new { f.Level, f.EntityId, f.DatePreset });
         });
 
         modelBuilder.Entity<SyncRun>(e =>
