@@ -114,6 +114,9 @@ public class GraphApiException(GraphError error, string? context = null, Excepti
     : Exception(context is null ? error.ToString() : $"{context}: {error}", inner)
 {
     public GraphError Error { get; } = error;
+
+    /// <summary>The HTTP calls spent on the failed request, rejected page sizes and retries included.</summary>
+    public int GraphCalls { get; internal set; }
 }
 
 /// <summary>The rate gate refused to wait: Meta blocks this scope for longer than <c>Meta:MaxThrottleWait</c>.</summary>

@@ -185,13 +185,21 @@ public sealed class MetaGraphClient(
                 pageSizes.Remember(node, edge, limit);
                 return (doc, limit);
             }
+            catch (GraphApiException ex) when (ex.Error.Kind != GraphErrorKind.PayloadTooLarge)
+            {
+                ex.GraphCalls = calls.Count;
+                throw;
+            }
             catch (GraphApiException ex) when (ex.Error.Kind == GraphErrorKind.PayloadTooLarge)
             {
                 var smaller = limit / 2;
                 if (smaller < _options.MinPageSize)
                 {
                     throw new GraphApiException(ex.Error,
-                        $"{edge} of {node} is still too much data at limit {limit}; not going below Meta:MinPageSize ({_options.MinPageSize})", ex);
+                        $"{edge} of {node} is still too much data at limit {limit}; not going below Meta:MinPageSize ({_options.MinPageSize})", ex)
+                    {
+                        GraphCalls = calls.Count,
+                    };
                 }
 
                 logger.LogInformation("{Account} {Edge}: Meta asked for less data at limit {Limit}; retrying the same cursor at {Smaller}", node, edge, limit, smaller);

@@ -22,7 +22,9 @@ public sealed record MetaEntity(
     string? CreativeJson = null)
 {
     /// <summary>The seed's allow-list: only these get insights.</summary>
-    public bool IsEligibleForInsights => EffectiveStatus is "ACTIVE" or "WITH_ISSUES";
+    public bool IsEligibleForInsights => IsEligible(EffectiveStatus);
+
+    public static bool IsEligible(string? effectiveStatus) => effectiveStatus is "ACTIVE" or "WITH_ISSUES";
 }
 
 /// <summary>
