@@ -59,12 +59,15 @@ public sealed record GraphUsage(
             .Where(b => b.Type == type && b.EstimatedTimeToRegainAccess > TimeSpan.Zero)
             .Select(b => b.EstimatedTimeToRegainAccess!.Value)
             .ToList();
-        if (estimates.Count > 0)
+        var accountReset = AccountUtilPercent >= 100 && AccountResetIn > TimeSpan.Zero ? AccountResetIn : null;
+        if (estimates.Count == 0)
         {
-            return estimates.Max();
+            return accountReset;
         }
 
-        return AccountUtilPercent >= 100 && AccountResetIn > TimeSpan.Zero ? AccountResetIn : null;
+        // Meta rounds the estimate up to whole minutes; a seconds figure inside that last minute refines it.
+        var estimate = estimates.Max();
+        return accountReset < estimate && estimate - accountReset < TimeSpan.FromMinutes(1) ? accountReset : estimate;
     }
 
     public static string UseCaseType(MetaUseCase useCase) => useCase == MetaUseCase.AdsInsights ? "ads_insights" : "ads_management";

@@ -23,6 +23,10 @@ public sealed class FakeGraph : HttpMessageHandler
     /// <summary>Rows larger than this many per page are refused with "reduce the amount of data" (in <see cref="ReduceVariant"/>'s shape).</summary>
     public int? MaxRowsPerPage { get; set; }
     public int ReduceVariant { get; set; }
+
+    /// <summary>The share of data requests answered with a transient 503 (code 2), drawn from a fixed seed.</summary>
+    public double TransientFaultRate { get; set; }
+    readonly Random _faults = new(20261129);
     public Dictionary<string, string> ExtraHeaders { get; } = [];
 
     public void Serve(string path, IEnumerable<object> rows) =>
@@ -42,6 +46,17 @@ public sealed class FakeGraph : HttpMessageHandler
         if (_scripted.TryDequeue(out var scripted) && scripted(request) is { } answer)
         {
             return Task.FromResult(answer);
+        }
+
+        bool fault;
+        lock (_faults)
+        {
+            fault = _faults.NextDouble() < TransientFaultRate;
+        }
+
+        if (fault)
+        {
+            return Task.FromResult(Json(HttpStatusCode.ServiceUnavailable, new { error = new { message = "Service temporarily unavailable", type = "OAuthException", code = 2, is_transient = true } }));
         }
 
         var path = request.RequestUri!.AbsolutePath;

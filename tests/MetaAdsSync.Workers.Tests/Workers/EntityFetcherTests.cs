@@ -95,7 +95,7 @@ public class When_the_entity_fetcher_fetches_a_level(RabbitMqFixture rabbit, Mig
         await host.LevelDoneAsync(run, EntityLevel.Ad);
         var once = await db.ReadAsync(snapshot, Row);
         await host.PublishAsync(command);
-        await host.Recorded.WaitAsync(run, _ => host.Recorded.For(run).Count(m => m is EntitiesFetched { IsLastPage: true }) == 2, TimeSpan.FromSeconds(90));
+        await WorkerHost.Recorder.WaitUntilAsync(() => host.Recorded.For(run).Count(m => m is EntitiesFetched { IsLastPage: true }) == 2, TimeSpan.FromSeconds(90));
         var twice = await db.ReadAsync(snapshot, Row);
 
         Assert.Equal(450, once.Count);
@@ -136,5 +136,58 @@ public class When_the_entity_fetcher_fetches_a_level(RabbitMqFixture rabbit, Mig
 
         Assert.Equal((1, true, 0), (page.Page, page.IsLastPage, page.Count));
         Assert.Empty(page.EligibleIds);
+    }
+}
+
+public class When_the_entity_fetcher_meets_transient_faults(RabbitMqFixture rabbit, MigratedDatabase db)
+    : IClassFixture<RabbitMqFixture>, IClassFixture<MigratedDatabase>
+{
+    [Fact]
+    public async Task Should_still_store_and_announce_every_entity_when_a_fifth_of_the_calls_fail()
+    {
+        var graph = new FakeGraph { TransientFaultRate = 0.2 };
+        graph.Serve("act_301/adsets", Enumerable.Range(1, 1000).Select(i => new { id = $"301-set-{i:D4}", effective_status = i % 2 == 0 ? "ACTIVE" : "PAUSED" }));
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph, new() { ["Meta:AdSetPageSize"] = "50" });
+        var run = Guid.NewGuid();
+
+        await host.PublishAsync(new FetchEntities(run, "act_301", EntityLevel.AdSet, Force: false));
+        var messages = await host.LevelDoneAsync(run, EntityLevel.AdSet);
+
+        Assert.DoesNotContain(messages, m => m is EntityFetchFailed);
+        var pages = messages.Cast<EntitiesFetched>().ToList();
+        Assert.Equal(Enumerable.Range(1, 20), pages.Select(p => p.Page).Distinct().Order());
+        Assert.Equal(500, pages.DistinctBy(p => p.Page).SelectMany(p => p.EligibleIds).Distinct().Count());
+        Assert.Equal(1000, await db.CountAsync("SELECT count(*) FROM ad_sets WHERE account_id = 'act_301'"));
+        Assert.Contains(graph.Requests, r => r.RequestUri!.Query.Contains("after=", StringComparison.Ordinal));
+        Assert.True(pages.Sum(p => p.GraphCalls) > 20, "some calls were retried");
+    }
+}
+
+public class When_two_fetcher_hosts_share_the_queues(RabbitMqFixture rabbit, MigratedDatabase db)
+    : IClassFixture<RabbitMqFixture>, IClassFixture<MigratedDatabase>
+{
+    [Fact]
+    public async Task Should_both_take_work_as_competing_consumers()
+    {
+        var ids = Enumerable.Range(1, 40).Select(i => $"401-ad-{i}").ToArray();
+        var (firstGraph, secondGraph) = (new FakeGraph(), new FakeGraph());
+        firstGraph.Serve("act_401/insights", []);
+        secondGraph.Serve("act_401/insights", []);
+        var slow = new Dictionary<string, string?> { ["Sync:InsightFetchConcurrency"] = "1" };
+        await using var first = await WorkerHost.StartAsync(rabbit, db, firstGraph, slow);
+        await using var second = await WorkerHost.StartAsync(rabbit, db, secondGraph, slow);
+        var run = Guid.NewGuid();
+
+        foreach (var chunk in ids.Chunk(2))
+        {
+            await first.PublishAsync(new FetchInsightsBatch(run, "act_401", Guid.NewGuid(), EntityLevel.Ad, chunk, "last_7d", Force: true));
+        }
+
+        // The recorders compete for the answers too, so the two of them together hold all twenty.
+        await WorkerHost.Recorder.WaitUntilAsync(() => first.Recorded.For(run).Count + second.Recorded.For(run).Count >= 20, TimeSpan.FromSeconds(90));
+
+        Assert.Equal(20, firstGraph.Requests.Count + secondGraph.Requests.Count);
+        Assert.NotEmpty(firstGraph.Requests);
+        Assert.NotEmpty(secondGraph.Requests);
     }
 }

@@ -108,15 +108,20 @@ public sealed class WorkerHost : IAsyncDisposable
 
         public async Task<IReadOnlyList<object>> WaitAsync(Guid runId, Func<object, bool> done, TimeSpan patience)
         {
+            await WaitUntilAsync(() => For(runId).Any(done), patience);
+            return For(runId);
+        }
+
+        public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan patience)
+        {
             using var timeout = new CancellationTokenSource(patience);
-            while (!For(runId).Any(done))
+            while (!condition())
             {
                 await Task.Delay(50, timeout.Token);
             }
 
-            // Anything announced with the final message is in by now; a straggler would be a bug the assertions catch.
+            // Anything sent along with the awaited message is in by now; a straggler would be a bug the assertions catch.
             await Task.Delay(200, CancellationToken.None);
-            return For(runId);
         }
     }
 
