@@ -39,6 +39,7 @@ public sealed class GraphClientHarness : IDisposable
     public LogCapture Logs { get; } = new();
     public IMetaGraphClient Client => _services.GetRequiredService<IMetaGraphClient>();
     public PageSizeMemory PageSizes => _services.GetRequiredService<PageSizeMemory>();
+    public IServiceProvider ServiceProvider => _services;
 
     public void Dispose() => _services.Dispose();
 
