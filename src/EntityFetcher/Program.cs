@@ -1,9 +1,11 @@
+using MetaAdsSync.EntityFetcher;
 using MetaAdsSync.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddStorage();
-builder.AddMessaging();
+builder.AddEntityFetcher();
+builder.AddMessaging(x => x.AddEntityFetcherConsumers());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

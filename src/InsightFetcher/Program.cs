@@ -1,9 +1,11 @@
+using MetaAdsSync.InsightFetcher;
 using MetaAdsSync.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddStorage();
-builder.AddMessaging();
+builder.AddInsightFetcher();
+builder.AddMessaging(x => x.AddInsightFetcherConsumers());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -8,7 +8,7 @@ namespace MetaAdsSync.ServiceDefaults;
 
 public static class StorageExtensions
 {
-    /// <summary>Binds and validates <c>ConnectionStrings:Postgres</c>, registers the DbContext factory and the schema readiness check.</summary>
+    /// <summary>Binds and validates <c>ConnectionStrings:Postgres</c>, registers the DbContext factory, the NpgsqlDataSource of the set-based upserts and the schema readiness check.</summary>
     public static TBuilder AddStorage<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<ConnectionStringOptions>()
@@ -18,6 +18,9 @@ public static class StorageExtensions
 
         builder.Services.AddDbContextFactory<SyncDbContext>((sp, options) =>
             StorageRegistration.Configure(options, sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Postgres));
+
+        builder.Services.AddSingleton(sp =>
+            StorageRegistration.CreateDataSource(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Postgres));
 
         builder.Services.AddHealthChecks().AddSchemaCheck();
         return builder;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace MetaAdsSync.Storage;
 
@@ -16,5 +17,21 @@ public static class StorageRegistration
         var options = new DbContextOptionsBuilder<SyncDbContext>();
         Configure(options, connectionString);
         return new SyncDbContext(options.Options);
+    }
+
+    /// <summary>
+    /// The data source the set-based upserts run on. The upserts repeat a handful of statements page after page, so
+    /// they are prepared on the server once per connection instead of planned on every page.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 }

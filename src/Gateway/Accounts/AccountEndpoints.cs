@@ -7,7 +7,7 @@ namespace MetaAdsSync.Gateway.Accounts;
 
 public static partial class AccountEndpoints
 {
-    static readonly IReadOnlySet<string> EffectiveStatuses = new SortedSet<string>(StringComparer.Ordinal)
+    static readonly SortedSet<string> EffectiveStatuses = new SortedSet<string>(StringComparer.Ordinal)
     {
         "ACTIVE", "PAUSED", "DELETED", "ARCHIVED", "IN_PROCESS", "WITH_ISSUES", "CAMPAIGN_PAUSED", "ADSET_PAUSED",
         "PENDING_REVIEW", "DISAPPROVED", "PREAPPROVED", "PENDING_BILLING_INFO",

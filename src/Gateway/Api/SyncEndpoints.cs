@@ -63,9 +63,10 @@ public static class SyncEndpoints
         }
 
         var accountsRefreshed = await refresh;
-        return answer switch
+        if (answer.Is(out Response<SyncAccepted>? acceptedResponse))
         {
-            (_, SyncAccepted accepted) => Results.Accepted($"/api/syncs/{accepted.RunId}", new
+            var accepted = acceptedResponse!.Message;
+            return Results.Accepted($"/api/syncs/{accepted.RunId}", new
             {
                 accountsOnly = false,
                 syncId = accepted.RunId,
@@ -74,10 +75,12 @@ public static class SyncEndpoints
                 deduplicated = accepted.Deduplicated,
                 accountsRefreshed,
                 statusUrl = $"/api/syncs/{accepted.RunId}",
-            }),
-            (_, SyncRejected rejected) => Problems.Conflict(rejected.Reason, rejected.RunningRunId),
-            _ => Problems.Unavailable("The orchestrator gave an answer this gateway does not know."),
-        };
+            });
+        }
+
+        return answer.Is(out Response<SyncRejected>? rejected)
+            ? Problems.Conflict(rejected!.Message.Reason, rejected.Message.RunningRunId)
+            : Problems.Unavailable("The orchestrator gave an answer this gateway does not know.");
     }
 
     static async Task<IResult> GetSync(string syncId, SyncQueries syncs, CancellationToken cancellationToken)

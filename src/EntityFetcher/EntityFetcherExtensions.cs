@@ -1,0 +1,18 @@
+using MassTransit;
+using MetaAdsSync.ServiceDefaults;
+
+namespace MetaAdsSync.EntityFetcher;
+
+public static class EntityFetcherExtensions
+{
+    /// <summary>The Graph client, <c>Meta:*</c> and <c>Sync:*</c>, and the level sync behind the consumer.</summary>
+    public static TBuilder AddEntityFetcher<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddFetcherDefaults();
+        builder.Services.AddScoped<EntitySync>();
+        return builder;
+    }
+
+    public static void AddEntityFetcherConsumers(this IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<FetchEntitiesConsumer, FetchEntitiesConsumerDefinition>();
+}

@@ -1,0 +1,38 @@
+using MassTransit;
+using MetaAdsSync.Contracts;
+using MetaAdsSync.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+namespace MetaAdsSync.EntityFetcher;
+
+/// <summary>
+/// Fetches one level of an account and announces every stored page. A failure that retries cannot cure (auth,
+/// permission, unknown account, a throttle longer than we wait, or the last redelivery spent) becomes
+/// <see cref="EntityFetchFailed"/>.
+/// </summary>
+public sealed class FetchEntitiesConsumer(EntitySync entities, IBus bus, IOptions<SyncOptions> sync, ILogger<FetchEntitiesConsumer> logger)
+    : IConsumer<FetchEntities>
+{
+    public async Task Consume(ConsumeContext<FetchEntities> context)
+    {
+        var command = context.Message;
+        try
+        {
+            // Pages go out straight away, past the in-memory outbox: each is stored before it is announced, and a
+            // redelivery re-announces the same page numbers, which the saga counts once.
+            await entities.RunAsync(command, page => bus.Publish(page, p =>
+            {
+                p.ConversationId = context.ConversationId;
+                p.InitiatorId = context.MessageId;
+            }, context.CancellationToken), context.CancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && context.IsFinal(ex, sync.Value))
+        {
+            logger.LogError("{Account} {Level}: fetch failed for run {RunId}: {Error}", command.AccountId, command.Level, command.RunId, ex.Message);
+            await context.Publish(new EntityFetchFailed(command.RunId, command.AccountId, command.Level, ex.Message));
+        }
+    }
+}
+
+public sealed class FetchEntitiesConsumerDefinition(IOptions<SyncOptions> sync)
+    : FetcherConsumerDefinition<FetchEntitiesConsumer>(sync.Value, sync.Value.EntityFetchConcurrency);

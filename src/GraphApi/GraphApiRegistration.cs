@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace MetaAdsSync.GraphApi;
+
+public static class GraphApiRegistration
+{
+    /// <summary>
+    /// The Graph client from <c>Meta:*</c> (validated at start), over IHttpClientFactory, with the per-process rate gate
+    /// unless another <see cref="IRateGate"/> is registered first.
+    /// </summary>
+    public static IServiceCollection AddMetaGraphApi(this IServiceCollection services)
+    {
+        services.AddOptions<MetaOptions>()
+            .BindConfiguration(MetaOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IRateGate, InProcessRateGate>();
+        services.TryAddSingleton<PageSizeMemory>();
+        services.TryAddSingleton<GraphTransport>();
+        services.TryAddSingleton<IMetaGraphClient, MetaGraphClient>();
+        // The per-attempt timeout is the pipeline's; HttpClient's own would cut across retries.
+        services.AddHttpClient(GraphTransport.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        return services;
+    }
+}

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MetaAdsSync.GraphApi;
+
+/// <summary>Counts the HTTP calls one logical request cost: retries and rejected page sizes included.</summary>
+public sealed class CallCounter
+{
+    int _count;
+
+    public int Count => _count;
+
+    public void Increment() => Interlocked.Increment(ref _count);
+}
+
+/// <summary>
+/// One GET against the Graph API: through the rate gate, with the token in the Authorization header, a per-attempt
+/// timeout, bounded jittered retries of transient failures and throttles (the gate does the waiting for throttles),
+/// and a circuit breaker per host. Errors come out as <see cref="GraphApiException"/> with a classified
+/// <see cref="GraphError"/>; usage headers of every response, errors included, go to the gate.
+/// </summary>
+public sealed class GraphTransport
+{
+    public const string HttpClientName = "MetaGraph";
+
+    readonly IHttpClientFactory _http;
+    readonly MetaOptions _options;
+    readonly IRateGate _gate;
+    readonly ILogger<GraphTransport> _logger;
+    readonly Uri _base;
+    readonly ResiliencePipeline _calls;
+    readonly ResiliencePipeline _attemptTimeout;
+
+    public GraphTransport(IHttpClientFactory http, IOptions<MetaOptions> options, IRateGate gate, TimeProvider time, ILogger<GraphTransport> logger)
+    {
+        _http = http;
+        _options = options.Value;
+        _gate = gate;
+        _logger = logger;
+        _base = new Uri($"{_options.BaseUrl.TrimEnd('/')}/{_options.ApiVersion}/");
+        // One transport per configured host, so this breaker is the host's breaker.
+        _calls = BuildCallPipeline(time);
+        _attemptTimeout = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddTimeout(_options.AttemptTimeout)
+            .Build();
+    }
+
+    /// <summary>An absolute URL under <c>{BaseUrl}/{ApiVersion}/</c>.</summary>
+    public Uri Build(string path, IEnumerable<KeyValuePair<string, string?>> query) =>
+        new(QueryHelpers.AddQueryString(new Uri(_base, path).ToString(), query));
+
+    /// <summary>
+    /// A URL Meta handed back (<c>paging.next</c>) made safe to call: moved onto the configured host, stripped of any
+    /// token (ours travels in the header), with <c>limit</c> set to <paramref name="limit"/>.
+    /// </summary>
+    public Uri Follow(string url, int? limit)
+    {
+        var given = new Uri(url, UriKind.RelativeOrAbsolute);
+        if (!given.IsAbsoluteUri)
+        {
+            given = new Uri(_base, url);
+        }
+
+        var query = QueryHelpers.ParseQuery(given.Query)
+            .Where(p => !p.Key.Equals("access_token", StringComparison.OrdinalIgnoreCase)
+                && !p.Key.Equals("appsecret_proof", StringComparison.OrdinalIgnoreCase)
+                && !(limit is not null && p.Key == "limit"))
+            .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)))
+            .ToList();
+        if (limit is not null)
+        {
+            query.Add(new("limit", limit.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var path = new UriBuilder(_base.Scheme, _base.Host, _base.Port, given.AbsolutePath).Uri.ToString();
+        return new Uri(QueryHelpers.AddQueryString(path, query));
+    }
+
+    /// <summary>GETs <paramref name="url"/> and returns the parsed body; the caller disposes it.</summary>
+    public async Task<JsonDocument> GetAsync(Uri url, RateScope scope, CallCounter calls, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _calls.ExecuteAsync(
+                async token => await AttemptAsync(url, scope, calls, token),
+                cancellationToken);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new GraphApiException(
+                new GraphError(GraphErrorKind.Transient, $"circuit open for {_base.Host}: recent calls failed"),
+                $"GET {Describe(url)}", ex);
+        }
+    }
+
+    async ValueTask<JsonDocument> AttemptAsync(Uri url, RateScope scope, CallCounter calls, CancellationToken cancellationToken)
+    {
+        await using var permit = await _gate.AcquireAsync(scope, cancellationToken);
+        calls.Increment();
+        var started = Stopwatch.GetTimestamp();
+        var (status, headers, body) = await SendAsync(url, cancellationToken);
+        var usage = GraphUsage.Parse(headers);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        if ((int)status is >= 200 and < 300)
+        {
+            await _gate.ReportAsync(scope, usage, null, cancellationToken);
+            _logger.LogDebug("GET {Url} → {Status} in {Elapsed} ms", Describe(url), (int)status, (int)elapsed.TotalMilliseconds);
+            try
+            {
+                return JsonDocument.Parse(body);
+            }
+            catch (JsonException)
+            {
+                // A body cut short on the way is worth another try.
+                throw new GraphApiException(new GraphError(GraphErrorKind.Transient, "response body is not JSON", HttpStatus: (int)status), $"GET {Describe(url)}");
+            }
+        }
+
+        var error = GraphError.FromResponse(status, body, usage.RegainAccessIn(scope.UseCase));
+        if (error.Kind == GraphErrorKind.Throttled)
+        {
+            var blockedFor = error.RegainAccessIn ?? _options.DefaultThrottleWait;
+            error = error with { RegainAccessIn = blockedFor };
+            // Code 4 is the app's own limit: every account waits.
+            var blockedScope = error.Code == 4 ? scope with { AccountId = null } : scope;
+            await _gate.ReportAsync(blockedScope, usage, blockedFor, cancellationToken);
+        }
+        else
+        {
+            await _gate.ReportAsync(scope, usage, null, cancellationToken);
+        }
+
+        _logger.LogDebug("GET {Url} → {Status} in {Elapsed} ms: {Error}", Describe(url), (int)status, (int)elapsed.TotalMilliseconds, error);
+        throw new GraphApiException(error, $"GET {Describe(url)}");
+    }
+
+    async Task<(System.Net.HttpStatusCode, HttpResponseHeaders, string)> SendAsync(Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _attemptTimeout.ExecuteAsync(async token =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AccessToken);
+                var client = _http.CreateClient(HttpClientName);
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+                var body = await response.Content.ReadAsStringAsync(token);
+                return (response.StatusCode, response.Headers, body);
+            }, cancellationToken);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new GraphApiException(
+                new GraphError(GraphErrorKind.Transient, $"no answer within Meta:AttemptTimeout ({_options.AttemptTimeout:g})"),
+                $"GET {Describe(url)}", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new GraphApiException(new GraphError(GraphErrorKind.Transient, "connection failed: " + ex.HttpRequestError), $"GET {Describe(url)}", ex);
+        }
+    }
+
+    ResiliencePipeline BuildCallPipeline(TimeProvider time) =>
+        new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<GraphApiException>(e => e.Error.IsRetryable && e is not RateGateBlockedException),
+                MaxRetryAttempts = _options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.RetryBaseDelay,
+                MaxDelay = _options.RetryMaxDelay,
+                // A throttle is waited out inside the rate gate, so the retry itself does not add a delay.
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    args.Outcome.Exception is GraphApiException { Error.Kind: GraphErrorKind.Throttled } ? TimeSpan.Zero : null),
+                OnRetry = args =>
+                {
+                    _logger.LogWarning("Graph call failed ({Error}); retry {Attempt} of {Max} in {Delay} ms",
+                        args.Outcome.Exception?.Message, args.AttemptNumber + 1, _options.MaxRetryAttempts, (int)args.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<GraphApiException>(e => e.Error.Kind == GraphErrorKind.Transient),
+                FailureRatio = 0.5,
+                MinimumThroughput = 10,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = _options.CircuitBreakDuration,
+                OnOpened = args =>
+                {
+                    _logger.LogWarning("Graph circuit for {Host} opened for {Duration}", _base.Host, args.BreakDuration);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+    static string Describe(Uri url) => UrlRedactor.Redact(url.PathAndQuery);
+}

@@ -1,0 +1,308 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using MetaAdsSync.Contracts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MetaAdsSync.GraphApi;
+
+/// <summary>The typed Meta Graph API: what the fetchers and the gateway call. Failures surface as <see cref="GraphApiException"/>.</summary>
+public interface IMetaGraphClient
+{
+    /// <summary><c>me/adaccounts</c>, every page.</summary>
+    Task<AdAccountsResult> GetAdAccountsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The level's edge of an account, page by page, following <c>paging.next</c> until Meta gives none. Pages that are
+    /// "too much data" are re-asked at half the <c>limit</c>; the working limit is remembered per (account, edge).
+    /// </summary>
+    IAsyncEnumerable<EntityPage> GetEntitiesAsync(string accountId, EntityLevel level, CancellationToken cancellationToken);
+
+    /// <summary>Insights of up to a batch of entities of one level in one call (<c>act_…/insights</c> filtered on their ids), paged if needed.</summary>
+    Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken);
+
+    /// <summary>The seed's way, kept for comparison and as a fallback: one <c>{id}/insights</c> call per entity.</summary>
+    Task<InsightsResult> GetInsightsPerEntityAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken);
+}
+
+public sealed class MetaGraphClient(
+    GraphTransport transport,
+    PageSizeMemory pageSizes,
+    IOptions<MetaOptions> options,
+    ILogger<MetaGraphClient> logger) : IMetaGraphClient
+{
+    const string AccountFields = "id,account_id,name,currency,timezone_name,account_status";
+    const int SeedParallelism = 10;
+    readonly MetaOptions _options = options.Value;
+
+    public async Task<AdAccountsResult> GetAdAccountsAsync(CancellationToken cancellationToken)
+    {
+        var accounts = new List<MetaAdAccount>();
+        var skipped = 0;
+        var calls = new CallCounter();
+        var scope = new RateScope(null, MetaUseCase.AdsManagement);
+        var url = (Uri?)transport.Build("me/adaccounts", [new("fields", AccountFields), new("limit", Limit(_options.CampaignPageSize))]);
+        while (url is not null)
+        {
+            using var doc = await transport.GetAsync(url, scope, calls, cancellationToken);
+            foreach (var row in Data(doc))
+            {
+                var id = MetaJson.String(row, "id");
+                if (id is null)
+                {
+                    skipped++;
+                    continue;
+                }
+
+                accounts.Add(new MetaAdAccount(id, MetaJson.String(row, "account_id"), MetaJson.String(row, "name"),
+                    MetaJson.String(row, "currency"), MetaJson.String(row, "timezone_name"), MetaJson.Int(row, "account_status")));
+            }
+
+            url = Next(doc) is { } next ? transport.Follow(next, null) : null;
+        }
+
+        return new AdAccountsResult(accounts, calls.Count, skipped);
+    }
+
+    public async IAsyncEnumerable<EntityPage> GetEntitiesAsync(string accountId, EntityLevel level, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var node = MetaLevels.AccountNode(accountId);
+        var edge = MetaLevels.Edge(level);
+        var scope = new RateScope(node, MetaUseCase.AdsManagement);
+        var limit = pageSizes.Get(node, edge, MaximumPageSize(level));
+        var url = (Uri?)transport.Build($"{node}/{edge}", [new("fields", MetaLevels.Fields(level)), new("limit", Limit(limit))]);
+        var number = 0;
+        while (url is not null)
+        {
+            var calls = new CallCounter();
+            var (doc, workingLimit) = await GetAdaptiveAsync(url, node, edge, limit, scope, calls, cancellationToken);
+            limit = workingLimit;
+            var entities = new List<MetaEntity>();
+            var skipped = 0;
+            var warnings = new Warnings();
+            using (doc)
+            {
+                foreach (var row in Data(doc))
+                {
+                    if (ReadEntity(row, level, warnings) is { } entity)
+                    {
+                        entities.Add(entity);
+                    }
+                    else
+                    {
+                        skipped++;
+                    }
+                }
+
+                url = Next(doc) is { } next ? transport.Follow(next, limit) : null;
+            }
+
+            number++;
+            logger.LogDebug("{Account} {Edge} page {Page}: {Rows} row(s) at limit {Limit}, {Calls} call(s)", node, edge, number, entities.Count, limit, calls.Count);
+            yield return new EntityPage(number, entities, url is null, calls.Count, limit, skipped, warnings);
+        }
+    }
+
+    public async Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken)
+    {
+        var calls = new CallCounter();
+        var warnings = new Warnings();
+        var rows = new List<MetaInsight>();
+        var skipped = 0;
+        if (entityIds.Count == 0)
+        {
+            return new InsightsResult(rows, 0, 0, warnings);
+        }
+
+        var node = MetaLevels.AccountNode(accountId);
+        var scope = new RateScope(node, MetaUseCase.AdsInsights);
+        var limit = pageSizes.Get(node, "insights", _options.InsightPageSize);
+        var filtering = JsonSerializer.Serialize(new[] { new { field = MetaLevels.Parameter(level) + ".id", @operator = "IN", value = entityIds } });
+        var url = (Uri?)transport.Build($"{node}/insights",
+        [
+            new("level", MetaLevels.Parameter(level)),
+            new("date_preset", datePreset),
+            new("fields", MetaLevels.InsightFields(level)),
+            new("filtering", filtering),
+            new("limit", Limit(limit)),
+        ]);
+        while (url is not null)
+        {
+            var (doc, workingLimit) = await GetAdaptiveAsync(url, node, "insights", limit, scope, calls, cancellationToken);
+            limit = workingLimit;
+            using (doc)
+            {
+                skipped += ReadInsights(doc, level, rows, warnings);
+                url = Next(doc) is { } next ? transport.Follow(next, limit) : null;
+            }
+        }
+
+        return new InsightsResult(rows, calls.Count, skipped, warnings);
+    }
+
+    public async Task<InsightsResult> GetInsightsPerEntityAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken)
+    {
+        var calls = new CallCounter();
+        var warnings = new Warnings();
+        var rows = new List<MetaInsight>();
+        var skipped = 0;
+        var scope = new RateScope(MetaLevels.AccountNode(accountId), MetaUseCase.AdsInsights);
+        // The seed's shape: batches of ten concurrent calls.
+        await Parallel.ForEachAsync(entityIds, new ParallelOptions { MaxDegreeOfParallelism = SeedParallelism, CancellationToken = cancellationToken }, async (id, token) =>
+        {
+            var url = (Uri?)transport.Build($"{id}/insights", [new("date_preset", datePreset), new("fields", MetaLevels.InsightFields(level))]);
+            var found = new List<MetaInsight>();
+            var entityWarnings = new Warnings();
+            var entitySkipped = 0;
+            while (url is not null)
+            {
+                using var doc = await transport.GetAsync(url, scope, calls, token);
+                entitySkipped += ReadInsights(doc, level, found, entityWarnings);
+                url = Next(doc) is { } next ? transport.Follow(next, null) : null;
+            }
+
+            lock (rows)
+            {
+                rows.AddRange(found);
+                skipped += entitySkipped;
+                foreach (var w in entityWarnings.First)
+                {
+                    warnings.Add(w);
+                }
+            }
+        });
+        return new InsightsResult(rows, calls.Count, skipped, warnings);
+    }
+
+    async Task<(JsonDocument Doc, int Limit)> GetAdaptiveAsync(Uri url, string node, string edge, int limit, RateScope scope, CallCounter calls, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                var doc = await transport.GetAsync(transport.Follow(url.ToString(), limit), scope, calls, cancellationToken);
+                pageSizes.Remember(node, edge, limit);
+                return (doc, limit);
+            }
+            catch (GraphApiException ex) when (ex.Error.Kind != GraphErrorKind.PayloadTooLarge)
+            {
+                ex.GraphCalls = calls.Count;
+                throw;
+            }
+            catch (GraphApiException ex) when (ex.Error.Kind == GraphErrorKind.PayloadTooLarge)
+            {
+                var smaller = limit / 2;
+                if (smaller < _options.MinPageSize)
+                {
+                    throw new GraphApiException(ex.Error,
+                        $"{edge} of {node} is still too much data at limit {limit}; not going below Meta:MinPageSize ({_options.MinPageSize})", ex)
+                    {
+                        GraphCalls = calls.Count,
+                    };
+                }
+
+                logger.LogInformation("{Account} {Edge}: Meta asked for less data at limit {Limit}; retrying the same cursor at {Smaller}", node, edge, limit, smaller);
+                limit = smaller;
+            }
+        }
+    }
+
+    int MaximumPageSize(EntityLevel level) => level switch
+    {
+        EntityLevel.Campaign => _options.CampaignPageSize,
+        EntityLevel.AdSet => _options.AdSetPageSize,
+        _ => _options.AdPageSize,
+    };
+
+    static int ReadInsights(JsonDocument doc, EntityLevel level, List<MetaInsight> rows, Warnings warnings)
+    {
+        var skipped = 0;
+        var idField = MetaLevels.IdField(level);
+        foreach (var row in Data(doc))
+        {
+            var id = MetaJson.String(row, idField);
+            if (id is null)
+            {
+                skipped++;
+                continue;
+            }
+
+            var start = MetaJson.Date(row, "date_start", id, warnings);
+            var stop = MetaJson.Date(row, "date_stop", id, warnings);
+            if (start is null || stop is null)
+            {
+                // Dates are part of the row's key: without them it cannot be stored.
+                skipped++;
+                continue;
+            }
+
+            rows.Add(new MetaInsight(id, level, start.Value, stop.Value,
+                MetaJson.Long(row, "impressions", id, warnings),
+                MetaJson.Long(row, "reach", id, warnings),
+                MetaJson.Long(row, "clicks", id, warnings),
+                MetaJson.Decimal(row, "spend", id, warnings),
+                MetaJson.Decimal(row, "ctr", id, warnings),
+                MetaJson.Decimal(row, "cpc", id, warnings),
+                MetaJson.Decimal(row, "cpm", id, warnings),
+                MetaJson.Decimal(row, "frequency", id, warnings),
+                MetaJson.Json(row, "actions", JsonValueKind.Array, id, warnings)));
+        }
+
+        return skipped;
+    }
+
+    static MetaEntity? ReadEntity(JsonElement row, EntityLevel level, Warnings warnings)
+    {
+        var id = MetaJson.String(row, "id");
+        if (string.IsNullOrEmpty(id))
+        {
+            return null;
+        }
+
+        var entity = new MetaEntity(id, level,
+            MetaJson.String(row, "name"),
+            MetaJson.String(row, "status"),
+            MetaJson.String(row, "effective_status"),
+            MetaJson.Time(row, "created_time", id, warnings),
+            MetaJson.Time(row, "updated_time", id, warnings));
+        return level switch
+        {
+            EntityLevel.Campaign => entity with
+            {
+                Objective = MetaJson.String(row, "objective"),
+                DailyBudget = MetaJson.Long(row, "daily_budget", id, warnings),
+                LifetimeBudget = MetaJson.Long(row, "lifetime_budget", id, warnings),
+            },
+            EntityLevel.AdSet => entity with
+            {
+                CampaignId = MetaJson.String(row, "campaign_id"),
+                DailyBudget = MetaJson.Long(row, "daily_budget", id, warnings),
+                LifetimeBudget = MetaJson.Long(row, "lifetime_budget", id, warnings),
+            },
+            _ => entity with
+            {
+                CampaignId = MetaJson.String(row, "campaign_id"),
+                AdSetId = MetaJson.String(row, "adset_id"),
+                CreativeJson = MetaJson.Json(row, "creative", JsonValueKind.Object, id, warnings),
+            },
+        };
+    }
+
+    static IEnumerable<JsonElement> Data(JsonDocument doc) =>
+        doc.RootElement.ValueKind == JsonValueKind.Object
+        && doc.RootElement.TryGetProperty("data", out var data)
+        && data.ValueKind == JsonValueKind.Array
+            ? data.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object)
+            : [];
+
+    // The only end signal is a missing next: short pages and a present cursors.after mean nothing.
+    static string? Next(JsonDocument doc) =>
+        doc.RootElement.ValueKind == JsonValueKind.Object
+        && doc.RootElement.TryGetProperty("paging", out var paging)
+        && paging.ValueKind == JsonValueKind.Object
+            ? MetaJson.String(paging, "next") is { Length: > 0 } next ? next : null
+            : null;
+
+    static string Limit(int limit) => limit.ToString(CultureInfo.InvariantCulture);
+}

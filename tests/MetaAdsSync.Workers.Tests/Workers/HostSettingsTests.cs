@@ -1,0 +1,28 @@
+using MetaAdsSync.TestSupport;
+
+namespace MetaAdsSync.Workers.Tests.Workers;
+
+public class When_a_fetcher_host_starts_with_a_bad_setting(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
+{
+    public static TheoryData<string, string, string, string> BadSettings => new()
+    {
+        { "EntityFetcher", "Meta__AccessToken", "", "Meta:AccessToken" },
+        { "EntityFetcher", "Sync__EntityMaxAge", "-00:05:00", "Sync:EntityMaxAge" },
+        { "InsightFetcher", "Sync__InsightBatchSize", "0", "Sync:InsightBatchSize" },
+        { "InsightFetcher", "Meta__AdPageSize", "0", "Meta:AdPageSize" },
+        { "InsightFetcher", "Meta__BaseUrl", "not a url", "Meta:BaseUrl" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task Should_stop_naming_the_setting(string host, string variable, string value, string settingName)
+    {
+        var settings = HostSettings.For("Host=127.0.0.1;Database=unused", rabbit, new Dictionary<string, string> { [variable] = value });
+        await using var process = HostProcess.Start(host, settings);
+
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(settingName, process.Output, StringComparison.Ordinal);
+    }
+}
