@@ -39,6 +39,8 @@ public static class SimulatorApp
         builder.Services.AddSingleton<GraphService>();
 
         var app = builder.Build();
+        // The data set is built before listening, so readiness means ready and a bad setting stops the start.
+        app.Services.GetRequiredService<SimulatorState>();
         app.MapGet("/health/live", () => Results.Text("Healthy"));
         app.MapGet("/health/ready", () => Results.Text("Healthy"));
         app.MapSimulatorAdmin();
@@ -52,11 +54,9 @@ public static class SimulatorApp
     public static async Task<RunningSimulator> StartAsync(SimulatorOptions? options = null, CancellationToken ct = default)
     {
         var app = Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], (options ?? new SimulatorOptions()).Clone());
-        // Building the data set before listening keeps the first call from paying for it.
-        var state = app.Services.GetRequiredService<SimulatorState>();
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningSimulator(app, state, new Uri(address.TrimEnd('/') + "/"));
+        return new RunningSimulator(app, app.Services.GetRequiredService<SimulatorState>(), new Uri(address.TrimEnd('/') + "/"));
     }
 
     /// <summary>

@@ -56,6 +56,14 @@ public sealed class When_the_token_path_or_cursor_is_wrong : SimulatorTest
     }
 
     [Fact]
+    public async Task Should_answer_a_write_it_does_not_simulate_with_the_envelope()
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"{Sim.Version}/{Sim.BigAccount}/insights?access_token={Simulator.Running.AccessToken}");
+
+        AssertEnvelope(await Simulator.SendAsync(message), 100, 33);
+    }
+
+    [Fact]
     public async Task Should_refuse_a_forged_cursor()
     {
         var first = await Simulator.GetAsync($"{Sim.BigAccount}/ads?limit=10");

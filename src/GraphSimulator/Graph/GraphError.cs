@@ -46,12 +46,10 @@ internal static class GraphErrors
         "(#200) Ad account owner has NOT grant ads_management or ads_read permission", OAuth, 200)
     { Kind = ErrorKind.Auth });
 
-    public static GraphException UnknownObject(string id) => new(new GraphError(400,
-        $"Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
-        "GraphMethodException", 100, 33));
+    public static GraphException UnknownObject(string id) => UnsupportedMethod("GET", id);
 
-    public static GraphException UnsupportedPost(string path) => new(new GraphError(400,
-        $"Unsupported post request. Object with ID '{path}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
+    public static GraphException UnsupportedMethod(string method, string path) => new(new GraphError(400,
+        $"Unsupported {method.ToLowerInvariant()} request. Object with ID '{path}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
         "GraphMethodException", 100, 33));
 
     public static GraphException UnknownPath(string rest) => new(new GraphError(400,

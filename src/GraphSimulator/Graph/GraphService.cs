@@ -65,7 +65,7 @@ internal sealed class GraphService(SimulatorState state)
             Authenticate(request, options);
             if (request.Method != "GET")
             {
-                throw GraphErrors.UnsupportedPost(request.Path);
+                throw GraphErrors.UnsupportedMethod(request.Method, request.Path);
             }
 
             route = Route.Parse(request.Path, state.Data);
