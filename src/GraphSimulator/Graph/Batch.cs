@@ -13,6 +13,8 @@ internal static class Batch
 
     public static async Task HandleAsync(HttpContext context, GraphService graph, string version)
     {
+        var state = context.RequestServices.GetRequiredService<SimulatorState>();
+        var started = state.Options.Clock.GetTimestamp();
         var (batchJson, formToken, includeHeaders) = await ReadAsync(context.Request);
         var query = GraphRequest.ParseQuery(context.Request.QueryString.Value ?? "");
         var (token, _) = GraphEndpoint.Token(context.Request, query);
@@ -29,12 +31,11 @@ internal static class Batch
             return;
         }
 
-        var state = context.RequestServices.GetRequiredService<SimulatorState>();
         var flights = requests.Select(r => state.Stats.Enter(Route.PeekAccount(r.Path, state.Data))).ToList();
         try
         {
-            await graph.WaitAsync("batch:" + batchJson, context.RequestAborted);
             var answers = requests.Select(graph.Execute).ToList();
+            await graph.WaitAsync("batch:" + batchJson, started, context.RequestAborted);
             state.Stats.Call("batch", null);
             var headers = new List<KeyValuePair<string, string>>();
             state.Limiter.AddHeaders(headers, null, false, state.Options);

@@ -21,33 +21,40 @@ internal sealed class GraphService(SimulatorState state)
     static readonly IReadOnlyList<SelectedField> AccountListDefaults = FieldSelection.Names("account_id", "id");
     long _traces;
 
-    /// <summary>An HTTP call: counted in flight for its account through the latency, then answered.</summary>
+    /// <summary>An HTTP call: counted in flight for its account until it is answered, latency included.</summary>
     public async Task<GraphResponse> CallAsync(GraphRequest request, CancellationToken ct)
     {
+        var started = state.Options.Clock.GetTimestamp();
         using var flight = state.Stats.Enter(Route.PeekAccount(request.Path, state.Data));
-        await WaitAsync(FaultKey(request), ct);
-        return Execute(request);
+        var answer = Execute(request);
+        await WaitAsync(FaultKey(request), started, ct);
+        return answer;
     }
 
-    /// <summary>The configured latency and jitter, or a slow fault; an async wait that holds no thread.</summary>
-    public async Task WaitAsync(string faultKey, CancellationToken ct)
+    /// <summary>
+    /// Holds the answer until the configured latency (plus jitter, or a slow fault) has passed since the call
+    /// arrived, so the time spent answering is part of the latency rather than added to it, as a client sees
+    /// Meta's. An async wait: no thread is held.
+    /// </summary>
+    public async Task WaitAsync(string faultKey, long started, CancellationToken ct)
     {
         var options = state.Options;
-        var delay = options.LatencyMs;
+        var delay = TimeSpan.FromMilliseconds(options.LatencyMs);
         if (options.LatencyJitterMs > 0)
         {
-            delay += (int)(Rng.Unit(options.Seed, "jitter#" + Interlocked.Increment(ref _traces)) * options.LatencyJitterMs);
+            delay += TimeSpan.FromMilliseconds(Rng.Unit(options.Seed, "jitter#" + Interlocked.Increment(ref _traces)) * options.LatencyJitterMs);
         }
 
         if (state.Faults.IsSlow(faultKey, options))
         {
             state.Stats.Slow();
-            delay += options.SlowResponseMs;
+            delay += TimeSpan.FromMilliseconds(options.SlowResponseMs);
         }
 
-        if (delay > 0)
+        delay -= options.Clock.GetElapsedTime(started);
+        if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(delay), options.Clock, ct);
+            await Task.Delay(delay, options.Clock, ct);
         }
     }
 
