@@ -87,6 +87,17 @@ public sealed class When_following_next_until_it_is_absent : SimulatorTest
     }
 
     [Fact]
+    public async Task Should_keep_a_query_token_in_next_even_when_a_header_token_came_too()
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, $"{Sim.Version}/{Sim.BigAccount}/ads?limit=10&access_token={Simulator.Running.AccessToken}");
+        message.Headers.Authorization = new("Bearer", Simulator.Running.AccessToken);
+
+        var first = await Simulator.SendAsync(message);
+
+        Assert.Contains("access_token=", first.Next!);
+    }
+
+    [Fact]
     public async Task Should_let_a_client_shrink_the_limit_and_keep_its_place()
     {
         var truth = Simulator.Running.GetTruth(Sim.BigAccount)!.Ads.Ids;

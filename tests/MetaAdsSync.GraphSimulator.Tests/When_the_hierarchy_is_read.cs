@@ -98,6 +98,19 @@ public sealed partial class When_the_hierarchy_is_read : SimulatorTest
         Assert.All(ads.Data, a => Assert.Equal(["id"], a.GetProperty("creative").EnumerateObject().Select(p => p.Name)));
     }
 
+    [Fact]
+    public async Task Should_read_only_what_changed_since_a_time_for_an_incremental_sync()
+    {
+        var all = await ReadAsync(Sim.BigAccount, "campaigns", "id,updated_time");
+        var times = all.Values.Select(c => DateTimeOffset.ParseExact(S(c, "updated_time"), "yyyy-MM-dd'T'HH:mm:sszzz", null)).Order().ToList();
+        var since = times[times.Count / 2].ToUnixTimeSeconds();
+        var filter = Uri.EscapeDataString($"[{{\"field\":\"campaign.updated_time\",\"operator\":\"GREATER_THAN\",\"value\":{since}}}]");
+
+        var changed = await ReadAsync(Sim.BigAccount, "campaigns", "id", $"&filtering={filter}");
+
+        Assert.Equal(times.Count(t => t.ToUnixTimeSeconds() > since), changed.Count);
+    }
+
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}$")]
     private static partial Regex MetaTime();
 }

@@ -31,19 +31,22 @@ internal static class GraphEndpoint
 
     public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}/";
 
-    /// <summary><c>Authorization: Bearer …</c> (or <c>OAuth …</c>) wins over <c>access_token</c> in the query.</summary>
+    /// <summary>
+    /// <c>Authorization: Bearer …</c> (or <c>OAuth …</c>) wins over <c>access_token</c> in the query; either way a
+    /// token in the query stays in the query of <c>paging.next</c>.
+    /// </summary>
     public static (string? Token, bool InQuery) Token(HttpRequest request, IReadOnlyList<KeyValuePair<string, string>> query)
     {
+        var fromQuery = query.FirstOrDefault(p => p.Key == "access_token").Value;
         var header = request.Headers.Authorization.ToString();
         foreach (var scheme in new[] { "Bearer ", "OAuth " })
         {
             if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
             {
-                return (header[scheme.Length..].Trim(), false);
+                return (header[scheme.Length..].Trim(), fromQuery is not null);
             }
         }
 
-        var fromQuery = query.FirstOrDefault(p => p.Key == "access_token").Value;
         return (fromQuery, fromQuery is not null);
     }
 

@@ -69,14 +69,29 @@ internal sealed class GraphService(SimulatorState state)
         ReadOnlyMemory<byte> body;
         try
         {
+            // The path is read first so that even a refused token is counted against the endpoint it asked for.
+            GraphException? unknown = null;
+            try
+            {
+                route = Route.Parse(request.Path, state.Data);
+                endpoint = route.Endpoint;
+            }
+            catch (GraphException e)
+            {
+                unknown = e;
+            }
+
             Authenticate(request, options);
             if (request.Method != "GET")
             {
                 throw GraphErrors.UnsupportedMethod(request.Method, request.Path);
             }
 
-            route = Route.Parse(request.Path, state.Data);
-            endpoint = route.Endpoint;
+            if (unknown is not null || route is null)
+            {
+                throw unknown ?? GraphErrors.UnknownObject(request.Path);
+            }
+
             switch (state.Limiter.Admit(route.Account?.Id, options))
             {
                 case RateLimiter.Refusal.AppThrottled:
