@@ -30,6 +30,7 @@ internal sealed class SimulatorState
     public StatsCollector Stats { get; } = new();
     public RateLimiter Limiter { get; } = new();
     public FaultPlan Faults { get; } = new();
+    public Reports Reports { get; } = new();
 
     /// <summary>Applies a change to a copy and swaps it in; the data set's options cannot change once built.</summary>
     public SimulatorOptions Configure(Action<SimulatorOptions> change)
@@ -59,6 +60,7 @@ internal sealed class SimulatorState
         Stats.Reset();
         Limiter.Reset();
         Faults.Reset();
+        Reports.Reset();
     }
 
     static void Validate(SimulatorOptions options)

@@ -58,7 +58,7 @@ public sealed class When_the_token_path_or_cursor_is_wrong : SimulatorTest
     [Fact]
     public async Task Should_answer_a_write_it_does_not_simulate_with_the_envelope()
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, $"{Sim.Version}/{Sim.BigAccount}/insights?access_token={Simulator.Running.AccessToken}");
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"{Sim.Version}/{Sim.BigAccount}/campaigns?access_token={Simulator.Running.AccessToken}");
 
         AssertEnvelope(await Simulator.SendAsync(message), 100, 33);
     }

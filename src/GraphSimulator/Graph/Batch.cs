@@ -31,7 +31,7 @@ internal static class Batch
             return;
         }
 
-        var flights = requests.Select(r => state.Stats.Enter(Route.PeekAccount(r.Path, state.Data))).ToList();
+        var flights = requests.Select(r => state.Stats.Enter(Route.PeekAccount(r.Path, state.Data, state.Reports))).ToList();
         try
         {
             var answers = requests.Select(graph.Execute).ToList();

@@ -20,6 +20,14 @@ internal static class GraphEndpoint
 
             var query = GraphRequest.ParseQuery(context.Request.QueryString.Value ?? "");
             var (token, inQuery) = Token(context.Request, query);
+            if (method == "POST" && context.Request.HasFormContentType)
+            {
+                // A POST's parameters may come in the body; they count as the call's own, not as query text.
+                var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                query.AddRange(form.Select(f => new KeyValuePair<string, string>(f.Key, f.Value.ToString())));
+                token ??= form["access_token"].ToString() is { Length: > 0 } formToken ? formToken : null;
+            }
+
             var request = new GraphRequest(method, version, path, query, token, inQuery, BaseUrl(context.Request));
             await WriteAsync(context.Response, await graph.CallAsync(request, context.RequestAborted));
         }

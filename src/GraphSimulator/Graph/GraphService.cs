@@ -25,7 +25,7 @@ internal sealed class GraphService(SimulatorState state)
     public async Task<GraphResponse> CallAsync(GraphRequest request, CancellationToken ct)
     {
         var started = state.Options.Clock.GetTimestamp();
-        using var flight = state.Stats.Enter(Route.PeekAccount(request.Path, state.Data));
+        using var flight = state.Stats.Enter(Route.PeekAccount(request.Path, state.Data, state.Reports));
         var answer = Execute(request);
         await WaitAsync(FaultKey(request), started, ct);
         return answer;
@@ -73,7 +73,7 @@ internal sealed class GraphService(SimulatorState state)
             GraphException? unknown = null;
             try
             {
-                route = Route.Parse(request.Path, state.Data);
+                route = Route.Parse(request.Path, state.Data, state.Reports);
                 endpoint = route.Endpoint;
             }
             catch (GraphException e)
@@ -82,14 +82,15 @@ internal sealed class GraphService(SimulatorState state)
             }
 
             Authenticate(request, options);
-            if (request.Method != "GET")
-            {
-                throw GraphErrors.UnsupportedMethod(request.Method, request.Path);
-            }
-
             if (unknown is not null || route is null)
             {
                 throw unknown ?? GraphErrors.UnknownObject(request.Path);
+            }
+
+            // The one write Meta's read clients make: starting an async insight report.
+            if (request.Method != "GET" && !(request.Method == "POST" && route is { Endpoint: "insights", Node: null, Report: null }))
+            {
+                throw GraphErrors.UnsupportedMethod(request.Method, request.Path);
             }
 
             switch (state.Limiter.Admit(route.Account?.Id, options))
@@ -175,7 +176,10 @@ internal sealed class GraphService(SimulatorState state)
             FieldSelection.Parse(request.Param("fields"), ObjectWriter.Account, AccountListDefaults))),
         "object" => Json.Write(w => ObjectWriter.WriteObject(w, route.Node!,
             FieldSelection.Parse(request.Param("fields"), ObjectWriter.For(route.Node!.Level), ObjectWriter.IdOnly))),
+        "insights" when request.Method == "POST" => StartReport(request, route),
+        "insights" when route.Report is { } report => InsightList(Reports.RowsRequest(report, request), route),
         "insights" => InsightList(request, route),
+        "report" => Reports.WritePoll(route.Report!, state.Options.Clock),
         _ => EntityList(request, route),
     };
 
@@ -240,6 +244,13 @@ internal sealed class GraphService(SimulatorState state)
         var scope = $"insights|{route.Node?.Id ?? account.Id}|{level}|{preset}|{filtering}";
         return Paging.Write(request, rows, MaxLimits["insights"], scope, state.Cursors,
             (w, item) => state.Insights.WriteRow(w, account, item, level, fields, preset, range));
+    }
+
+    /// <summary>Checks the report's parameters as the synchronous call would, then starts it.</summary>
+    ReadOnlyMemory<byte> StartReport(GraphRequest request, Route route)
+    {
+        InsightList(request, route);
+        return Reports.WriteStarted(state.Reports.Start(route.Account!, request));
     }
 
     string TraceId()

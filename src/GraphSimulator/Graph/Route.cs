@@ -9,9 +9,12 @@ namespace MetaAdsSync.GraphSimulator.Graph;
 /// </summary>
 internal sealed record Route(string Endpoint, AdAccount? Account, AdObject? Node, Level? Edge)
 {
-    public bool IsInsights => Endpoint == "insights";
+    public bool IsInsights => Endpoint is "insights" or "report";
 
-    public static Route Parse(string path, DataSet data)
+    /// <summary>Set for an async report's status (<c>report</c>) and its rows (<c>insights</c>).</summary>
+    public Reports.ReportRun? Report { get; init; }
+
+    public static Route Parse(string path, DataSet data, Reports reports)
     {
         var segments = path.Split('/');
         var first = segments[0];
@@ -45,6 +48,16 @@ internal sealed record Route(string Endpoint, AdAccount? Account, AdObject? Node
             };
         }
 
+        if (reports.Find(first) is { } report)
+        {
+            return edge switch
+            {
+                null => new Route("report", report.Account, null, null) { Report = report },
+                "insights" => new Route("insights", report.Account, null, Level.Account) { Report = report },
+                _ => throw GraphErrors.NonexistingField(edge, "AdReportRun"),
+            };
+        }
+
         var node = data.Object(first) ?? throw GraphErrors.UnknownObject(first);
         return (edge, node.Level) switch
         {
@@ -57,10 +70,11 @@ internal sealed record Route(string Endpoint, AdAccount? Account, AdObject? Node
     }
 
     /// <summary>The account a path concerns, for in-flight counting before the call is checked; null when none.</summary>
-    public static string? PeekAccount(string path, DataSet data)
+    public static string? PeekAccount(string path, DataSet data, Reports reports)
     {
         var slash = path.IndexOf('/', StringComparison.Ordinal);
         var first = slash < 0 ? path : path[..slash];
-        return first.StartsWith("act_", StringComparison.Ordinal) ? data.Account(first)?.Id : data.Object(first)?.Account.Id;
+        return first.StartsWith("act_", StringComparison.Ordinal) ? data.Account(first)?.Id
+            : (data.Object(first)?.Account ?? reports.Find(first)?.Account)?.Id;
     }
 }
