@@ -21,6 +21,9 @@ public static class SimulatorApp
             ApplicationName = typeof(SimulatorApp).Assembly.GetName().Name,
         });
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        // Set here rather than in an appsettings.json, which would be copied over the appsettings.json of any
+        // project that references this one to host it in-process. Configuration can still raise it.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         if (options is null)
         {
