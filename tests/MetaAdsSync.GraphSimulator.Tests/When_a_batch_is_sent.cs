@@ -8,9 +8,11 @@ public sealed class When_a_batch_is_sent : SimulatorTest
 {
     protected override void Configure(SimulatorOptions options) => options.CallBudget = 100_000;
 
-    async Task<GraphAnswer> PostAsync(IEnumerable<string> relativeUrls)
+    Task<GraphAnswer> PostAsync(IEnumerable<string> relativeUrls) =>
+        PostAsync(JsonSerializer.Serialize(relativeUrls.Select(u => new { method = "GET", relative_url = u })));
+
+    async Task<GraphAnswer> PostAsync(string batch)
     {
-        var batch = JsonSerializer.Serialize(relativeUrls.Select(u => new { method = "GET", relative_url = u }));
         using var message = new HttpRequestMessage(HttpMethod.Post, "")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["access_token"] = Simulator.Running.AccessToken, ["batch"] = batch }),
@@ -52,6 +54,19 @@ public sealed class When_a_batch_is_sent : SimulatorTest
 
         Assert.Equal(HttpStatusCode.OK, next.Status);
         Assert.Equal(5, next.Data.Count);
+    }
+
+    [Theory]
+    [InlineData("[1]")]
+    [InlineData("[{\"method\":\"GET\"}]")]
+    [InlineData("{\"relative_url\":\"me\"}")]
+    [InlineData("not json")]
+    public async Task Should_refuse_a_malformed_batch_with_the_envelope(string batch)
+    {
+        var answer = await PostAsync(batch);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Equal(100, answer.Code);
     }
 
     [Fact]

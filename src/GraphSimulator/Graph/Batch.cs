@@ -83,8 +83,15 @@ internal static class Batch
         var requests = new List<GraphRequest>();
         foreach (var item in root.EnumerateArray())
         {
-            var method = item.TryGetProperty("method", out var m) ? (m.GetString() ?? "GET").ToUpperInvariant() : "GET";
-            var relative = item.TryGetProperty("relative_url", out var r) ? r.GetString() ?? "" : "";
+            if (item.ValueKind != JsonValueKind.Object
+                || !item.TryGetProperty("relative_url", out var r) || r.ValueKind != JsonValueKind.String
+                || (item.TryGetProperty("method", out var m) && m.ValueKind != JsonValueKind.String))
+            {
+                throw GraphErrors.InvalidParameter($"batch[{requests.Count}] must be an object with a relative_url");
+            }
+
+            var method = m.ValueKind == JsonValueKind.String ? m.GetString()!.ToUpperInvariant() : "GET";
+            var relative = r.GetString()!;
             var question = relative.IndexOf('?', StringComparison.Ordinal);
             var (subVersion, path) = GraphRequest.SplitVersion(question < 0 ? relative : relative[..question]);
             var query = GraphRequest.ParseQuery(question < 0 ? "" : relative[(question + 1)..]);
