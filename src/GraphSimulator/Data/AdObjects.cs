@@ -64,6 +64,9 @@ internal sealed class AdAccount
 /// <summary>A campaign, ad set or ad. Parents are references so filters and effective status can look up.</summary>
 internal sealed class AdObject
 {
+    string? _createdText;
+    string? _updatedText;
+
     public required Level Level { get; init; }
     public required string Id { get; init; }
     public required AdAccount Account { get; init; }
@@ -82,6 +85,12 @@ internal sealed class AdObject
 
     public required DateTimeOffset CreatedTime { get; init; }
     public required DateTimeOffset UpdatedTime { get; init; }
+
+    /// <summary>The times as Meta writes them, made once: time zone conversion is the dearest part of a row.</summary>
+    public string CreatedText => _createdText ??= Graph.Json.Time(CreatedTime, Account.Zone);
+
+    public string UpdatedText => _updatedText ??= Graph.Json.Time(UpdatedTime, Account.Zone);
+
     public string? Objective { get; init; }
     public long? DailyBudget { get; init; }
     public long? LifetimeBudget { get; init; }

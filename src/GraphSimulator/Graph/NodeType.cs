@@ -24,8 +24,8 @@ internal static class ObjectWriter
         ["status"] = (w, o) => w.WriteString("status", o.Status),
         ["configured_status"] = (w, o) => w.WriteString("configured_status", o.Status),
         ["effective_status"] = (w, o) => w.WriteString("effective_status", o.EffectiveStatus),
-        ["created_time"] = (w, o) => w.WriteString("created_time", Json.Time(o.CreatedTime, o.Account.Zone)),
-        ["updated_time"] = (w, o) => w.WriteString("updated_time", Json.Time(o.UpdatedTime, o.Account.Zone)),
+        ["created_time"] = (w, o) => w.WriteString("created_time", o.CreatedText),
+        ["updated_time"] = (w, o) => w.WriteString("updated_time", o.UpdatedText),
     };
 
     static readonly Dictionary<string, Write> Budgets = new(StringComparer.Ordinal)
@@ -34,7 +34,7 @@ internal static class ObjectWriter
         ["daily_budget"] = (w, o) => { if (o.DailyBudget is { } b) w.WriteString("daily_budget", Json.Number(b)); },
         ["lifetime_budget"] = (w, o) => { if (o.LifetimeBudget is { } b) w.WriteString("lifetime_budget", Json.Number(b)); },
         ["budget_remaining"] = (w, o) => w.WriteString("budget_remaining", Json.Number((o.DailyBudget ?? o.LifetimeBudget ?? 0) * 37 / 100)),
-        ["start_time"] = (w, o) => w.WriteString("start_time", Json.Time(o.CreatedTime, o.Account.Zone)),
+        ["start_time"] = (w, o) => w.WriteString("start_time", o.CreatedText),
     };
 
     static readonly Dictionary<string, Write> CampaignFields = Merge(Common, Budgets, new()
