@@ -69,15 +69,10 @@ public static class SimulatorApp
     static void ReplaceLists(SimulatorOptions options, IConfiguration configuration)
     {
         var section = configuration.GetSection(SimulatorOptions.Section);
-        string[] Read(string key) => section.GetSection(key).GetChildren().Select(c => c.Value).OfType<string>().ToArray();
-        if (Read(nameof(SimulatorOptions.AccessTokens)) is { Length: > 0 } tokens)
-        {
-            options.AccessTokens = tokens;
-        }
-
-        if (Read(nameof(SimulatorOptions.TokensWithoutPermission)) is { Length: > 0 } withoutPermission)
-        {
-            options.TokensWithoutPermission = withoutPermission;
-        }
+        string[]? Read(string key) =>
+            section.GetSection(key).GetChildren().Select(c => c.Value).OfType<string>().ToArray() is { Length: > 0 } values ? values : null;
+        options.AccessTokens = Read(nameof(SimulatorOptions.AccessTokens)) ?? options.AccessTokens;
+        options.TokensWithoutPermission = Read(nameof(SimulatorOptions.TokensWithoutPermission)) ?? options.TokensWithoutPermission;
+        options.ExpiredTokens = Read(nameof(SimulatorOptions.ExpiredTokens)) ?? options.ExpiredTokens;
     }
 }

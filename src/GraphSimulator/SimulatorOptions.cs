@@ -18,6 +18,9 @@ public sealed class SimulatorOptions
     /// <summary>Valid tokens that lack ads_read: every call gets code 200.</summary>
     public string[] TokensWithoutPermission { get; set; } = ["simulator-token-without-permission"];
 
+    /// <summary>Tokens that were valid once: every call gets code 190, subcode 463 (expired).</summary>
+    public string[] ExpiredTokens { get; set; } = ["simulator-token-expired"];
+
     /// <summary>Drives the data set, the insight metrics, the jitter and the faults.</summary>
     public int Seed { get; set; } = 20260812;
 
@@ -81,6 +84,10 @@ public sealed class SimulatorOptions
     /// <summary>Share of list calls refused as too large whatever their size (Meta's estimate is not the size).</summary>
     [Range(0.0, 1.0)]
     public double PayloadRejectionRate { get; set; }
+
+    /// <summary>Share of batch sub-requests Meta gives up on: answered as <c>null</c> in the batch, to be re-sent.</summary>
+    [Range(0.0, 1.0)]
+    public double BatchNullRate { get; set; }
 
     /// <summary>The clock behind windows, blocks and date presets; tests may pass a fake one.</summary>
     [JsonIgnore]

@@ -56,6 +56,21 @@ public sealed class When_a_batch_is_sent : SimulatorTest
         Assert.Equal(5, next.Data.Count);
     }
 
+    [Fact]
+    public async Task Should_answer_null_for_sub_requests_meta_gave_up_on_the_same_way_for_the_same_seed()
+    {
+        Simulator.Running.Configure(o => o.BatchNullRate = 0.5);
+        var urls = Enumerable.Range(1, 40).Select(i => $"{Sim.BigAccount}/ads?limit={i}").ToList();
+
+        var first = (await PostAsync(urls)).Body.EnumerateArray().Select(a => a.ValueKind).ToList();
+        Simulator.Running.Reset();
+        var again = (await PostAsync(urls)).Body.EnumerateArray().Select(a => a.ValueKind).ToList();
+
+        Assert.Contains(JsonValueKind.Null, first);
+        Assert.Contains(JsonValueKind.Object, first);
+        Assert.Equal(first, again);
+    }
+
     [Theory]
     [InlineData("[1]")]
     [InlineData("[{\"method\":\"GET\"}]")]

@@ -29,6 +29,10 @@ public sealed class When_the_token_path_or_cursor_is_wrong : SimulatorTest
         AssertEnvelope(await Simulator.GetAsync($"{Sim.BigAccount}/campaigns", tokenIn, "not-a-token"), 190);
 
     [Fact]
+    public async Task Should_answer_an_expired_token_with_190_463() =>
+        AssertEnvelope(await Simulator.GetAsync($"{Sim.BigAccount}/campaigns", TokenIn.Query, "simulator-token-expired"), 190, 463);
+
+    [Fact]
     public async Task Should_answer_a_token_without_permission_with_200() =>
         AssertEnvelope(await Simulator.GetAsync($"{Sim.BigAccount}/campaigns", TokenIn.Header, "simulator-token-without-permission"), 200);
 

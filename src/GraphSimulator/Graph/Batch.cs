@@ -34,7 +34,9 @@ internal static class Batch
         var flights = requests.Select(r => state.Stats.Enter(Route.PeekAccount(r.Path, state.Data, state.Reports))).ToList();
         try
         {
-            var answers = requests.Select(graph.Execute).ToList();
+            var answers = requests
+                .Select(r => state.Faults.IsNullInBatch(GraphService.FaultKey(r), state.Options) ? null : graph.Execute(r))
+                .ToList();
             await graph.WaitAsync("batch:" + batchJson, started, context.RequestAborted);
             state.Stats.Call("batch", null);
             var headers = new List<KeyValuePair<string, string>>();
@@ -108,11 +110,17 @@ internal static class Batch
         return requests;
     }
 
-    static void WriteAnswers(Utf8JsonWriter writer, List<GraphResponse> answers, bool includeHeaders)
+    static void WriteAnswers(Utf8JsonWriter writer, List<GraphResponse?> answers, bool includeHeaders)
     {
         writer.WriteStartArray();
         foreach (var answer in answers)
         {
+            if (answer is null)
+            {
+                writer.WriteNullValue();
+                continue;
+            }
+
             writer.WriteStartObject();
             writer.WriteNumber("code", answer.StatusCode);
             if (includeHeaders)

@@ -42,6 +42,11 @@ internal static class GraphErrors
         "Invalid OAuth access token - Cannot parse access token", OAuth, 190)
     { Kind = ErrorKind.Auth });
 
+    public static GraphException ExpiredToken() => new(new GraphError(400,
+        "Error validating access token: Session has expired on Sunday, 01-Nov-26 00:00:00 PST. The current time is later.",
+        OAuth, 190, 463)
+    { Kind = ErrorKind.Auth });
+
     public static GraphException NoPermission() => new(new GraphError(400,
         "(#200) Ad account owner has NOT grant ads_management or ads_read permission", OAuth, 200)
     { Kind = ErrorKind.Auth });

@@ -151,6 +151,11 @@ internal sealed class GraphService(SimulatorState state)
             throw GraphErrors.MissingToken();
         }
 
+        if (options.ExpiredTokens.Contains(request.Token))
+        {
+            throw GraphErrors.ExpiredToken();
+        }
+
         if (options.TokensWithoutPermission.Contains(request.Token))
         {
             throw GraphErrors.NoPermission();

@@ -33,5 +33,10 @@ internal sealed class FaultPlan
         options.SlowResponseRate > 0
         && Rng.Unit(options.Seed, $"{requestKey}#{_seen.AddOrUpdate("slow:" + requestKey, 1, (_, n) => n + 1)}#slow") < options.SlowResponseRate;
 
+    /// <summary>Whether Meta gives up on this batch sub-request (a <c>null</c> in the batch answer).</summary>
+    public bool IsNullInBatch(string requestKey, SimulatorOptions options) =>
+        options.BatchNullRate > 0
+        && Rng.Unit(options.Seed, $"{requestKey}#{_seen.AddOrUpdate("batch:" + requestKey, 1, (_, n) => n + 1)}#null") < options.BatchNullRate;
+
     public void Reset() => _seen.Clear();
 }
