@@ -132,6 +132,7 @@ internal sealed class AccountBuilder(int seed, TextPool text)
             OptimizationGoal = TextPool.OptimizationGoal(rng),
         };
         account.AdSets.Add(adSet);
+        campaign.Children.Add(adSet);
         return adSet;
     }
 
@@ -162,6 +163,7 @@ internal sealed class AccountBuilder(int seed, TextPool text)
             Creative = text.Creative(rng, ids.NextCreative(), name),
         };
         account.Ads.Add(ad);
+        adSet.Children.Add(ad);
         return ad;
     }
 

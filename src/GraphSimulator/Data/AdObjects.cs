@@ -98,6 +98,9 @@ internal sealed class AdObject
     public string? OptimizationGoal { get; init; }
     public Creative? Creative { get; init; }
 
+    /// <summary>A campaign's ad sets or an ad set's ads, so parents' insights can add up their children's.</summary>
+    public List<AdObject> Children { get; } = [];
+
     public string CampaignId => Level == Level.Campaign ? Id : Campaign!.Id;
     public string? AdSetId => Level switch
     {

@@ -90,7 +90,7 @@ internal static class GraphErrors
         : new GraphError(500, "An unexpected error has occurred. Please retry your request later.", OAuth, 2, IsTransient: true) { Kind = ErrorKind.Transient });
 
     public static GraphException AppThrottled() => new(new GraphError(400,
-        "(#4) Application request limit reached", OAuth, 4, 1504022, IsTransient: true)
+        "(#4) Application request limit reached", OAuth, 4, IsTransient: true)
     { Kind = ErrorKind.Throttle });
 
     public static GraphException AccountThrottled(ThrottleErrorVariant variant, bool insights) => new(variant switch

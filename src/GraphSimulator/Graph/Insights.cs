@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using MetaAdsSync.GraphSimulator.Data;
@@ -7,10 +8,13 @@ namespace MetaAdsSync.GraphSimulator.Graph;
 /// <summary>
 /// Insight rows: one per object with delivery in the preset — every ACTIVE / WITH_ISSUES object, and paused ones
 /// that spent earlier for presets of two weeks or more — with metrics fixed by the seed, the object and the preset.
-/// Every metric is a string, as Meta sends it.
+/// Levels add up: a parent's row is the sum of its children's rows wherever a child has one. Every metric is a
+/// string, as Meta sends it.
 /// </summary>
 internal sealed class Insights(int seed)
 {
+    readonly ConcurrentDictionary<(string Id, string Preset, int Days), Metrics> _metrics = new();
+
     static readonly string[] FieldNames =
     [
         "account_id", "account_name", "account_currency", "campaign_id", "campaign_name", "adset_id", "adset_name",
@@ -69,7 +73,7 @@ internal sealed class Insights(int seed)
         Utf8JsonWriter writer, AdAccount account, AdObject? item, Level level, IReadOnlyList<SelectedField> fields,
         string preset, (DateOnly Start, DateOnly Stop) range)
     {
-        var metrics = Metrics.For(seed, item?.Id ?? account.Id, preset, Days(range), item is null ? 6 : 1, item is null || EffectiveStatus.IsDelivering(item.EffectiveStatus));
+        var metrics = MetricsOf(account, item, preset, Days(range));
         writer.WriteStartObject();
         var wroteId = false;
         var wroteDates = false;
@@ -93,6 +97,19 @@ internal sealed class Insights(int seed)
 
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// The sum of the children's rows when any child has one; otherwise the object's own numbers (an ACTIVE
+    /// campaign without ads still has a row, as the fixture's allow-list expects).
+    /// </summary>
+    Metrics MetricsOf(AdAccount account, AdObject? item, string preset, int days) =>
+        _metrics.GetOrAdd((item?.Id ?? account.Id, preset, days), _ =>
+        {
+            var children = (item?.Children ?? account.Campaigns).Where(c => HasRow(c, days)).ToList();
+            return children.Count > 0
+                ? Metrics.Sum(children.Select(c => MetricsOf(account, c, preset, days)))
+                : Metrics.For(seed, item?.Id ?? account.Id, preset, days, item is null || EffectiveStatus.IsDelivering(item.EffectiveStatus));
+        });
 
     static string? IdField(Level level) => level switch
     {
@@ -157,9 +174,9 @@ internal sealed class Insights(int seed)
     /// <summary>Numbers that hang together: reach ≤ impressions, clicks a believable share, spend from a CPM.</summary>
     internal readonly record struct Metrics(long Impressions, long Reach, long Clicks, long LinkClicks, double Spend)
     {
-        public static Metrics For(int seed, string id, string preset, int days, int scale, bool delivering)
+        public static Metrics For(int seed, string id, string preset, int days, bool delivering)
         {
-            var daily = (300 + Rng.Unit(seed, id + "#daily") * 15_000) * scale * (delivering ? 1 : 0.3);
+            var daily = (300 + Rng.Unit(seed, id + "#daily") * 15_000) * (delivering ? 1 : 0.3);
             var impressions = Math.Max(1L, (long)(daily * days * (0.8 + 0.4 * Rng.Unit(seed, id + "#" + preset))));
             var frequency = 1.05 + Rng.Unit(seed, id + "#frequency") * 0.6 * (1 + Math.Log(days));
             var clicks = (long)(impressions * (0.004 + Rng.Unit(seed, id + "#ctr") * 0.031));
@@ -170,6 +187,15 @@ internal sealed class Insights(int seed)
                 clicks,
                 clicks * 7 / 10,
                 Math.Round(impressions / 1000.0 * cpm, 2));
+        }
+
+        /// <summary>Counts and spend add up; people reached by several children are counted once, so reach does not.</summary>
+        public static Metrics Sum(IEnumerable<Metrics> parts)
+        {
+            var list = parts.ToList();
+            var impressions = list.Sum(m => m.Impressions);
+            var reach = Math.Min(impressions, Math.Max(list.Max(m => m.Reach), (long)(list.Sum(m => m.Reach) * 0.85)));
+            return new Metrics(impressions, reach, list.Sum(m => m.Clicks), list.Sum(m => m.LinkClicks), Math.Round(list.Sum(m => m.Spend), 2));
         }
 
         public IEnumerable<(string Type, long Count)> Actions()
