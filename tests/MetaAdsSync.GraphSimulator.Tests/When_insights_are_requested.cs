@@ -37,6 +37,16 @@ public sealed class When_insights_are_requested : SimulatorTest
     }
 
     [Fact]
+    public async Task Should_have_rows_for_the_parents_of_every_row_in_a_long_preset()
+    {
+        var rows = (await Simulator.ReadAllAsync($"{Sim.BigAccount}/insights?level=ad&date_preset=maximum&fields=campaign_id,adset_id,ad_id&limit=500")).Rows;
+        var truth = Simulator.Running.GetTruth(Sim.BigAccount)!.Insights["maximum"];
+
+        Assert.Subset(truth.AdSets.ToHashSet(), rows.Select(r => r.GetProperty("adset_id").GetString()!).ToHashSet());
+        Assert.Subset(truth.Campaigns.ToHashSet(), rows.Select(r => r.GetProperty("campaign_id").GetString()!).ToHashSet());
+    }
+
+    [Fact]
     public async Task Should_send_every_metric_as_a_string_and_actions_as_a_list()
     {
         var rows = await RowsAsync(Sim.BigAccount, "ad", "last_30d");

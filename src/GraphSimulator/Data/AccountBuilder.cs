@@ -34,6 +34,16 @@ internal sealed class AccountBuilder(int seed, TextPool text)
             Ad(r, account, ids, parent!, live ? Active : ChildStatus(r, parent!, 0.3), live, issues));
 
         AddRetired(rng, account, ids, spec);
+        // A child that spent earlier means its parents spent then too: their rows exist whenever the child's does.
+        foreach (var item in account.Ads.Concat(account.AdSets).Where(o => o.IsListed && o.HadDelivery))
+        {
+            item.Campaign!.HadDelivery = true;
+            if (item.AdSet is { } adSet)
+            {
+                adSet.HadDelivery = true;
+            }
+        }
+
         foreach (var level in new[] { Level.Campaign, Level.AdSet, Level.Ad })
         {
             account.At(level).Sort((a, b) => b.CreatedTime.CompareTo(a.CreatedTime) is var c and not 0 ? c : string.CompareOrdinal(b.Id, a.Id));

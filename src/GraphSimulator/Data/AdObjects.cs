@@ -81,7 +81,7 @@ internal sealed class AdObject
     public required string EffectiveStatus { get; init; }
 
     /// <summary>A paused object that spent earlier: it has insight rows for the longer presets only.</summary>
-    public bool HadDelivery { get; init; }
+    public bool HadDelivery { get; set; }
 
     public required DateTimeOffset CreatedTime { get; init; }
     public required DateTimeOffset UpdatedTime { get; init; }
