@@ -1,0 +1,104 @@
+using MassTransit.Testing;
+using MetaAdsSync.Contracts;
+using MetaAdsSync.Orchestrator.Scheduling;
+using MetaAdsSync.Storage;
+using MetaAdsSync.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace MetaAdsSync.Orchestrator.Tests;
+
+public class When_the_scheduler_sweeps
+{
+    static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Should_request_stale_accounts_with_eligible_entities_first_then_other_non_empty_ones_then_empty_ones()
+    {
+        var (postgres, time) = await Database();
+        await Seed(postgres, """
+            INSERT INTO ad_accounts (id, name, refreshed_at, last_synced_at) VALUES
+              ('act_1', 'never synced, eligible', now(), NULL),
+              ('act_2', 'stale, paused only', now(), '2026-11-29 08:00+00'),
+              ('act_3', 'fresh, eligible', now(), '2026-11-29 11:00+00'),
+              ('act_4', 'never synced, empty', now(), NULL),
+              ('act_5', 'stale, eligible', now(), '2026-11-29 07:00+00'),
+              ('act_6', 'stale, eligible, running', now(), '2026-11-29 06:00+00'),
+              ('act_7', 'stale by a second, empty', now(), '2026-11-29 08:59:59+00');
+            INSERT INTO campaigns (id, account_id, effective_status, synced_at) VALUES
+              ('11', 'act_1', 'ACTIVE', now()), ('21', 'act_2', 'PAUSED', now()), ('31', 'act_3', 'ACTIVE', now()),
+              ('51', 'act_5', 'PAUSED', now()), ('61', 'act_6', 'ACTIVE', now());
+            INSERT INTO ads (id, account_id, effective_status, synced_at) VALUES ('52', 'act_5', 'WITH_ISSUES', now());
+            INSERT INTO account_syncs (correlation_id, current_state, account_id, run_id, date_preset, trigger, force, redrives, campaigns, ad_sets, ads,
+                eligible, graph_calls, levels_done, pages_seen, pending_campaign_ids, pending_ad_set_ids, pending_ad_ids, batches_sent,
+                batches_succeeded, batches_failed, outstanding_batches)
+              VALUES (gen_random_uuid(), 'FetchingEntities', 'act_6', gen_random_uuid(), 'last_7d', 'Manual', false, 0, 0, 0, 0, 0, 0,
+                '{}', '{}', '{}', '{}', '{}', 0, '{}', '{}', '{}');
+            """);
+        await using var harness = await SagaHarness.StartAsync(postgres, time: time);
+        using var data = NpgsqlDataSource.Create(postgres);
+
+        var sweep = await Scheduler(harness, data, time, max: 4).SweepAsync(default);
+
+        Assert.False(sweep.Skipped);
+        Assert.Equal(["act_1", "act_5", "act_2", "act_4"], sweep.Requested.Select(r => r.AccountId));
+        var published = harness.Harness.Published.Select<SyncAccountRequested>().Select(m => m.Context.Message).ToList();
+        Assert.Equal(sweep.Requested.Select(r => r.RunId), published.Select(m => m.RunId));
+        Assert.All(published, m => Assert.Equal((SyncTrigger.Scheduled, "last_7d", false), (m.Trigger, m.DatePreset, m.Force)));
+    }
+
+    [Fact]
+    public async Task Should_request_at_most_the_configured_number_spaced_out_and_let_only_one_orchestrator_sweep_at_a_time()
+    {
+        var (postgres, time) = await Database();
+        await Seed(postgres, "INSERT INTO ad_accounts (id, name, refreshed_at) SELECT 'act_' || n, 'a' || n, now() FROM generate_series(1, 5) n;");
+        await using var harness = await SagaHarness.StartAsync(postgres, time: time);
+        using var data = NpgsqlDataSource.Create(postgres);
+        var scheduler = Scheduler(harness, data, time, max: 3, spacing: TimeSpan.FromSeconds(5));
+
+        var first = scheduler.SweepAsync(default);
+        await WaitUntil(() => harness.Harness.Published.Select<SyncAccountRequested>().Count() == 1);
+        var second = await Scheduler(harness, data, time, max: 3).SweepAsync(default);
+        Assert.True(second.Skipped);
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        await WaitUntil(() => harness.Harness.Published.Select<SyncAccountRequested>().Count() == 2);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var swept = await first;
+
+        Assert.Equal(3, swept.Requested.Count);
+        Assert.Equal(3, harness.Harness.Published.Select<SyncAccountRequested>().Count());
+    }
+
+    static StaleAccountScheduler Scheduler(SagaHarness harness, NpgsqlDataSource data, TimeProvider time, int max, TimeSpan? spacing = null) =>
+        new(data, harness.Harness.Bus,
+            Microsoft.Extensions.Options.Options.Create(new SchedulerOptions { MaxAccountsPerSweep = max, Spacing = spacing ?? TimeSpan.Zero }),
+            time, NullLogger<StaleAccountScheduler>.Instance);
+
+    static async Task<(string, FakeTimeProvider)> Database()
+    {
+        var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
+        await using var db = StorageRegistration.CreateContext(postgres);
+        await SchemaMigrator.MigrateAsync(db, default);
+        return (postgres, new FakeTimeProvider(Now));
+    }
+
+    static async Task Seed(string postgres, string sql)
+    {
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
+    }
+}
