@@ -32,3 +32,6 @@ public record AccountSyncCompleted(
 public record AccountSyncFailed(Guid RunId, string AccountId, DateTimeOffset FinishedAt, string Error);
 
 public record AccountSyncTimedOut(Guid RunId, string AccountId, DateTimeOffset FinishedAt, TimeSpan RunTimeout);
+
+/// <summary>The watchdog's word to a saga: this run made no progress lately or is past its timeout.</summary>
+public record SyncRunStalled(Guid RunId, string AccountId, DateTimeOffset DetectedAt);

@@ -1,12 +1,39 @@
+using MetaAdsSync.Orchestrator.Persistence;
+using MetaAdsSync.Orchestrator.Saga;
+using MassTransit;
+using MetaAdsSync.ServiceDefaults;
+using MetaAdsSync.Storage.Entities;
+
 namespace MetaAdsSync.Orchestrator;
 
 public static class OrchestratorExtensions
 {
-    public static WebApplicationBuilder AddOrchestrator(this WebApplicationBuilder builder)
+    /// <summary>The schema migrator, the account-sync saga on its PostgreSQL repository, and the run watchdog.</summary>
+    public static TBuilder AddOrchestrator<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddSingleton(TimeProvider.System);
-        // Before AddMessaging: hosted services start in order, so the schema exists before any consumer runs.
+        builder.Services.AddOptions<SagaOptions>()
+            .BindConfiguration(SagaOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Before AddMessaging: hosted services start in order, so the schema exists before any message is handled.
         builder.Services.AddHostedService<SchemaMigrationService>();
+        builder.Services.AddAccountSyncSagaServices();
+        builder.AddMessaging(x => x.AddAccountSyncSaga());
+        builder.Services.AddSingleton<RunWatchdog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RunWatchdog>());
         return builder;
+    }
+
+    /// <summary>What the saga's activities need from the container (the host and the test harness share it).</summary>
+    public static IServiceCollection AddAccountSyncSagaServices(this IServiceCollection services) =>
+        services.AddScoped<FinishRunActivity>();
+
+    /// <summary>The saga, its endpoint definition and its PostgreSQL repository.</summary>
+    public static IBusRegistrationConfigurator AddAccountSyncSaga(this IBusRegistrationConfigurator x)
+    {
+        x.AddSagaStateMachine<AccountSyncStateMachine, AccountSyncState>(typeof(AccountSyncSagaDefinition)).PostgresRepository();
+        return x;
     }
 }

@@ -5,7 +5,6 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddStorage();
 builder.AddOrchestrator();
-builder.AddMessaging();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -14,6 +14,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
     public DbSet<EntitySyncMark> EntitySyncMarks => Set<EntitySyncMark>();
     public DbSet<InsightFetch> InsightFetches => Set<InsightFetch>();
+    public DbSet<AccountSyncState> AccountSyncs => Set<AccountSyncState>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -64,6 +65,20 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
         {
             e.ToTable("insight_fetches");
             e.HasKey(f => new { f.Level, f.EntityId, f.DatePreset });
+        });
+
+        modelBuilder.Entity<AccountSyncState>(e =>
+        {
+            e.ToTable("account_syncs");
+            e.HasKey(s => s.CorrelationId);
+            e.Property(s => s.CorrelationId).ValueGeneratedNever();
+            e.Property(s => s.Version).IsRowVersion();
+            e.Property(s => s.CurrentState).HasMaxLength(64);
+            e.Property(s => s.OutstandingBatches).HasColumnType("jsonb");
+            e.HasIndex(s => s.AccountId).IsUnique();
+            e.HasIndex(s => s.RunId);
+            // The watchdog's question: which runs in flight have made no progress lately?
+            e.HasIndex(s => new { s.CurrentState, s.LastProgressAt });
         });
 
         modelBuilder.Entity<SyncRun>(e =>

@@ -9,7 +9,8 @@ public class AdAccount
     public string? Currency { get; set; }
     public string? Timezone { get; set; }
     public int? AccountStatus { get; set; }
-    public DateTimeOffset RefreshedAt { get; set; }
+    /// <summary>When Meta's accounts list last named this account; null for an account only known from a sync request.</summary>
+    public DateTimeOffset? RefreshedAt { get; set; }
     public DateTimeOffset? LastSyncedAt { get; set; }
     public string? LastSyncStatus { get; set; }
     public Guid? LastRunId { get; set; }

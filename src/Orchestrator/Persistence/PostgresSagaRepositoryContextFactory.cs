@@ -1,0 +1,61 @@
+using MassTransit;
+using MassTransit.Saga;
+using MetaAdsSync.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaAdsSync.Orchestrator.Persistence;
+
+/// <summary>
+/// MassTransit's saga repository on PostgreSQL through EF Core (MassTransit.EntityFrameworkCore is not served
+/// here). One fresh DbContext and one transaction per message; optimistic concurrency on xmin. A conflict
+/// throws, the endpoint's retry runs the message again on a new DbContext, and it sees the winner's state.
+/// </summary>
+public sealed class PostgresSagaRepositoryContextFactory<TSaga>(
+    IDbContextFactory<SyncDbContext> contexts,
+    ISagaConsumeContextFactory<SyncDbContext, TSaga> consumeContexts) :
+    ISagaRepositoryContextFactory<TSaga>,
+    ILoadSagaRepositoryContextFactory<TSaga>,
+    IQuerySagaRepositoryContextFactory<TSaga>
+    where TSaga : class, ISaga
+{
+    public void Probe(ProbeContext context) => context.Add("persistence", "postgresql");
+
+    public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
+        where T : class
+    {
+        await using var db = await contexts.CreateDbContextAsync(context.CancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
+
+        var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContexts);
+        await next.Send(repositoryContext);
+
+        await transaction.CommitAsync(context.CancellationToken);
+    }
+
+    public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
+        where T : class
+    {
+        await using var db = await contexts.CreateDbContextAsync(context.CancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
+
+        var instances = await db.Set<TSaga>().Where(query.FilterExpression).ToListAsync(context.CancellationToken);
+        var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContexts);
+        await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
+
+        await transaction.CommitAsync(context.CancellationToken);
+    }
+
+    public Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
+        where T : class =>
+        ExecuteReadOnly(asyncMethod, cancellationToken);
+
+    public Task<T> Execute<T>(Func<QuerySagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
+        where T : class =>
+        ExecuteReadOnly(asyncMethod, cancellationToken);
+
+    async Task<T> ExecuteReadOnly<T>(Func<PostgresSagaReadContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await asyncMethod(new PostgresSagaReadContext<TSaga>(db, cancellationToken));
+    }
+}

@@ -1,0 +1,40 @@
+using MassTransit;
+using MetaAdsSync.Contracts;
+using MetaAdsSync.Storage.Entities;
+using Microsoft.Extensions.Options;
+
+namespace MetaAdsSync.Orchestrator.Saga;
+
+/// <summary>
+/// The saga's endpoint: retry (optimistic-concurrency conflicts, a unique violation when two first requests race,
+/// a database or broker hiccup) → in-memory outbox (nothing leaves for a message whose handling failed) →
+/// partitioned by account, so one process handles an account's events one at a time.
+/// </summary>
+public sealed class AccountSyncSagaDefinition : SagaDefinition<AccountSyncState>
+{
+    readonly SagaOptions _options;
+
+    public AccountSyncSagaDefinition(IOptions<SagaOptions> options)
+    {
+        _options = options.Value;
+        Endpoint(e => e.Name = "account-sync");
+        ConcurrentMessageLimit = _options.SagaConcurrency;
+    }
+
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<AccountSyncState> sagaConfigurator,
+        IRegistrationContext context)
+    {
+        endpointConfigurator.UseMessageRetry(r => r.Exponential(12, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100)));
+        endpointConfigurator.UseInMemoryOutbox(context);
+
+        var partition = endpointConfigurator.CreatePartitioner(_options.SagaConcurrency);
+        sagaConfigurator.Message<SyncAccountRequested>(x => x.UsePartitioner(partition, m => m.Message.AccountId));
+        sagaConfigurator.Message<EntitiesFetched>(x => x.UsePartitioner(partition, m => m.Message.AccountId));
+        sagaConfigurator.Message<EntityFetchFailed>(x => x.UsePartitioner(partition, m => m.Message.AccountId));
+        sagaConfigurator.Message<Fault<FetchEntities>>(x => x.UsePartitioner(partition, m => m.Message.Message.AccountId));
+        sagaConfigurator.Message<InsightsBatchFetched>(x => x.UsePartitioner(partition, m => m.Message.AccountId));
+        sagaConfigurator.Message<InsightsBatchFailed>(x => x.UsePartitioner(partition, m => m.Message.AccountId));
+        sagaConfigurator.Message<Fault<FetchInsightsBatch>>(x => x.UsePartitioner(partition, m => m.Message.Message.AccountId));
+        sagaConfigurator.Message<SyncRunStalled>(x => x.UsePartitioner(partition, m => m.Message.AccountId));
+    }
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MetaAdsSync.Orchestrator.Saga;
+
+/// <summary>The saga's part of <c>Sync:*</c> (the fetchers bind the rest of that section).</summary>
+public sealed class SagaOptions
+{
+    public const string Section = "Sync";
+
+    /// <summary>Eligible ids per FetchInsightsBatch: one Graph call each.</summary>
+    [Range(1, 500, ErrorMessage = "Sync:InsightBatchSize must be between 1 and 500.")]
+    public int InsightBatchSize { get; set; } = 50;
+
+    /// <summary>A run with no progress for this long gets its outstanding commands sent again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Sync:StallAfter must be between 1 s and 1 h.")]
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(0, 100, ErrorMessage = "Sync:MaxRedrives must be between 0 and 100.")]
+    public int MaxRedrives { get; set; } = 3;
+
+    /// <summary>A run older than this ends as TimedOut.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00", ErrorMessage = "Sync:RunTimeout must be between 5 s and 1 day.")]
+    public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the watchdog looks for stalled runs.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Sync:WatchdogInterval must be between 100 ms and 10 min.")]
+    public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Messages the saga endpoint handles at once in this process (partitioned per account).</summary>
+    [Range(1, 256, ErrorMessage = "Sync:SagaConcurrency must be between 1 and 256.")]
+    public int SagaConcurrency { get; set; } = 16;
+}

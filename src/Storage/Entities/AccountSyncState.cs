@@ -1,0 +1,52 @@
+using MassTransit;
+
+namespace MetaAdsSync.Storage.Entities;
+
+/// <summary>
+/// The saga instance of one ad account: it lives as long as the account and cycles Idle → FetchingEntities →
+/// FetchingInsights → Idle once per run. Everything here is the current (or last) run's progress. Sets are
+/// stored, not bare counters, because every event can arrive more than once.
+/// </summary>
+public class AccountSyncState : SagaStateMachineInstance
+{
+    public Guid CorrelationId { get; set; }
+    public string CurrentState { get; set; } = "";
+    /// <summary>PostgreSQL's xmin: optimistic concurrency without a column of our own.</summary>
+    public uint Version { get; set; }
+
+    public string AccountId { get; set; } = "";
+    public Guid? RunId { get; set; }
+    public string DatePreset { get; set; } = "";
+    public string Trigger { get; set; } = "";
+    public bool Force { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? LastProgressAt { get; set; }
+    public int Redrives { get; set; }
+
+    public int Campaigns { get; set; }
+    public int AdSets { get; set; }
+    public int Ads { get; set; }
+    public int Eligible { get; set; }
+    public int GraphCalls { get; set; }
+
+    /// <summary>Levels whose last page has been counted, e.g. <c>Campaign</c>.</summary>
+    public List<string> LevelsDone { get; set; } = [];
+    /// <summary>Pages already counted, as <c>Level:Page</c>.</summary>
+    public List<string> PagesSeen { get; set; } = [];
+
+    /// <summary>Eligible ids not yet in a batch, per level: batches fill across pages.</summary>
+    public List<string> PendingCampaignIds { get; set; } = [];
+    public List<string> PendingAdSetIds { get; set; } = [];
+    public List<string> PendingAdIds { get; set; } = [];
+
+    public int BatchesSent { get; set; }
+    public List<Guid> BatchesSucceeded { get; set; } = [];
+    public List<Guid> BatchesFailed { get; set; } = [];
+    /// <summary>Batches sent and not yet answered, with their ids, so the watchdog can send them again (jsonb).</summary>
+    public string OutstandingBatches { get; set; } = "{}";
+
+    /// <summary>How the run ended (a <c>SyncOutcome</c> name); null while it runs.</summary>
+    public string? Outcome { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public string? Error { get; set; }
+}

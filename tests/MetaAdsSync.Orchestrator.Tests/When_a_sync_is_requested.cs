@@ -1,0 +1,72 @@
+using MassTransit;
+using MassTransit.Testing;
+using MetaAdsSync.Contracts;
+
+namespace MetaAdsSync.Orchestrator.Tests;
+
+public class When_a_sync_is_requested(MigratedDatabaseFixture database) : SagaSpec(database)
+{
+    [Fact]
+    public async Task Should_accept_it_and_fetch_the_three_levels_at_once()
+    {
+        var runId = Guid.NewGuid();
+
+        var response = await Request(runId);
+
+        Assert.True(response.Is(out Response<SyncAccepted>? accepted));
+        Assert.Equal((runId, false), (accepted!.Message.RunId, accepted.Message.Deduplicated));
+        var fetches = Sut.Harness.Published.Select<FetchEntities>(m => m.Context.Message.RunId == runId).Select(m => m.Context.Message.Level).ToList();
+        Assert.Equal([EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad], fetches.Order());
+        Assert.NotNull(await Sut.Saga.Exists(Correlation, m => m.FetchingEntities));
+    }
+
+    [Fact]
+    public async Task Should_join_the_running_sync_when_asked_again_with_the_same_preset()
+    {
+        var runId = await StartRun();
+
+        var again = await Request(Guid.NewGuid());
+
+        Assert.True(again.Is(out Response<SyncAccepted>? accepted));
+        Assert.Equal((runId, true), (accepted!.Message.RunId, accepted.Message.Deduplicated));
+        Assert.Equal(3, Sut.Harness.Published.Select<FetchEntities>(m => m.Context.Message.AccountId == Account).Count());
+    }
+
+    [Fact]
+    public async Task Should_reject_another_preset_while_a_sync_runs_naming_the_running_one()
+    {
+        var runId = await StartRun();
+
+        var other = await Request(Guid.NewGuid(), preset: "last_30d");
+
+        Assert.True(other.Is(out Response<SyncRejected>? rejected));
+        Assert.Equal(runId, rejected!.Message.RunningRunId);
+        Assert.Contains("last_7d", rejected.Message.Reason);
+    }
+
+    [Fact]
+    public async Task Should_not_start_a_second_run_when_the_same_request_is_delivered_again_after_the_run()
+    {
+        var runId = await StartRun();
+        await CompleteRun(runId);
+
+        var redelivered = await Request(runId);
+
+        Assert.True(redelivered.Is(out Response<SyncAccepted>? accepted));
+        Assert.True(accepted!.Message.Deduplicated);
+        Assert.Equal(3, Sut.Harness.Published.Select<FetchEntities>(m => m.Context.Message.AccountId == Account).Count());
+    }
+
+    [Fact]
+    public async Task Should_start_a_new_run_once_the_previous_one_ended()
+    {
+        var first = await StartRun();
+        await CompleteRun(first);
+
+        var second = await StartRun();
+
+        Assert.NotEqual(first, second);
+        var state = await WaitFor(s => s.RunId == second, "the second run");
+        Assert.Equal(("FetchingEntities", 0, 0), (state.CurrentState, state.Ads, state.PagesSeen.Count));
+    }
+}

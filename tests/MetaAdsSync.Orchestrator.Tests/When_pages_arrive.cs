@@ -1,0 +1,75 @@
+using MetaAdsSync.Contracts;
+using MetaAdsSync.Storage;
+
+namespace MetaAdsSync.Orchestrator.Tests;
+
+/// <summary>InsightBatchSize is 3 in these specs.</summary>
+public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(database)
+{
+    [Fact]
+    public async Task Should_send_full_batches_before_the_level_ends_and_the_rest_on_its_last_page()
+    {
+        var runId = await StartRun();
+
+        await Page(runId, EntityLevel.Ad, 1, last: false, count: 100, "a1", "a2");
+        await Page(runId, EntityLevel.Ad, 2, last: false, count: 100, "a3", "a4");
+        await WaitFor(s => s.PagesSeen.Count == 2, "two pages");
+        Assert.Equal([["a1", "a2", "a3"]], Batches().Select(b => b.EntityIds.ToArray()));
+
+        await Page(runId, EntityLevel.Ad, 3, last: true, count: 40, "a5");
+        await WaitFor(s => s.PagesSeen.Count == 3, "three pages");
+
+        var batches = Batches();
+        Assert.Equal([["a1", "a2", "a3"], ["a4", "a5"]], batches.Select(b => b.EntityIds.ToArray()));
+        Assert.Equal(
+            [AccountCorrelation.Batch(runId, "Ad", 0), AccountCorrelation.Batch(runId, "Ad", 1)],
+            batches.Select(b => b.BatchId));
+        Assert.All(batches, b => Assert.Equal(("last_7d", EntityLevel.Ad), (b.DatePreset, b.Level)));
+    }
+
+    [Fact]
+    public async Task Should_count_a_redelivered_page_once()
+    {
+        var runId = await StartRun();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Page(runId, EntityLevel.Campaign, 1, last: false, count: 25, "c1", "c2");
+        }
+
+        await WaitConsumed<EntitiesFetched>(3, m => m.AccountId == Account);
+        var state = await WaitFor(s => s.PagesSeen.Count == 1, "the page");
+        Assert.Equal((25, 2, 1), (state.Campaigns, state.Eligible, state.GraphCalls));
+        Assert.Equal(["c1", "c2"], state.PendingCampaignIds);
+        Assert.Empty(Batches());
+    }
+
+    [Fact]
+    public async Task Should_wait_for_every_page_when_the_last_page_comes_first()
+    {
+        var runId = await StartRun();
+        await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1);
+        await Page(runId, EntityLevel.AdSet, 1, last: true, count: 1);
+
+        await Page(runId, EntityLevel.Ad, 2, last: true, count: 10);
+        var state = await WaitFor(s => s.PagesSeen.Count == 3, "three pages");
+        Assert.Equal("FetchingEntities", state.CurrentState);
+
+        await Page(runId, EntityLevel.Ad, 1, last: false, count: 25);
+        state = await WaitFor(s => s.CurrentState == "Idle", "the run to end");
+        Assert.Equal(("Completed", 35), (state.Outcome, state.Ads));
+    }
+
+    [Fact]
+    public async Task Should_ignore_pages_of_another_run()
+    {
+        var runId = await StartRun();
+
+        await Page(Guid.NewGuid(), EntityLevel.Ad, 1, last: true, count: 700, "x1");
+        await Page(runId, EntityLevel.Campaign, 1, last: false, count: 5);
+
+        await WaitConsumed<EntitiesFetched>(2, m => m.AccountId == Account);
+        var state = await WaitFor(s => s.PagesSeen.Count == 1, "the current run's page");
+        Assert.Equal((0, 5, 0), (state.Ads, state.Campaigns, state.Eligible));
+    }
+}
