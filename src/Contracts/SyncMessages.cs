@@ -35,3 +35,11 @@ public record AccountSyncTimedOut(Guid RunId, string AccountId, DateTimeOffset F
 
 /// <summary>The watchdog's word to a saga: this run made no progress lately or is past its timeout.</summary>
 public record SyncRunStalled(Guid RunId, string AccountId, DateTimeOffset DetectedAt);
+
+/// <summary>Asks the Orchestrator's stale-account scheduler to sweep now (the cron endpoint); answered by <see cref="StaleAccountSweepCompleted"/>.</summary>
+public record RunStaleAccountSweep(DateTimeOffset RequestedAt);
+
+/// <summary>What a sweep requested; <paramref name="Skipped"/> when another orchestrator was sweeping already.</summary>
+public record StaleAccountSweepCompleted(IReadOnlyList<ScheduledSync> Requested, bool Skipped);
+
+public record ScheduledSync(string AccountId, Guid RunId);

@@ -1,12 +1,14 @@
+using MetaAdsSync.Gateway;
 using MetaAdsSync.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddStorage();
-builder.AddMessaging();
+builder.AddGateway();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapGateway();
 app.Run();
 
 public partial class Program;

@@ -1,5 +1,6 @@
 using MetaAdsSync.Orchestrator.Persistence;
 using MetaAdsSync.Orchestrator.Saga;
+using MetaAdsSync.Orchestrator.Scheduling;
 using MassTransit;
 using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.Storage.Entities;
@@ -20,9 +21,19 @@ public static class OrchestratorExtensions
         // Before AddMessaging: hosted services start in order, so the schema exists before any message is handled.
         builder.Services.AddHostedService<SchemaMigrationService>();
         builder.Services.AddAccountSyncSagaServices();
-        builder.AddMessaging(x => x.AddAccountSyncSaga());
+        builder.Services.AddOptions<SchedulerOptions>()
+            .BindConfiguration(SchedulerOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.AddMessaging(x =>
+        {
+            x.AddAccountSyncSaga();
+            x.AddConsumer<RunStaleAccountSweepConsumer>();
+        });
         builder.Services.AddSingleton<RunWatchdog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunWatchdog>());
+        builder.Services.AddSingleton<StaleAccountScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StaleAccountScheduler>());
         return builder;
     }
 

@@ -12,9 +12,9 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
     public DbSet<Ad> Ads => Set<Ad>();
     public DbSet<Insight> Insights => Set<Insight>();
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<AccountSyncState> AccountSyncs => Set<AccountSyncState>();
     public DbSet<EntitySyncMark> EntitySyncMarks => Set<EntitySyncMark>();
     public DbSet<InsightFetch> InsightFetches => Set<InsightFetch>();
-    public DbSet<AccountSyncState> AccountSyncs => Set<AccountSyncState>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -55,18 +55,6 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.HasIndex(i => new { i.AccountId, i.Level, i.DatePreset });
         });
 
-        modelBuilder.Entity<EntitySyncMark>(e =>
-        {
-            e.ToTable("entity_sync_marks");
-            e.HasKey(m => new { m.AccountId, m.Level });
-        });
-
-        modelBuilder.Entity<InsightFetch>(e =>
-        {
-            e.ToTable("insight_fetches");
-            e.HasKey(f => new { f.Level, f.EntityId, f.DatePreset });
-        });
-
         modelBuilder.Entity<AccountSyncState>(e =>
         {
             e.ToTable("account_syncs");
@@ -79,6 +67,18 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.HasIndex(s => s.RunId);
             // The watchdog's question: which runs in flight have made no progress lately?
             e.HasIndex(s => new { s.CurrentState, s.LastProgressAt });
+        });
+
+        modelBuilder.Entity<EntitySyncMark>(e =>
+        {
+            e.ToTable("entity_sync_marks");
+            e.HasKey(m => new { m.AccountId, m.Level });
+        });
+
+        modelBuilder.Entity<InsightFetch>(e =>
+        {
+            e.ToTable("insight_fetches");
+            e.HasKey(f => new { f.Level, f.EntityId, f.DatePreset });
         });
 
         modelBuilder.Entity<SyncRun>(e =>

@@ -1,0 +1,140 @@
+using System.Text.RegularExpressions;
+using MetaAdsSync.Contracts;
+using Npgsql;
+
+namespace MetaAdsSync.Gateway.Accounts;
+
+public sealed record AccountView(
+    string AccountId,
+    string Name,
+    string? Currency,
+    string? Timezone,
+    DateTimeOffset? LastSyncedAt,
+    string? LastSyncStatus,
+    string Staleness,
+    Guid? Running,
+    AccountCounts Counts);
+
+public sealed record AccountCounts(long Campaigns, long AdSets, long Ads, long Eligible);
+
+/// <summary>One stored campaign, ad set or ad with its latest insights for the asked preset.</summary>
+public sealed record EntityView(
+    string Id,
+    string? Name,
+    string? Status,
+    string? EffectiveStatus,
+    string? CampaignId,
+    string? AdSetId,
+    DateTimeOffset? UpdatedTime,
+    InsightView? Insights);
+
+public sealed record InsightView(DateOnly DateStart, DateOnly DateStop, decimal? Spend, long? Impressions, long? Clicks, decimal? Ctr, long? Reach);
+
+public sealed record EntityPageView(IReadOnlyList<EntityView> Data, string? After);
+
+public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvider time)
+{
+    public static bool IsAccountId(string value) => AccountIdPattern().IsMatch(value);
+
+    public async Task<bool> ExistsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT EXISTS (SELECT 1 FROM ad_accounts WHERE id = @id AND refreshed_at IS NOT NULL)");
+        command.Parameters.AddWithValue("id", accountId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<List<AccountView>> ListAsync(CancellationToken cancellationToken)
+    {
+        const string eligible = "effective_status IN ('ACTIVE', 'WITH_ISSUES')";
+        await using var command = database.CreateCommand($"""
+            SELECT a.id, a.name, a.currency, a.timezone, a.last_synced_at, a.last_sync_status,
+                   (SELECT s.run_id FROM account_syncs s WHERE s.account_id = a.id AND s.outcome IS NULL
+                       AND s.current_state IN ('FetchingEntities', 'FetchingInsights')),
+                   (SELECT count(*) FROM campaigns c WHERE c.account_id = a.id),
+                   (SELECT count(*) FROM ad_sets x WHERE x.account_id = a.id),
+                   (SELECT count(*) FROM ads x WHERE x.account_id = a.id),
+                   (SELECT count(*) FROM campaigns x WHERE x.account_id = a.id AND {eligible})
+                 + (SELECT count(*) FROM ad_sets x WHERE x.account_id = a.id AND {eligible})
+                 + (SELECT count(*) FROM ads x WHERE x.account_id = a.id AND {eligible})
+              FROM ad_accounts a
+             WHERE a.refreshed_at IS NOT NULL
+             ORDER BY a.name, a.id
+            """);
+        var now = time.GetUtcNow();
+        var accounts = new List<AccountView>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            DateTimeOffset? synced = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4);
+            accounts.Add(new AccountView(
+                reader.GetString(0), reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                synced,
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                Staleness.Label(synced, now),
+                reader.IsDBNull(6) ? null : reader.GetGuid(6),
+                new AccountCounts(reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10))));
+        }
+
+        return accounts;
+    }
+
+    public async Task<EntityPageView> EntitiesAsync(
+        string accountId, EntityLevel level, string datePreset, string? status, int limit, string? after, CancellationToken cancellationToken)
+    {
+        var (table, insightLevel, parents) = level switch
+        {
+            EntityLevel.Campaign => ("campaigns", "campaign", "NULL::text, NULL::text"),
+            EntityLevel.AdSet => ("ad_sets", "adset", "e.campaign_id, NULL::text"),
+            _ => ("ads", "ad", "e.campaign_id, e.ad_set_id"),
+        };
+        await using var command = database.CreateCommand($"""
+            SELECT e.id, e.name, e.status, e.effective_status, {parents}, e.updated_time,
+                   i.date_start, i.date_stop, i.spend, i.impressions, i.clicks, i.ctr, i.reach
+              FROM {table} e
+              LEFT JOIN LATERAL (
+                   SELECT * FROM insights i
+                    WHERE i.level = @level AND i.entity_id = e.id AND i.date_preset = @preset
+                    ORDER BY i.date_stop DESC, i.date_start DESC
+                    LIMIT 1) i ON true
+             WHERE e.account_id = @account
+               AND (@status::text IS NULL OR e.effective_status = @status)
+               AND (@after::text IS NULL OR e.id > @after)
+             ORDER BY e.id
+             LIMIT @take
+            """);
+        command.Parameters.AddWithValue("level", insightLevel);
+        command.Parameters.AddWithValue("preset", datePreset);
+        command.Parameters.AddWithValue("account", accountId);
+        command.Parameters.AddWithValue("status", (object?)status ?? DBNull.Value);
+        command.Parameters.AddWithValue("after", (object?)after ?? DBNull.Value);
+        command.Parameters.AddWithValue("take", limit + 1);
+
+        var rows = new List<EntityView>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new EntityView(
+                reader.GetString(0),
+                NullableString(reader, 1), NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4), NullableString(reader, 5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                reader.IsDBNull(7) ? null : new InsightView(
+                    reader.GetFieldValue<DateOnly>(7), reader.GetFieldValue<DateOnly>(8),
+                    reader.IsDBNull(9) ? null : reader.GetDecimal(9),
+                    reader.IsDBNull(10) ? null : reader.GetInt64(10),
+                    reader.IsDBNull(11) ? null : reader.GetInt64(11),
+                    reader.IsDBNull(12) ? null : reader.GetDecimal(12),
+                    reader.IsDBNull(13) ? null : reader.GetInt64(13))));
+        }
+
+        var more = rows.Count > limit;
+        var page = more ? rows[..limit] : rows;
+        return new EntityPageView(page, more ? page[^1].Id : null);
+    }
+
+    static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    [GeneratedRegex("^act_[0-9]{1,20}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AccountIdPattern();
+}

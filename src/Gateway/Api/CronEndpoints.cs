@@ -1,0 +1,47 @@
+using MassTransit;
+using MetaAdsSync.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace MetaAdsSync.Gateway.Api;
+
+public static class CronEndpoints
+{
+    /// <summary>The seed's cron route, kept as the hybrid scheduler's manual trigger: <c>Authorization: Bearer &lt;Cron:Secret&gt;</c>.</summary>
+    public static IEndpointRouteBuilder MapCronEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/cron/sync-stale-accounts", SweepNow)
+            .WithSummary("Run a stale-account sweep now; returns the syncs it requested.");
+        return app;
+    }
+
+    static async Task<IResult> SweepNow(
+        HttpRequest request,
+        IOptions<CronOptions> cron,
+        IRequestClient<RunStaleAccountSweep> scheduler,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var secret = cron.Value.Secret;
+        var authorization = request.Headers.Authorization.ToString();
+        var presented = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : "";
+        if (string.IsNullOrEmpty(secret) || !ApiKeyFilter.SecretEquals(secret, presented))
+        {
+            return Problems.Unauthorized("Send 'Authorization: Bearer <Cron:Secret>'.");
+        }
+
+        try
+        {
+            var response = await scheduler.GetResponse<StaleAccountSweepCompleted>(new RunStaleAccountSweep(time.GetUtcNow()), cancellationToken,
+                RequestTimeout.After(m: 2));
+            return Results.Ok(new
+            {
+                skipped = response.Message.Skipped,
+                requested = response.Message.Requested.Select(r => new { r.AccountId, syncId = r.RunId, statusUrl = $"/api/syncs/{r.RunId}" }),
+            });
+        }
+        catch (RequestTimeoutException)
+        {
+            return Problems.Unavailable("The orchestrator did not answer in time.");
+        }
+    }
+}

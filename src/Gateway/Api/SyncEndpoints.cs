@@ -1,0 +1,116 @@
+using MassTransit;
+using MetaAdsSync.Contracts;
+using MetaAdsSync.Gateway.Accounts;
+using Microsoft.Extensions.Options;
+
+namespace MetaAdsSync.Gateway.Api;
+
+public static class SyncEndpoints
+{
+    public const string SyncRateLimit = "sync";
+
+    public static RouteGroupBuilder MapSyncEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/meta-ads/sync", RequestSync).RequireRateLimiting(SyncRateLimit)
+            .WithSummary("Refresh the accounts list; with an accountId, start (or join) that account's sync.");
+        api.MapGet("/syncs/{syncId}", GetSync).WithSummary("One sync run: live from its saga while it runs, from the history once it ended.");
+        api.MapGet("/syncs", ListSyncs).WithSummary("Recent sync runs, newest first.");
+        return api;
+    }
+
+    static async Task<IResult> RequestSync(
+        HttpRequest request,
+        AccountsRefresher refresher,
+        AccountQueries accounts,
+        IRequestClient<SyncAccountRequested> saga,
+        IOptions<GatewayOptions> options,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await SyncRequestBody.ReadAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        // The refresh runs alongside the sync, not before it: a known account starts at once.
+        var refresh = refresher.RefreshAsync();
+        if (body.AccountsOnly)
+        {
+            var refreshed = await refresh;
+            return Results.Ok(new { accountsOnly = true, accountsRefreshed = refreshed, accounts = await accounts.ListAsync(cancellationToken) });
+        }
+
+        var accountId = body.AccountId!;
+        if (!await accounts.ExistsAsync(accountId, cancellationToken))
+        {
+            await refresh;
+            if (!await accounts.ExistsAsync(accountId, cancellationToken))
+            {
+                return Problems.NotFound($"Ad account '{accountId}' is not in the accounts list of this token.");
+            }
+        }
+
+        var message = new SyncAccountRequested(accountId, NewId.NextGuid(), body.DatePreset, SyncTrigger.Manual, body.Force, time.GetUtcNow());
+        Response<SyncAccepted, SyncRejected> answer;
+        try
+        {
+            answer = await saga.GetResponse<SyncAccepted, SyncRejected>(message, cancellationToken, RequestTimeout.After(ms: (int)options.Value.SagaAnswerTimeout.TotalMilliseconds));
+        }
+        catch (RequestTimeoutException)
+        {
+            return Problems.Unavailable("The orchestrator did not answer in time; the sync may still start. Try again shortly.");
+        }
+
+        var accountsRefreshed = await refresh;
+        if (answer.Is(out Response<SyncAccepted>? acceptedResponse))
+        {
+            var accepted = acceptedResponse!.Message;
+            return Results.Accepted($"/api/syncs/{accepted.RunId}", new
+            {
+                accountsOnly = false,
+                syncId = accepted.RunId,
+                accountId,
+                datePreset = body.DatePreset,
+                deduplicated = accepted.Deduplicated,
+                accountsRefreshed,
+                statusUrl = $"/api/syncs/{accepted.RunId}",
+            });
+        }
+
+        return answer.Is(out Response<SyncRejected>? rejected)
+            ? Problems.Conflict(rejected!.Message.Reason, rejected.Message.RunningRunId)
+            : Problems.Unavailable("The orchestrator gave an answer this gateway does not know.");
+    }
+
+    static async Task<IResult> GetSync(string syncId, SyncQueries syncs, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(syncId, out var id))
+        {
+            return Problems.BadRequest("syncId", "syncId must be a UUID, as returned by POST /api/meta-ads/sync.");
+        }
+
+        var run = await syncs.FindAsync(id, cancellationToken);
+        return run is null ? Problems.NotFound($"No sync with id {id}.") : Results.Ok(run);
+    }
+
+    static async Task<IResult> ListSyncs(string? accountId, string? state, string? limit, SyncQueries syncs, CancellationToken cancellationToken)
+    {
+        if (accountId is not null && !AccountQueries.IsAccountId(accountId))
+        {
+            return Problems.BadRequest("accountId", "accountId must match ^act_[0-9]{1,20}$.");
+        }
+
+        if (state is not null && !SyncQueries.States.Contains(state))
+        {
+            return Problems.BadRequest("state", $"state must be one of {string.Join(", ", SyncQueries.States)}.");
+        }
+
+        if (!Paging.TryLimit(limit, 50, 500, out var take, out var problem))
+        {
+            return problem!;
+        }
+
+        return Results.Ok(await syncs.ListAsync(accountId, state, take, cancellationToken));
+    }
+}

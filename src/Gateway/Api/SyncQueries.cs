@@ -1,0 +1,90 @@
+using MetaAdsSync.Contracts;
+using Npgsql;
+
+namespace MetaAdsSync.Gateway.Api;
+
+/// <summary>A sync run as the API shows it, whether it runs (from its saga) or ended (from sync_runs).</summary>
+public sealed record SyncView(
+    Guid SyncId,
+    string AccountId,
+    string DatePreset,
+    string Trigger,
+    string State,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    long? DurationMs,
+    EntityCounts Entities,
+    int Eligible,
+    BatchCounts InsightBatches,
+    int GraphCalls,
+    string? Error);
+
+public sealed record EntityCounts(int Campaigns, int AdSets, int Ads);
+
+public sealed record BatchCounts(int Total, int Succeeded, int Failed);
+
+public sealed class SyncQueries(NpgsqlDataSource database)
+{
+    public static readonly IReadOnlySet<string> States = new SortedSet<string>(StringComparer.Ordinal)
+    {
+        "Running", "FetchingEntities", "FetchingInsights",
+        nameof(SyncOutcome.Completed), nameof(SyncOutcome.Partial), nameof(SyncOutcome.Failed), nameof(SyncOutcome.TimedOut),
+    };
+
+    // Running runs come from the saga table, ended ones from the history; one shape for both.
+    const string Runs = """
+        SELECT run_id, account_id, date_preset, trigger, current_state AS state, started_at, NULL::timestamptz AS finished_at,
+               NULL::bigint AS duration_ms, campaigns, ad_sets, ads, eligible, batches_sent,
+               cardinality(batches_succeeded), cardinality(batches_failed), graph_calls, error
+          FROM account_syncs
+         WHERE run_id IS NOT NULL AND outcome IS NULL AND current_state IN ('FetchingEntities', 'FetchingInsights')
+        UNION ALL
+        SELECT run_id, account_id, date_preset, trigger, status, started_at, finished_at, duration_ms, campaigns, ad_sets, ads,
+               eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error
+          FROM sync_runs
+        """;
+
+    public async Task<SyncView?> FindAsync(Guid syncId, CancellationToken cancellationToken)
+    {
+        var found = await QueryAsync($"SELECT * FROM ({Runs}) r WHERE run_id = @id LIMIT 1", cancellationToken, ("id", syncId));
+        return found.FirstOrDefault();
+    }
+
+    public Task<List<SyncView>> ListAsync(string? accountId, string? state, int limit, CancellationToken cancellationToken)
+    {
+        var stateFilter = state == "Running" ? "r.state IN ('FetchingEntities', 'FetchingInsights')" : "(@state::text IS NULL OR r.state = @state)";
+        return QueryAsync($"""
+            SELECT * FROM ({Runs}) r
+             WHERE (@account::text IS NULL OR r.account_id = @account) AND {stateFilter}
+             ORDER BY r.started_at DESC NULLS LAST
+             LIMIT @limit
+            """, cancellationToken, ("account", accountId), ("state", state == "Running" ? null : state), ("limit", limit));
+    }
+
+    async Task<List<SyncView>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = database.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        var runs = new List<SyncView>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(new SyncView(
+                reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                reader.IsDBNull(7) ? null : reader.GetInt64(7),
+                new EntityCounts(reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10)),
+                reader.GetInt32(11),
+                new BatchCounts(reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14)),
+                reader.GetInt32(15),
+                reader.IsDBNull(16) ? null : reader.GetString(16)));
+        }
+
+        return runs;
+    }
+}

@@ -1,0 +1,4 @@
+using MetaAdsSync.GraphSimulator;
+
+var app = SimulatorApp.Build(args);
+await app.RunAsync();

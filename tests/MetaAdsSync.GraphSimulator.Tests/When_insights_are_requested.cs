@@ -1,0 +1,151 @@
+using System.Text.Json;
+using MetaAdsSync.GraphSimulator.Tests.Support;
+
+namespace MetaAdsSync.GraphSimulator.Tests;
+
+public sealed class When_insights_are_requested : SimulatorTest
+{
+    const string Metrics = "impressions,reach,frequency,clicks,spend,ctr,cpc,cpm,actions";
+    protected override void Configure(SimulatorOptions options) => options.CallBudget = 100_000;
+
+    async Task<List<JsonElement>> RowsAsync(string account, string level, string preset, string extra = "") =>
+        (await Simulator.ReadAllAsync($"{account}/insights?level={level}&date_preset={preset}&fields={level}_id,{Metrics}&limit=100{extra}")).Rows;
+
+    [Fact]
+    public async Task Should_have_a_row_for_every_insight_eligible_entity_for_a_short_preset()
+    {
+        var truth = Simulator.Running.GetTruth(Sim.BigAccount)!;
+
+        var ads = await RowsAsync(Sim.BigAccount, "ad", "last_7d");
+        var campaigns = await RowsAsync(Sim.BigAccount, "campaign", "yesterday");
+
+        Assert.Equal(truth.Ads.InsightEligible.Order(), ads.Select(r => r.GetProperty("ad_id").GetString()).Order());
+        Assert.Equal(truth.Campaigns.InsightEligible.Order(), campaigns.Select(r => r.GetProperty("campaign_id").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task Should_add_paused_entities_that_delivered_earlier_for_long_presets_only()
+    {
+        var truth = Simulator.Running.GetTruth(Sim.BigAccount)!;
+
+        var ads = (await RowsAsync(Sim.BigAccount, "ad", "last_90d")).Select(r => r.GetProperty("ad_id").GetString()!).ToList();
+
+        Assert.Superset(truth.Ads.InsightEligible.ToHashSet(), ads.ToHashSet());
+        Assert.True(ads.Count > truth.Ads.InsightEligible.Count, "some paused ads should have delivered earlier");
+        Assert.Equal(truth.Insights["last_90d"].Ads.Order(), ads.Order());
+        Assert.Equal(truth.Ads.InsightEligible.Order(), truth.Insights["last_3d"].Ads.Order());
+    }
+
+    [Fact]
+    public async Task Should_have_rows_for_the_parents_of_every_row_in_a_long_preset()
+    {
+        var rows = (await Simulator.ReadAllAsync($"{Sim.BigAccount}/insights?level=ad&date_preset=maximum&fields=campaign_id,adset_id,ad_id&limit=500")).Rows;
+        var truth = Simulator.Running.GetTruth(Sim.BigAccount)!.Insights["maximum"];
+
+        Assert.Subset(truth.AdSets.ToHashSet(), rows.Select(r => r.GetProperty("adset_id").GetString()!).ToHashSet());
+        Assert.Subset(truth.Campaigns.ToHashSet(), rows.Select(r => r.GetProperty("campaign_id").GetString()!).ToHashSet());
+    }
+
+    [Fact]
+    public async Task Should_send_every_metric_as_a_string_and_actions_as_a_list()
+    {
+        var rows = await RowsAsync(Sim.BigAccount, "ad", "last_30d");
+
+        Assert.All(rows, row =>
+        {
+            foreach (var metric in new[] { "impressions", "reach", "frequency", "clicks", "spend", "ctr", "cpm" })
+            {
+                Assert.Equal(JsonValueKind.String, row.GetProperty(metric).ValueKind);
+            }
+
+            Assert.All(row.GetProperty("actions").EnumerateArray(), a => Assert.Equal(JsonValueKind.String, a.GetProperty("value").ValueKind));
+            Assert.True(long.Parse(row.GetProperty("reach").GetString()!) <= long.Parse(row.GetProperty("impressions").GetString()!));
+        });
+    }
+
+    [Theory]
+    [InlineData("last_7d", 7)]
+    [InlineData("yesterday", 1)]
+    [InlineData("last_30d", 30)]
+    public async Task Should_date_rows_as_the_preset_says(string preset, int days)
+    {
+        var truth = Simulator.Running.GetTruth(Sim.BigAccount)!.Insights[preset];
+
+        var row = (await RowsAsync(Sim.BigAccount, "campaign", preset))[0];
+        var start = DateOnly.Parse(row.GetProperty("date_start").GetString()!);
+        var stop = DateOnly.Parse(row.GetProperty("date_stop").GetString()!);
+
+        Assert.Equal(truth.DateStart, row.GetProperty("date_start").GetString());
+        Assert.Equal(truth.DateStop, row.GetProperty("date_stop").GetString());
+        Assert.Equal(days, stop.DayNumber - start.DayNumber + 1);
+    }
+
+    [Fact]
+    public async Task Should_filter_on_ids_with_IN_in_one_call()
+    {
+        var wanted = Simulator.Running.GetTruth(Sim.BigAccount)!.Ads.InsightEligible.Take(20).ToList();
+        var filter = Uri.EscapeDataString(JsonSerializer.Serialize(new[] { new { field = "ad.id", @operator = "IN", value = wanted } }));
+
+        var answer = await Simulator.GetAsync($"{Sim.BigAccount}/insights?level=ad&date_preset=last_7d&fields=ad_id,spend&limit=50&filtering={filter}");
+
+        Assert.Equal(wanted.Order(), answer.Data.Select(r => r.GetProperty("ad_id").GetString()).Order());
+        Assert.Null(answer.Next);
+    }
+
+    [Fact]
+    public async Task Should_filter_on_a_parents_id_and_on_effective_status()
+    {
+        var truth = Simulator.Running.GetTruth(Sim.BigAccount)!;
+        var campaign = truth.Campaigns.InsightEligible[0];
+        var byCampaign = Uri.EscapeDataString($"[{{\"field\":\"campaign.id\",\"operator\":\"IN\",\"value\":[\"{campaign}\"]}}]");
+        var withIssues = Uri.EscapeDataString("[{\"field\":\"ad.effective_status\",\"operator\":\"IN\",\"value\":[\"WITH_ISSUES\"]}]");
+
+        var underCampaign = await RowsAsync(Sim.BigAccount, "adset", "last_7d", $"&filtering={byCampaign}");
+        var issues = await RowsAsync(Sim.BigAccount, "ad", "last_7d", $"&filtering={withIssues}");
+
+        Assert.NotEmpty(underCampaign);
+        Assert.Equal(truth.Ads.InsightEligible.Count(id => truth.Ads.EffectiveStatus[id] == "WITH_ISSUES"), issues.Count);
+    }
+
+    [Fact]
+    public async Task Should_answer_one_entitys_insights_on_its_own_edge()
+    {
+        var ad = Simulator.Running.GetTruth(Sim.BigAccount)!.Ads.InsightEligible[0];
+
+        var answer = await Simulator.GetAsync($"{ad}/insights?date_preset=last_7d&fields=ad_id,impressions,spend");
+
+        Assert.Equal(ad, Assert.Single(answer.Data).GetProperty("ad_id").GetString());
+        Assert.NotNull(answer.Header("x-fb-ads-insights-throttle"));
+    }
+
+    [Fact]
+    public async Task Should_add_up_across_levels_where_the_children_have_rows()
+    {
+        static Dictionary<string, List<JsonElement>> By(List<JsonElement> rows, string parent) =>
+            rows.GroupBy(r => r.GetProperty(parent).GetString()!).ToDictionary(g => g.Key, g => g.ToList());
+        static decimal Spend(JsonElement row) => decimal.Parse(row.GetProperty("spend").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        const string Query = "insights?date_preset=last_30d&limit=500&fields=account_id,campaign_id,adset_id,ad_id,spend,impressions";
+
+        var account = Assert.Single((await Simulator.ReadAllAsync($"{Sim.BigAccount}/{Query}&level=account")).Rows);
+        var campaigns = (await Simulator.ReadAllAsync($"{Sim.BigAccount}/{Query}&level=campaign")).Rows;
+        var adSets = (await Simulator.ReadAllAsync($"{Sim.BigAccount}/{Query}&level=adset")).Rows;
+        var ads = By((await Simulator.ReadAllAsync($"{Sim.BigAccount}/{Query}&level=ad")).Rows, "adset_id");
+
+        Assert.Equal(Spend(account), campaigns.Sum(Spend));
+        Assert.All(campaigns.Where(c => By(adSets, "campaign_id").ContainsKey(c.GetProperty("campaign_id").GetString()!)), c =>
+            Assert.Equal(Spend(c), By(adSets, "campaign_id")[c.GetProperty("campaign_id").GetString()!].Sum(Spend)));
+        Assert.All(adSets.Where(s => ads.ContainsKey(s.GetProperty("adset_id").GetString()!)), s =>
+            Assert.Equal(Spend(s), ads[s.GetProperty("adset_id").GetString()!].Sum(Spend)));
+    }
+
+    [Fact]
+    public async Task Should_give_the_same_metrics_from_the_same_seed()
+    {
+        await using var twin = await Sim.StartAsync();
+
+        var mine = await Simulator.GetAsync($"{Sim.BigAccount}/insights?level=ad&date_preset=last_30d&fields=ad_id,{Metrics}&limit=20");
+        var theirs = await twin.GetAsync($"{Sim.BigAccount}/insights?level=ad&date_preset=last_30d&fields=ad_id,{Metrics}&limit=20");
+
+        Assert.Equal(mine.Body.GetProperty("data").GetRawText(), theirs.Body.GetProperty("data").GetRawText());
+    }
+}
