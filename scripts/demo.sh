@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# The main job: starts RabbitMQ and PostgreSQL, builds once, starts every host as its own process,
-# and shows them healthy. `--once` stops everything after that; otherwise it stays up until Ctrl-C.
+# The main job: starts RabbitMQ and PostgreSQL, builds once, starts the Graph API simulator (500 ms per call, as
+# the seed measured Meta), the Orchestrator, the Gateway, two EntityFetchers and two InsightFetchers as separate
+# processes, syncs every account through the API and prints the seed audit's table from the real results.
+# Then it stays up (dashboard and API) until Ctrl-C; --once stops everything after the table.
+#   --latency MS      the simulator's latency per call (default 500)
+#   --graph-url URL   use that Graph API instead of the simulator (token from META_ACCESS_TOKEN)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 once=false
-for arg in "$@"; do
-  case "$arg" in
+latency=500
+graph_url=""
+while [ $# -gt 0 ]; do
+  case "$1" in
     --once) once=true ;;
-    *) echo "usage: $0 [--once]" >&2; exit 2 ;;
+    --latency) latency="$2"; shift ;;
+    --graph-url) graph_url="$2"; shift ;;
+    *) echo "usage: $0 [--once] [--latency MS] [--graph-url URL]" >&2; exit 2 ;;
   esac
+  shift
 done
 
 logs="$root/.local/demo/logs"
 mkdir -p "$logs"
 pids=()
-
 stop_all() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
@@ -30,21 +38,34 @@ psql_admin -c "SELECT 1 FROM pg_database WHERE datname = 'metaadssync'" | grep -
   psql_admin -c "CREATE DATABASE metaadssync"
 
 echo "demo: building (Release)"
-dotnet build MetaAdsSync.sln -c Release -nologo -v q
+dotnet build MetaAdsSync.sln -c Release -nologo -v q -clp:ErrorsOnly
 
-start_host() { # name project port
+sim_port=18080
+if [ -n "$graph_url" ]; then
+  export Meta__BaseUrl="$graph_url"
+  export Meta__AccessToken="${META_ACCESS_TOKEN:?set META_ACCESS_TOKEN to use --graph-url}"
+else
+  export Meta__BaseUrl="http://127.0.0.1:$sim_port"
+  export Meta__AccessToken="simulator-token"
+fi
+export Gateway__AllowAnonymous=true
+export Scheduler__Enabled=false
+
+hosts=()
+start_host() { # name project port [args...]
   local name=$1 project=$2 port=$3
+  shift 3
   (cd "src/$project/bin/Release/net10.0" &&
-    exec dotnet "MetaAdsSync.$project.dll" --urls "http://127.0.0.1:$port") > "$logs/$name.log" 2>&1 &
+    exec dotnet "MetaAdsSync.$project.dll" --urls "http://127.0.0.1:$port" "$@") > "$logs/$name.log" 2>&1 &
   pids+=($!)
   hosts+=("$name $port")
 }
 
 wait_ready() { # name port
   local name=$1 port=$2 i
-  for i in $(seq 1 120); do
+  for i in $(seq 1 240); do
     if curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then
-      printf '  %-18s ready  http://127.0.0.1:%s/health/ready\n' "$name" "$port"
+      printf '  %-18s ready  http://127.0.0.1:%s\n' "$name" "$port"
       return
     fi
     sleep 0.5
@@ -53,7 +74,7 @@ wait_ready() { # name port
   exit 1
 }
 
-hosts=()
+[ -n "$graph_url" ] || start_host graph-simulator GraphSimulator "$sim_port" --Simulator:LatencyMs="$latency"
 start_host orchestrator Orchestrator 5081
 start_host gateway Gateway 5080
 start_host entity-fetcher-1 EntityFetcher 5082
@@ -61,13 +82,15 @@ start_host entity-fetcher-2 EntityFetcher 5083
 start_host insight-fetcher-1 InsightFetcher 5084
 start_host insight-fetcher-2 InsightFetcher 5085
 
-echo "demo: waiting for every host to be ready"
+echo "demo: waiting for every process to be ready"
 for h in "${hosts[@]}"; do wait_ready $h; done
 
+status=0
+python3 scripts/demo-report.py http://127.0.0.1:5080 || status=$?
 echo "demo: logs in $logs"
 if [ "$once" = true ]; then
   echo "demo: --once given; stopping"
-  exit 0
+  exit "$status"
 fi
-echo "demo: gateway at http://127.0.0.1:5080/ — Ctrl-C stops everything"
+echo "demo: API and dashboard at http://127.0.0.1:5080/ (OpenAPI: /openapi/v1.json) — Ctrl-C stops everything"
 wait

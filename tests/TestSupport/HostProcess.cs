@@ -117,6 +117,18 @@ public sealed class HostProcess : IAsyncDisposable
         throw new TimeoutException($"{Project} was not ready within {timeout}:\n{Output}");
     }
 
+    /// <summary>Waits for every host to be ready; fails as soon as one of them fails, not after the slowest times out.</summary>
+    public static async Task WaitUntilAllReadyAsync(IEnumerable<HostProcess> hosts, TimeSpan timeout)
+    {
+        var pending = hosts.Select(h => h.WaitUntilReadyAsync(timeout)).ToList();
+        while (pending.Count > 0)
+        {
+            var finished = await Task.WhenAny(pending);
+            await finished;
+            pending.Remove(finished);
+        }
+    }
+
     /// <summary>Waits for the process to end by itself; returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {

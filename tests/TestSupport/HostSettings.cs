@@ -5,7 +5,12 @@ public static class HostSettings
 {
     public static Dictionary<string, string> For(string postgres, RabbitMqFixture rabbit, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var settings = new Dictionary<string, string>(rabbit.HostEnvironment) { ["ConnectionStrings__Postgres"] = postgres };
+        var settings = new Dictionary<string, string>(rabbit.HostEnvironment)
+        {
+            ["ConnectionStrings__Postgres"] = postgres,
+            // Tests that exercise API keys set keys and turn this off.
+            ["Gateway__AllowAnonymous"] = "true",
+        };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
             settings[key] = value;

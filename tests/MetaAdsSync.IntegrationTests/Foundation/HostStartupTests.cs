@@ -23,7 +23,7 @@ public class When_the_hosts_start(RabbitMqFixture rabbit) : IClassFixture<Rabbit
         await using var insights = HostProcess.Start("InsightFetcher", settings);
         await using var orchestrator = HostProcess.Start("Orchestrator", settings);
 
-        await Task.WhenAll(new[] { orchestrator, gateway, entities, insights }.Select(h => h.WaitUntilReadyAsync(ReadyTimeout)));
+        await HostProcess.WaitUntilAllReadyAsync([orchestrator, gateway, entities, insights], ReadyTimeout);
         Assert.Contains($"applied {MigrationCount} migration(s) now", orchestrator.Output);
     }
 

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MetaAdsSync.Storage.Migrations
 {
     [DbContext(typeof(SyncDbContext))]
-    [Migration("20261129124453_AccountSyncSaga")]
+    [Migration("20261129132502_AccountSyncSaga")]
     partial class AccountSyncSaga
     {
         /// <inheritdoc />
@@ -418,6 +418,30 @@ namespace MetaAdsSync.Storage.Migrations
                     b.ToTable("campaigns", (string)null);
                 });
 
+            modelBuilder.Entity("MetaAdsSync.Storage.Entities.EntitySyncMark", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasColumnType("text")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Level")
+                        .HasColumnType("text")
+                        .HasColumnName("level");
+
+                    b.Property<DateTimeOffset>("LastFullSyncAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_full_sync_at");
+
+                    b.Property<Guid?>("LastRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_run_id");
+
+                    b.HasKey("AccountId", "Level")
+                        .HasName("pk_entity_sync_marks");
+
+                    b.ToTable("entity_sync_marks", (string)null);
+                });
+
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.Insight", b =>
                 {
                     b.Property<long>("Id")
@@ -510,6 +534,39 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasDatabaseName("ix_insights_level_entity_id_date_preset_date_start_date_stop");
 
                     b.ToTable("insights", (string)null);
+                });
+
+            modelBuilder.Entity("MetaAdsSync.Storage.Entities.InsightFetch", b =>
+                {
+                    b.Property<string>("Level")
+                        .HasColumnType("text")
+                        .HasColumnName("level");
+
+                    b.Property<string>("EntityId")
+                        .HasColumnType("text")
+                        .HasColumnName("entity_id");
+
+                    b.Property<string>("DatePreset")
+                        .HasColumnType("text")
+                        .HasColumnName("date_preset");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset>("FetchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fetched_at");
+
+                    b.Property<Guid?>("LastRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_run_id");
+
+                    b.HasKey("Level", "EntityId", "DatePreset")
+                        .HasName("pk_insight_fetches");
+
+                    b.ToTable("insight_fetches", (string)null);
                 });
 
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.SyncRun", b =>

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MetaAdsSync.GraphSimulator;
+using MetaAdsSync.TestSupport;
+
+namespace MetaAdsSync.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The whole system for one test: the simulator in-process, a fresh database and virtual host, and the Orchestrator,
+/// fetchers and Gateway as real processes talking over the real RabbitMQ and PostgreSQL.
+/// </summary>
+public sealed class SyncSystem : IAsyncDisposable
+{
+    static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+    static readonly string[] Ended = ["Completed", "Partial", "Failed", "TimedOut"];
+
+    readonly List<HostProcess> _hosts = [];
+    readonly RabbitMqFixture _rabbit;
+
+    SyncSystem(RunningSimulator simulator, RabbitMqFixture rabbit, string postgres, Dictionary<string, string> settings)
+    {
+        Simulator = simulator;
+        _rabbit = rabbit;
+        Postgres = postgres;
+        Settings = settings;
+    }
+
+    public RunningSimulator Simulator { get; }
+    public string Postgres { get; }
+    public string VirtualHost => _rabbit.VirtualHost;
+    public Dictionary<string, string> Settings { get; }
+    public HostProcess Gateway { get; private set; } = null!;
+    public HttpClient Api { get; private set; } = null!;
+    public IReadOnlyList<HostProcess> Hosts => _hosts;
+
+    public static async Task<SyncSystem> StartAsync(
+        Action<SimulatorOptions>? simulator = null, int entityFetchers = 1, int insightFetchers = 1, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var options = new SimulatorOptions { CallBudget = 1_000_000 };
+        simulator?.Invoke(options);
+        var sim = await SimulatorApp.StartAsync(options);
+        var rabbit = new RabbitMqFixture();
+        await rabbit.InitializeAsync();
+        var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
+
+        var all = HostSettings.For(postgres, rabbit, new Dictionary<string, string>
+        {
+            ["Meta__BaseUrl"] = sim.BaseUrl.ToString().TrimEnd('/'),
+            ["Meta__AccessToken"] = sim.AccessToken,
+            ["Scheduler__Enabled"] = "false",
+        });
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        var system = new SyncSystem(sim, rabbit, postgres, all);
+        var starting = new List<HostProcess> { system.StartHost("Orchestrator") };
+        for (var i = 0; i < entityFetchers; i++)
+        {
+            starting.Add(system.StartHost("EntityFetcher"));
+        }
+
+        for (var i = 0; i < insightFetchers; i++)
+        {
+            starting.Add(system.StartHost("InsightFetcher"));
+        }
+
+        system.Gateway = system.StartHost("Gateway");
+        starting.Add(system.Gateway);
+        await HostProcess.WaitUntilAllReadyAsync(starting, ReadyTimeout);
+        system.Api = new HttpClient { BaseAddress = system.Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        return system;
+    }
+
+    /// <summary>Starts one more host process with this system's settings (not waiting for it).</summary>
+    public HostProcess StartHost(string project)
+    {
+        var host = HostProcess.Start(project, Settings);
+        _hosts.Add(host);
+        return host;
+    }
+
+    public async Task<JsonElement> RequestSync(string accountId, string datePreset = "last_7d", bool force = false)
+    {
+        using var response = await Api.PostAsJsonAsync("api/meta-ads/sync", new { accountId, datePreset, force });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        if ((int)response.StatusCode != 202)
+        {
+            throw new InvalidOperationException($"POST /api/meta-ads/sync for {accountId} answered {(int)response.StatusCode}: {body}");
+        }
+
+        return body;
+    }
+
+    /// <summary>Polls the run until it ended; returns its last view.</summary>
+    public async Task<JsonElement> WaitForEnd(Guid syncId, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        JsonElement run = default;
+        while (clock.Elapsed < timeout)
+        {
+            run = await Api.GetFromJsonAsync<JsonElement>($"api/syncs/{syncId}");
+            if (Ended.Contains(run.GetProperty("state").GetString()))
+            {
+                return run;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Sync {syncId} did not end within {timeout}; last seen: {run}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api?.Dispose();
+        foreach (var host in _hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        await _rabbit.DisposeAsync();
+        await Simulator.DisposeAsync();
+    }
+}

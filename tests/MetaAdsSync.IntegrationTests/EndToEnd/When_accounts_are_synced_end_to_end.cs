@@ -1,0 +1,134 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MetaAdsSync.IntegrationTests.EndToEnd;
+
+/// <summary>Gateway → saga → fetchers → simulator → PostgreSQL, all real processes on the real broker and database.</summary>
+public class When_accounts_are_synced_end_to_end
+{
+    const string TwoEzi = "act_697495618573979";
+    static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Should_copy_2ezi_exactly_and_let_a_second_request_join_the_run()
+    {
+        await using var system = await SyncSystem.StartAsync(s => s.LatencyMs = 50);
+
+        var first = await system.RequestSync(TwoEzi);
+        var second = await system.RequestSync(TwoEzi);
+
+        var syncId = first.GetProperty("syncId").GetGuid();
+        Assert.Equal(syncId, second.GetProperty("syncId").GetGuid());
+        Assert.True(second.GetProperty("deduplicated").GetBoolean());
+        var run = await system.WaitForEnd(syncId, RunTimeout);
+        Assert.Equal("Completed", run.GetProperty("state").GetString());
+        var entities = run.GetProperty("entities");
+        Assert.Equal((49, 182, 798), (entities.GetProperty("campaigns").GetInt32(), entities.GetProperty("adSets").GetInt32(), entities.GetProperty("ads").GetInt32()));
+        Assert.Equal(117, run.GetProperty("eligible").GetInt32());
+        await StoredData.AssertMatchesTruthAsync(system.Postgres, system.Simulator, TwoEzi);
+        var (syncedAt, status) = await StoredData.AccountAsync(system.Postgres, TwoEzi);
+        Assert.Equal("Completed", status);
+        Assert.NotNull(syncedAt);
+    }
+
+    [Fact]
+    public async Task Should_complete_all_twelve_seed_accounts_requested_at_once()
+    {
+        await using var system = await SyncSystem.StartAsync(entityFetchers: 2, insightFetchers: 2);
+        var accounts = system.Simulator.AccountIds;
+
+        var requests = await Task.WhenAll(accounts.Select(a => system.RequestSync(a)));
+        var runs = await Task.WhenAll(requests.Select(r => system.WaitForEnd(r.GetProperty("syncId").GetGuid(), RunTimeout)));
+
+        Assert.All(runs, r => Assert.Equal("Completed", r.GetProperty("state").GetString()));
+        Assert.Equal(1833, runs.Sum(r => Entities(r)));
+        Assert.Equal(243, runs.Sum(r => r.GetProperty("eligible").GetInt32()));
+        foreach (var account in accounts)
+        {
+            await StoredData.AssertMatchesTruthAsync(system.Postgres, system.Simulator, account);
+        }
+    }
+
+    [Fact]
+    public async Task Should_fail_an_account_meta_does_not_know_while_the_others_complete()
+    {
+        await using var system = await SyncSystem.StartAsync();
+        await RegisterUnknownAccount(system, "act_100000000000001");
+
+        var unknown = await system.RequestSync("act_100000000000001");
+        var known = await system.RequestSync("act_756610284419937");
+
+        var failed = await system.WaitForEnd(unknown.GetProperty("syncId").GetGuid(), RunTimeout);
+        var completed = await system.WaitForEnd(known.GetProperty("syncId").GetGuid(), RunTimeout);
+        Assert.Equal("Failed", failed.GetProperty("state").GetString());
+        Assert.Contains("100", failed.GetProperty("error").GetString());
+        Assert.Equal("Completed", completed.GetProperty("state").GetString());
+        Assert.Null((await StoredData.AccountAsync(system.Postgres, "act_100000000000001")).LastSyncedAt);
+    }
+
+    [Fact]
+    public async Task Should_finish_the_run_when_the_orchestrator_is_killed_mid_run_and_another_starts()
+    {
+        await using var system = await SyncSystem.StartAsync(s => s.LatencyMs = 150);
+        var syncId = (await system.RequestSync(TwoEzi)).GetProperty("syncId").GetGuid();
+        await WaitForProgress(system, syncId);
+
+        system.Hosts.Single(h => h.Project == "Orchestrator").Kill();
+        var replacement = system.StartHost("Orchestrator");
+        await replacement.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+
+        var run = await system.WaitForEnd(syncId, RunTimeout);
+        Assert.Equal("Completed", run.GetProperty("state").GetString());
+        await StoredData.AssertMatchesTruthAsync(system.Postgres, system.Simulator, TwoEzi);
+    }
+
+    [Fact]
+    public async Task Should_re_drive_a_lost_command_and_complete()
+    {
+        var settings = new Dictionary<string, string> { ["Sync__StallAfter"] = "00:00:03", ["Sync__WatchdogInterval"] = "00:00:01" };
+        await using var system = await SyncSystem.StartAsync(settings: settings);
+        // The fetcher's queue stays bound when its only consumer dies: the commands wait there. Lose them.
+        system.Hosts.Single(h => h.Project == "EntityFetcher").Kill();
+        var syncId = (await system.RequestSync(TwoEzi)).GetProperty("syncId").GetGuid();
+        await Broker.PurgeQueueAsync(system.VirtualHost, "fetch-entities", expectAtLeast: 3);
+        var fetcher = system.StartHost("EntityFetcher");
+        await fetcher.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+
+        var run = await system.WaitForEnd(syncId, RunTimeout);
+        Assert.Equal("Completed", run.GetProperty("state").GetString());
+        await StoredData.AssertMatchesTruthAsync(system.Postgres, system.Simulator, TwoEzi);
+    }
+
+    static int Entities(JsonElement run)
+    {
+        var e = run.GetProperty("entities");
+        return e.GetProperty("campaigns").GetInt32() + e.GetProperty("adSets").GetInt32() + e.GetProperty("ads").GetInt32();
+    }
+
+    static async Task WaitForProgress(SyncSystem system, Guid syncId)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var run = await system.Api.GetFromJsonAsync<JsonElement>($"api/syncs/{syncId}");
+            if (Entities(run) > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("the run made no progress");
+    }
+
+    /// <summary>An account the accounts list of our database names, but Meta (the simulator) does not know.</summary>
+    static async Task RegisterUnknownAccount(SyncSystem system, string accountId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(system.Postgres);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "INSERT INTO ad_accounts (id, name, refreshed_at) VALUES (@id, 'Gone', now()) ON CONFLICT DO NOTHING", connection);
+        command.Parameters.AddWithValue("id", accountId);
+        await command.ExecuteNonQueryAsync();
+    }
+}
