@@ -1,0 +1,90 @@
+using MetaAdsSync.Contracts;
+using MetaAdsSync.GraphSimulator;
+using MetaAdsSync.TestSupport;
+using MetaAdsSync.Workers.Tests.Workers;
+
+namespace MetaAdsSync.Workers.Tests.Simulator;
+
+/// <summary>Drives the workers the way the saga will: three levels, then one insights batch per 50 eligible ids.</summary>
+static class SimulatorRun
+{
+    public sealed record Batch(Guid BatchId, object Answer)
+    {
+        public int GraphCalls => Answer switch { InsightsBatchFetched f => f.GraphCalls, InsightsBatchFailed e => e.GraphCalls, _ => 0 };
+    }
+
+    public sealed record Result(IReadOnlyDictionary<EntityLevel, List<string>> Eligible, IReadOnlyList<Batch> Batches);
+
+    public static Task<WorkerHost> StartWorkersAsync(
+        RabbitMqFixture rabbit, MigratedDatabase db, RunningSimulator sim, Dictionary<string, string?>? settings = null, HttpMessageHandler? primaryHandler = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Meta:BaseUrl"] = sim.BaseUrl.ToString().TrimEnd('/'),
+            ["Meta:AccessToken"] = sim.AccessToken,
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            all[key] = value;
+        }
+
+        return WorkerHost.StartAsync(rabbit, db, primaryHandler, all);
+    }
+
+    public static async Task<List<EntitiesFetched>> FetchLevelAsync(WorkerHost host, string account, EntityLevel level, bool force, Guid? runId = null)
+    {
+        var run = runId ?? Guid.NewGuid();
+        var before = host.Recorded.For(run).Count;
+        await host.PublishAsync(new FetchEntities(run, account, level, force));
+        await WorkerHost.Recorder.WaitUntilAsync(
+            () => host.Recorded.For(run).Skip(before).Any(m => m is EntitiesFetched { IsLastPage: true } p && p.Level == level || m is EntityFetchFailed f && f.Level == level),
+            TimeSpan.FromMinutes(3));
+        var messages = host.Recorded.For(run).Skip(before).ToList();
+        var failure = messages.OfType<EntityFetchFailed>().FirstOrDefault(f => f.Level == level);
+        Assert.True(failure is null, failure?.Error);
+        return messages.OfType<EntitiesFetched>().Where(p => p.Level == level).OrderBy(p => p.Page).ToList();
+    }
+
+    public static async Task<Result> SyncAsync(WorkerHost host, string account, string preset, Guid? runId = null, IReadOnlyList<Guid>? batchIds = null)
+    {
+        var run = runId ?? Guid.NewGuid();
+        var levels = new[] { EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad };
+        var pages = await Task.WhenAll(levels.Select(l => FetchLevelAsync(host, account, l, force: true, run)));
+        var eligible = levels.Zip(pages).ToDictionary(p => p.First, p => p.Second.SelectMany(x => x.EligibleIds).Distinct().ToList());
+
+        var commands = levels.SelectMany(l => eligible[l].Chunk(50).Select(ids => (Level: l, Ids: ids))).ToList();
+        var batches = commands.Select((c, i) => new FetchInsightsBatch(run, account, batchIds?[i] ?? Guid.NewGuid(), c.Level, c.Ids, preset, Force: true)).ToList();
+        var before = host.Recorded.For(run).Count;
+        foreach (var batch in batches)
+        {
+            await host.PublishAsync(batch);
+        }
+
+        await WorkerHost.Recorder.WaitUntilAsync(
+            () => host.Recorded.For(run).Skip(before).Count(m => m is InsightsBatchFetched or InsightsBatchFailed) >= batches.Count,
+            TimeSpan.FromMinutes(3));
+        var answers = host.Recorded.For(run).Skip(before).Where(m => m is InsightsBatchFetched or InsightsBatchFailed).ToList();
+        return new Result(eligible, batches.Select(b => new Batch(b.BatchId, answers.Single(a =>
+            a is InsightsBatchFetched f && f.BatchId == b.BatchId || a is InsightsBatchFailed e && e.BatchId == b.BatchId))).ToList());
+    }
+}
+
+/// <summary>The primary handler: puts the token into the query after the client's logging has seen the request, as a token-in-URL client would.</summary>
+sealed class TokenInQueryHandler(string token) : DelegatingHandler(new SocketsHttpHandler())
+{
+    public static bool SawTokenInNext { get; private set; }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var separator = string.IsNullOrEmpty(request.RequestUri!.Query) ? "?" : "&";
+        request.RequestUri = new Uri(request.RequestUri + separator + "access_token=" + Uri.EscapeDataString(token));
+        var response = await base.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (body.Contains("\"next\"", StringComparison.Ordinal) && body.Contains("access_token", StringComparison.Ordinal))
+        {
+            SawTokenInNext = true;
+        }
+
+        return response;
+    }
+}
