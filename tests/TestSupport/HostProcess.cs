@@ -16,6 +16,17 @@ public sealed class HostProcess : IAsyncDisposable
     readonly StreamWriter _log;
     readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Hosts a test forgot, or could not, dispose die with the test process instead of outliving it.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<HostProcess, byte> Live = new();
+
+    static HostProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var host in Live.Keys)
+        {
+            host.Kill();
+        }
+    };
+
     HostProcess(string project, IReadOnlyDictionary<string, string> environment, IEnumerable<string> arguments)
     {
         Project = project;
@@ -45,6 +56,8 @@ public sealed class HostProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // Lets scripts/test.sh find and end hosts a killed test run left behind, and only those.
+        start.Environment["METAADSSYNC_TEST_HOST"] = "1";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in environment)
@@ -57,6 +70,7 @@ public sealed class HostProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.Exited += (_, _) => _exited.TrySetResult();
         _process.Start();
+        Live.TryAdd(this, 0);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -154,6 +168,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Live.TryRemove(this, out _);
         Kill();
         await _process.WaitForExitAsync();
         _process.Dispose();

@@ -12,7 +12,7 @@ namespace MetaAdsSync.IntegrationTests.EndToEnd;
 /// </summary>
 public sealed class SyncSystem : IAsyncDisposable
 {
-    static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+    static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
     static readonly string[] Ended = ["Completed", "Partial", "Failed", "TimedOut"];
 
     readonly List<HostProcess> _hosts = [];
@@ -49,6 +49,8 @@ public sealed class SyncSystem : IAsyncDisposable
             ["Meta__BaseUrl"] = sim.BaseUrl.ToString().TrimEnd('/'),
             ["Meta__AccessToken"] = sim.AccessToken,
             ["Scheduler__Enabled"] = "false",
+            // Generous for a loaded 2-core machine: the answer normally takes milliseconds.
+            ["Gateway__SagaAnswerTimeout"] = "00:01:00",
         });
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
