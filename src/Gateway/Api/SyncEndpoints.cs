@@ -62,7 +62,8 @@ public static class SyncEndpoints
             return Problems.Unavailable("The orchestrator did not answer in time; the sync may still start. Try again shortly.");
         }
 
-        var accountsRefreshed = await refresh;
+        // The sync is already running; a slow Meta must not hold the answer (the refresh goes on in the background).
+        var accountsRefreshed = await Settled(refresh, TimeSpan.FromSeconds(5));
         if (answer.Is(out Response<SyncAccepted>? acceptedResponse))
         {
             var accepted = acceptedResponse!.Message;
@@ -81,6 +82,18 @@ public static class SyncEndpoints
         return answer.Is(out Response<SyncRejected>? rejected)
             ? Problems.Conflict(rejected!.Message.Reason, rejected.Message.RunningRunId)
             : Problems.Unavailable("The orchestrator gave an answer this gateway does not know.");
+    }
+
+    static async Task<bool> Settled(Task<bool> refresh, TimeSpan wait)
+    {
+        try
+        {
+            return await refresh.WaitAsync(wait);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     static async Task<IResult> GetSync(string syncId, SyncQueries syncs, CancellationToken cancellationToken)
