@@ -1,5 +1,6 @@
 using System.Net;
 using MetaAdsSync.GraphSimulator.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MetaAdsSync.GraphSimulator.Tests;
 
@@ -69,17 +70,33 @@ public sealed class When_faults_are_seeded
         Assert.Equal(1, sim.Running.GetStats().TransientErrors);
     }
 
+    /// <summary>The simulator's clock is fake, so a slow answer waits until the test moves it, however loaded the machine.</summary>
+    static Task<Sim> StartSlowAsync(FakeTimeProvider clock) => Sim.StartAsync(o =>
+    {
+        o.Clock = clock;
+        o.SlowResponseRate = 1;
+        o.SlowResponseMs = 30_000;
+    });
+
     [Fact]
     public async Task Should_answer_slowly_enough_to_trip_a_client_timeout()
     {
-        await using var sim = await Sim.StartAsync(o =>
-        {
-            o.SlowResponseRate = 1;
-            o.SlowResponseMs = 30_000;
-        });
+        await using var sim = await StartSlowAsync(new FakeTimeProvider());
         sim.Http.Timeout = TimeSpan.FromMilliseconds(300);
 
         await Assert.ThrowsAnyAsync<TaskCanceledException>(() => sim.GetAsync($"{Sim.BigAccount}/campaigns"));
-        Assert.Equal(1, sim.Running.GetStats().SlowResponses);
+    }
+
+    [Fact]
+    public async Task Should_answer_a_slow_call_once_its_time_has_passed()
+    {
+        var clock = new FakeTimeProvider();
+        await using var sim = await StartSlowAsync(clock);
+
+        var call = sim.GetAsync($"{Sim.BigAccount}/campaigns");
+        await Eventually.TrueAsync(() => sim.Running.GetStats().SlowResponses == 1, "the call to be held as slow");
+
+        Assert.False(call.IsCompleted);
+        Assert.Equal(HttpStatusCode.OK, (await Eventually.AdvanceUntilDoneAsync(clock, call, TimeSpan.FromSeconds(30))).Status);
     }
 }

@@ -1,12 +1,18 @@
 using System.Text.Json;
 using MetaAdsSync.GraphSimulator.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MetaAdsSync.GraphSimulator.Tests;
 
 public sealed class When_insights_are_requested : SimulatorTest
 {
     const string Metrics = "impressions,reach,frequency,clicks,spend,ctr,cpc,cpm,actions";
-    protected override void Configure(SimulatorOptions options) => options.CallBudget = 100_000;
+    /// <summary>Noon UTC on a Sunday: 23:00 the same day in Sydney, where the big account keeps its dates.</summary>
+    protected override void Configure(SimulatorOptions options)
+    {
+        options.CallBudget = 100_000;
+        options.Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
+    }
 
     async Task<List<JsonElement>> RowsAsync(string account, string level, string preset, string extra = "") =>
         (await Simulator.ReadAllAsync($"{account}/insights?level={level}&date_preset={preset}&fields={level}_id,{Metrics}&limit=100{extra}")).Rows;
@@ -64,20 +70,22 @@ public sealed class When_insights_are_requested : SimulatorTest
     }
 
     [Theory]
-    [InlineData("last_7d", 7)]
-    [InlineData("yesterday", 1)]
-    [InlineData("last_30d", 30)]
-    public async Task Should_date_rows_as_the_preset_says(string preset, int days)
+    [InlineData("today", "2026-11-29", "2026-11-29")]
+    [InlineData("yesterday", "2026-11-28", "2026-11-28")]
+    [InlineData("last_7d", "2026-11-22", "2026-11-28")]
+    [InlineData("last_30d", "2026-10-30", "2026-11-28")]
+    [InlineData("this_month", "2026-11-01", "2026-11-29")]
+    [InlineData("last_month", "2026-10-01", "2026-10-31")]
+    [InlineData("last_week_mon_sun", "2026-11-16", "2026-11-22")]
+    [InlineData("this_week_sun_today", "2026-11-29", "2026-11-29")]
+    [InlineData("last_quarter", "2026-07-01", "2026-09-30")]
+    public async Task Should_date_rows_as_the_preset_says(string preset, string start, string stop)
     {
-        var truth = Simulator.Running.GetTruth(Sim.BigAccount)!.Insights[preset];
+        var rows = await RowsAsync(Sim.BigAccount, "campaign", preset);
 
-        var row = (await RowsAsync(Sim.BigAccount, "campaign", preset))[0];
-        var start = DateOnly.Parse(row.GetProperty("date_start").GetString()!);
-        var stop = DateOnly.Parse(row.GetProperty("date_stop").GetString()!);
-
-        Assert.Equal(truth.DateStart, row.GetProperty("date_start").GetString());
-        Assert.Equal(truth.DateStop, row.GetProperty("date_stop").GetString());
-        Assert.Equal(days, stop.DayNumber - start.DayNumber + 1);
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Equal((start, stop), (r.GetProperty("date_start").GetString(), r.GetProperty("date_stop").GetString())));
+        Assert.Equal((start, stop), (Simulator.Running.GetTruth(Sim.BigAccount)!.Insights[preset].DateStart, Simulator.Running.GetTruth(Sim.BigAccount)!.Insights[preset].DateStop));
     }
 
     [Fact]
@@ -141,7 +149,7 @@ public sealed class When_insights_are_requested : SimulatorTest
     [Fact]
     public async Task Should_give_the_same_metrics_from_the_same_seed()
     {
-        await using var twin = await Sim.StartAsync();
+        await using var twin = await Sim.StartAsync(Configure);
 
         var mine = await Simulator.GetAsync($"{Sim.BigAccount}/insights?level=ad&date_preset=last_30d&fields=ad_id,{Metrics}&limit=20");
         var theirs = await twin.GetAsync($"{Sim.BigAccount}/insights?level=ad&date_preset=last_30d&fields=ad_id,{Metrics}&limit=20");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MetaAdsSync.GraphSimulator.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MetaAdsSync.GraphSimulator.Tests;
 
@@ -26,12 +27,19 @@ public sealed class When_the_admin_api_is_used : SimulatorTest
     [Fact]
     public async Task Should_record_the_most_calls_in_flight_at_once_per_account()
     {
-        Simulator.Running.Configure(o => o.LatencyMs = 300);
+        var clock = new FakeTimeProvider();
+        await using var sim = await Sim.StartAsync(o =>
+        {
+            o.Clock = clock;
+            o.LatencyMs = 500;
+        });
 
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Simulator.GetAsync($"{Sim.BigAccount}/campaigns")));
+        var calls = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => sim.GetAsync($"{Sim.BigAccount}/campaigns")));
+        await Eventually.TrueAsync(() => sim.Running.GetStats().Accounts.GetValueOrDefault(Sim.BigAccount)?.InFlight == 8, "eight calls in flight");
+        await Eventually.AdvanceUntilDoneAsync(clock, calls, TimeSpan.FromMilliseconds(500));
 
-        var account = Simulator.Running.GetStats().Accounts[Sim.BigAccount];
-        Assert.InRange(account.MaxInFlight, 2, 8);
+        var account = sim.Running.GetStats().Accounts[Sim.BigAccount];
+        Assert.Equal(8, account.MaxInFlight);
         Assert.Equal(0, account.InFlight);
     }
 

@@ -91,6 +91,14 @@ public sealed partial class When_the_hierarchy_is_read : SimulatorTest
     }
 
     [Fact]
+    public async Task Should_answer_a_field_asked_for_twice_once()
+    {
+        var answer = await Simulator.GetAsync($"{Sim.BigAccount}/campaigns?fields=id,name,id&limit=1");
+
+        Assert.Equal(["id", "name"], answer.Data[0].EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task Should_send_only_the_creative_id_without_an_expansion()
     {
         var ads = await Simulator.GetAsync($"{Sim.BigAccount}/ads?fields=id,creative&limit=5");

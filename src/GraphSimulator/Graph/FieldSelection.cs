@@ -21,7 +21,8 @@ internal static class FieldSelection
         }
 
         Check(fields, node);
-        return fields;
+        // Meta answers a field asked for twice once; two equal keys would be JSON that some parsers refuse.
+        return fields.DistinctBy(f => f.Name).ToList();
     }
 
     public static IReadOnlyList<SelectedField> Names(params string[] names) =>
