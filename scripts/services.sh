@@ -55,7 +55,10 @@ install_missing() {
 }
 
 pg_running() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
-rabbit_running() { rabbit_env "$RABBIT_BIN/rabbitmqctl" -q await_startup --timeout 2 >/dev/null 2>&1; }
+# Up means the AMQP port answers, whoever started the broker (another checkout has another Erlang cookie,
+# so rabbitmqctl could not tell); our own start waits with rabbitmqctl for the full boot.
+rabbit_running() { (exec 3<>"/dev/tcp/127.0.0.1/$AMQP_PORT") 2>/dev/null; }
+rabbit_booted() { rabbit_env "$RABBIT_BIN/rabbitmqctl" -q await_startup --timeout 2 >/dev/null 2>&1; }
 
 start_postgres() {
   if pg_running; then log "PostgreSQL already up on 127.0.0.1:$PG_PORT"; return; fi
@@ -85,7 +88,7 @@ CONF
   rabbit_env nohup "$RABBIT_BIN/rabbitmq-server" > "$rabbit_dir/server.out" 2>&1 &
   local i
   for i in $(seq 1 120); do
-    if rabbit_running; then
+    if rabbit_booted; then
       touch "$rabbit_dir/started-by-us"
       log "RabbitMQ up on 127.0.0.1:$AMQP_PORT (management on :$MGMT_PORT)"
       return
