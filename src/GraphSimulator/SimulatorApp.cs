@@ -74,5 +74,6 @@ public static class SimulatorApp
         options.AccessTokens = Read(nameof(SimulatorOptions.AccessTokens)) ?? options.AccessTokens;
         options.TokensWithoutPermission = Read(nameof(SimulatorOptions.TokensWithoutPermission)) ?? options.TokensWithoutPermission;
         options.ExpiredTokens = Read(nameof(SimulatorOptions.ExpiredTokens)) ?? options.ExpiredTokens;
+        options.AccountsWithoutPermission = Read(nameof(SimulatorOptions.AccountsWithoutPermission)) ?? options.AccountsWithoutPermission;
     }
 }

@@ -18,6 +18,9 @@ public sealed class SimulatorOptions
     /// <summary>Valid tokens that lack ads_read: every call gets code 200.</summary>
     public string[] TokensWithoutPermission { get; set; } = ["simulator-token-without-permission"];
 
+    /// <summary>Ad accounts (<c>act_…</c>) no token may read: every call naming one gets code 200, as for a token without ads_read.</summary>
+    public string[] AccountsWithoutPermission { get; set; } = [];
+
     /// <summary>Tokens that were valid once: every call gets code 190, subcode 463 (expired).</summary>
     public string[] ExpiredTokens { get; set; } = ["simulator-token-expired"];
 

@@ -5,7 +5,13 @@ namespace MetaAdsSync.GraphSimulator.Tests;
 
 public sealed class When_the_token_path_or_cursor_is_wrong : SimulatorTest
 {
-    protected override void Configure(SimulatorOptions options) => options.CallBudget = 100_000;
+    const string ForbiddenAccount = "act_756610284419937";
+
+    protected override void Configure(SimulatorOptions options)
+    {
+        options.CallBudget = 100_000;
+        options.AccountsWithoutPermission = [ForbiddenAccount];
+    }
 
     static void AssertEnvelope(GraphAnswer answer, int code, int? subcode = null)
     {
@@ -35,6 +41,14 @@ public sealed class When_the_token_path_or_cursor_is_wrong : SimulatorTest
     [Fact]
     public async Task Should_answer_a_token_without_permission_with_200() =>
         AssertEnvelope(await Simulator.GetAsync($"{Sim.BigAccount}/campaigns", TokenIn.Header, "simulator-token-without-permission"), 200);
+
+    [Fact]
+    public async Task Should_answer_200_for_an_account_the_token_was_not_granted_and_serve_the_others()
+    {
+        AssertEnvelope(await Simulator.GetAsync($"{ForbiddenAccount}/ads"), 200);
+        AssertEnvelope(await Simulator.GetAsync($"{ForbiddenAccount}/insights?level=ad"), 200);
+        Assert.Equal(HttpStatusCode.OK, (await Simulator.GetAsync($"{Sim.BigAccount}/campaigns")).Status);
+    }
 
     [Fact]
     public async Task Should_answer_an_unknown_account_with_100_33() =>

@@ -87,6 +87,12 @@ internal sealed class GraphService(SimulatorState state)
                 throw unknown ?? GraphErrors.UnknownObject(request.Path);
             }
 
+            // A token can be granted some ad accounts and not others: those answer as a token without ads_read.
+            if (route.Account is { } account && options.AccountsWithoutPermission.Contains(account.Id))
+            {
+                throw GraphErrors.NoPermission();
+            }
+
             // The one write Meta's read clients make: starting an async insight report.
             if (request.Method != "GET" && !(request.Method == "POST" && route is { Endpoint: "insights", Node: null, Report: null }))
             {

@@ -50,20 +50,21 @@ public class When_accounts_are_synced_end_to_end
     }
 
     [Fact]
-    public async Task Should_fail_an_account_meta_does_not_know_while_the_others_complete()
+    public async Task Should_fail_accounts_the_token_may_not_read_or_meta_does_not_know_while_the_others_complete()
     {
-        await using var system = await SyncSystem.StartAsync();
-        await RegisterUnknownAccount(system, "act_100000000000001");
+        const string Forbidden = "act_756610284419937";
+        const string Unknown = "act_100000000000001";
+        await using var system = await SyncSystem.StartAsync(s => s.AccountsWithoutPermission = [Forbidden]);
+        await RegisterUnknownAccount(system, Unknown);
 
-        var unknown = await system.RequestSync("act_100000000000001");
-        var known = await system.RequestSync("act_756610284419937");
+        var requests = await Task.WhenAll(new[] { Forbidden, Unknown, "act_967045528830171" }.Select(a => system.RequestSync(a)));
+        var runs = await Task.WhenAll(requests.Select(r => system.WaitForEnd(r.GetProperty("syncId").GetGuid(), RunTimeout)));
 
-        var failed = await system.WaitForEnd(unknown.GetProperty("syncId").GetGuid(), RunTimeout);
-        var completed = await system.WaitForEnd(known.GetProperty("syncId").GetGuid(), RunTimeout);
-        Assert.Equal("Failed", failed.GetProperty("state").GetString());
-        Assert.Contains("100", failed.GetProperty("error").GetString());
-        Assert.Equal("Completed", completed.GetProperty("state").GetString());
-        Assert.Null((await StoredData.AccountAsync(system.Postgres, "act_100000000000001")).LastSyncedAt);
+        Assert.Equal(["Failed", "Failed", "Completed"], runs.Select(r => r.GetProperty("state").GetString()));
+        Assert.Contains("200", runs[0].GetProperty("error").GetString());
+        Assert.Contains("100", runs[1].GetProperty("error").GetString());
+        Assert.Null((await StoredData.AccountAsync(system.Postgres, Forbidden)).LastSyncedAt);
+        await StoredData.AssertMatchesTruthAsync(system.Postgres, system.Simulator, "act_967045528830171");
     }
 
     [Fact]
