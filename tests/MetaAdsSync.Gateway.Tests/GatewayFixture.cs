@@ -54,7 +54,6 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Gateway__AllowAnonymous"] = "false",
             ["Gateway__ApiKeys__0"] = ApiKey,
             ["Cron__Secret"] = CronSecret,
-            ["Scheduler__Enabled"] = "false",
             ["Scheduler__Spacing"] = "00:00:00",
         });
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())

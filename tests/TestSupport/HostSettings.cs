@@ -10,6 +10,10 @@ public static class HostSettings
             ["ConnectionStrings__Postgres"] = postgres,
             // Tests that exercise API keys set keys and turn this off.
             ["Gateway__AllowAnonymous"] = "true",
+            // Generous for a loaded 2-core machine: the saga's answer normally takes milliseconds.
+            ["Gateway__SagaAnswerTimeout"] = "00:01:00",
+            // Tests sweep on purpose, never on a timer.
+            ["Scheduler__Enabled"] = "false",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {

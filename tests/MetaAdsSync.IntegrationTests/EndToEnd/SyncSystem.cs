@@ -48,9 +48,6 @@ public sealed class SyncSystem : IAsyncDisposable
         {
             ["Meta__BaseUrl"] = sim.BaseUrl.ToString().TrimEnd('/'),
             ["Meta__AccessToken"] = sim.AccessToken,
-            ["Scheduler__Enabled"] = "false",
-            // Generous for a loaded 2-core machine: the answer normally takes milliseconds.
-            ["Gateway__SagaAnswerTimeout"] = "00:01:00",
         });
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
