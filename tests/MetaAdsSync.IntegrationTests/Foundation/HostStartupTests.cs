@@ -6,7 +6,7 @@ namespace MetaAdsSync.IntegrationTests.Foundation;
 
 public class When_the_hosts_start(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
 {
-    static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+    static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
     static readonly int MigrationCount = StorageRegistration.CreateContext("Host=unused").Database.GetMigrations().Count();
 
     public static TheoryData<string> Hosts => new() { "Gateway", "Orchestrator", "EntityFetcher", "InsightFetcher" };
