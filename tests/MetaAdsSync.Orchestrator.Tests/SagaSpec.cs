@@ -68,6 +68,21 @@ public abstract class SagaSpec(MigratedDatabaseFixture database) : IClassFixture
         throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}; state: {state?.CurrentState} pages [{string.Join(",", state?.PagesSeen ?? [])}]");
     }
 
+    /// <summary>Waits for the saga to publish a matching message (it leaves through the outbox after the commit).</summary>
+    protected async Task WaitPublished<T>(Func<IPublishedMessage<T>, bool> filter) where T : class
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Sut.Harness.Published.Select<T>(m => filter(m)).Any())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new Xunit.Sdk.XunitException($"No {typeof(T).Name} was published");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     protected async Task WaitConsumed<T>(int count, Func<T, bool>? filter = null) where T : class
     {
         var clock = Stopwatch.StartNew();

@@ -20,7 +20,7 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
         Assert.Equal((Sut.Time.GetUtcNow(), "Completed", runId), ((DateTimeOffset)(DateTime)account[0], (string)account[1], (Guid)account[2]));
         var run = await Row($"SELECT status, campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_failed, graph_calls, duration_ms FROM sync_runs WHERE run_id = '{runId}'");
         Assert.Equal<object>(["Completed", 2, 3, 5, 4, 2, 0, 5, 2000L], run);
-        Assert.True(await Sut.Harness.Published.Any<AccountSyncCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.Outcome == SyncOutcome.Completed));
+        await WaitPublished<AccountSyncCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.Outcome == SyncOutcome.Completed);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
         Assert.Equal("Partial", state.Outcome);
         var account = await Row($"SELECT last_synced_at, last_sync_status FROM ad_accounts WHERE id = '{Account}'");
         Assert.Equal((stamped[0], "Partial"), (account[0], (string)account[1]));
-        Assert.True(await Sut.Harness.Published.Any<AccountSyncCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.Outcome == SyncOutcome.Partial));
+        await WaitPublished<AccountSyncCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.Outcome == SyncOutcome.Partial);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
         Assert.Contains("190", state.Error);
         var account = await Row($"SELECT last_synced_at, last_sync_status, last_error FROM ad_accounts WHERE id = '{Account}'");
         Assert.Equal((DBNull.Value, "Failed"), (account[0], (string)account[1]));
-        Assert.True(await Sut.Harness.Published.Any<AccountSyncFailed>(m => m.Context.Message.RunId == runId));
+        await WaitPublished<AccountSyncFailed>(m => m.Context.Message.RunId == runId);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public class When_a_run_stalls(MigratedDatabaseFixture database) : SagaSpec(data
         Sut.Time.Advance(TimeSpan.FromSeconds(11));
         await watchdog.SweepAsync(default);
 
-        Assert.True(await Sut.Harness.Published.Any<SyncRunStalled>(m => m.Context.Message.RunId == runId));
+        await WaitPublished<SyncRunStalled>(m => m.Context.Message.RunId == runId);
         await WaitFor(s => s.Redrives == 1, "the re-drive the watchdog asked for");
     }
 
@@ -83,6 +83,6 @@ public class When_a_run_stalls(MigratedDatabaseFixture database) : SagaSpec(data
 
         var state = await WaitFor(s => s.CurrentState == "Idle", "the timeout");
         Assert.Equal("TimedOut", state.Outcome);
-        Assert.True(await Sut.Harness.Published.Any<AccountSyncTimedOut>(m => m.Context.Message.RunId == runId));
+        await WaitPublished<AccountSyncTimedOut>(m => m.Context.Message.RunId == runId);
     }
 }
