@@ -7,6 +7,8 @@ const PRESETS = ["today", "yesterday", "last_3d", "last_7d", "last_14d", "last_2
   "this_week_mon_today", "this_week_sun_today", "last_week_mon_sun", "last_week_sun_sat", "this_month", "last_month",
   "this_quarter", "last_quarter", "this_year", "last_year", "maximum", "data_maximum"];
 const POLL_MS = 500;
+const STATE_LABELS = { FetchingEntities: "fetching entities", FetchingInsights: "fetching insights", Completed: "completed",
+  Partial: "ended partial", Failed: "failed", TimedOut: "timed out" };
 const LEVEL_NAMES = { campaigns: "campaigns", adsets: "ad sets", ads: "ads" };
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -37,7 +39,9 @@ async function api(path, options = {}) {
   const response = await fetch(path, { ...options, headers });
   const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
   if (!response.ok) {
-    if (response.status === 401) showBanner("This Gateway wants an API key: enter one above and save.");
+    if (response.status === 401) {
+      showBanner(key ? `The API key was refused: ${body?.detail || "not valid"}` : "This Gateway wants an API key: enter one above and save.");
+    }
     throw new ApiError(response.status, body);
   }
   return body;
@@ -248,6 +252,7 @@ async function syncNow() {
       body: JSON.stringify({ accountId: account.accountId, datePreset: $("#date-preset").value }),
     });
     follow(answer.syncId, account.accountId, answer.deduplicated ? "Joined the sync already running for this account." : "Sync started.");
+    await loadAccounts();
   } catch (error) {
     const running = error.problem?.runningSyncId;
     if (error.status === 409 && running) follow(running, account.accountId, `${error.message} Following the running sync.`);
@@ -306,7 +311,7 @@ function renderProgress(view) {
   const set = (name, text) => { $(`[data-progress="${name}"]`).textContent = text; };
   const b = view.insightBatches;
   const done = b.succeeded + b.failed;
-  set("state", view.state);
+  set("state", STATE_LABELS[view.state] || view.state);
   set("campaigns", fmtInt(view.entities.campaigns));
   set("adSets", fmtInt(view.entities.adSets));
   set("ads", fmtInt(view.entities.ads));

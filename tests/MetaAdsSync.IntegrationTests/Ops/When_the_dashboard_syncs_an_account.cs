@@ -1,41 +1,23 @@
 using System.Text.Json;
-using MetaAdsSync.TestSupport;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static MetaAdsSync.IntegrationTests.Ops.Dashboard;
 
 namespace MetaAdsSync.IntegrationTests.Ops;
 
-/// <summary>
-/// The dashboard in Debian's headless Chromium, driven by Playwright through its executable path (no browser
-/// download), against the whole running system: pick 2EZi, click "Sync now", watch it finish without a reload.
-/// </summary>
+/// <summary>The seed's flow on the whole running system: pick 2EZi, click "Sync now", watch it finish without a reload.</summary>
 [Collection(ObservedSystemCollection.Name)]
 public class When_the_dashboard_syncs_an_account(ObservedSystem observed, ITestOutputHelper output)
 {
     const string TwoEzi = "act_697495618573979";
-    const string Chromium = "/usr/bin/chromium";
     static readonly float RunPatience = (float)TimeSpan.FromMinutes(3).TotalMilliseconds;
 
     [Fact]
     public async Task Should_show_progress_and_end_in_just_now_with_tables_filled_without_a_reload()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: scripts/test.sh installs Debian's chromium package.");
-        using var playwright = await Playwright.CreateAsync();
-        var profile = Directory.CreateTempSubdirectory("metaadssync-chromium-");
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-            ViewportSize = new() { Width = 1280, Height = 800 },
-        });
-        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        page.Console += (_, message) => output.WriteLine($"console {message.Type}: {message.Text}");
-        page.PageError += (_, error) => output.WriteLine("page error: " + error);
-        await page.GotoAsync(observed.System.Gateway.BaseAddress.ToString());
-
-        var account = page.Locator($"#accounts button[data-account-id='{TwoEzi}']");
+        await using var dashboard = await OpenAsync(observed.System.Gateway.BaseAddress, output);
+        var page = dashboard.Page;
+        var account = dashboard.Account(TwoEzi);
         await Expect(account.Locator(".staleness")).ToHaveTextAsync("Never synced");
         await account.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "2EZi" })).ToBeVisibleAsync();
@@ -47,22 +29,24 @@ public class When_the_dashboard_syncs_an_account(ObservedSystem observed, ITestO
               window.notReloaded = true;
               window.seen = [];
               const note = () => window.seen.push({
-                state: document.querySelector('[data-progress="state"]').textContent,
+                state: document.querySelector('#progress').dataset.state,
                 graphCalls: Number(document.querySelector('[data-progress="graphCalls"]').textContent.replace(/\D/g, '')) });
-              new MutationObserver(note).observe(document.querySelector('#progress'), { subtree: true, childList: true, characterData: true });
+              new MutationObserver(note).observe(document.querySelector('#progress'), { subtree: true, childList: true, characterData: true, attributes: true });
             }
             """);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
+        await Expect(page.Locator("#progress[data-state^='Fetching']")).ToBeVisibleAsync();
+        await dashboard.ScreenshotAsync("2ezi-syncing-1280x800");
         await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-state", "Completed", new() { Timeout = RunPatience });
         await Expect(page.Locator("#account-staleness")).ToHaveTextAsync("Just now");
         await Expect(account.Locator(".staleness")).ToHaveTextAsync("Just now");
         await Expect(page.Locator("#entities tbody tr")).ToHaveCountAsync(49);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Artifacts("dashboard"), "2ezi-synced-1280x800.png"), FullPage = false });
+        await dashboard.ScreenshotAsync("2ezi-synced-1280x800");
 
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"), "the page was reloaded");
         var seen = (await page.EvaluateAsync<JsonElement>("() => window.seen")).EnumerateArray()
-            .Select(s => new Seen(s.GetProperty("state").GetString()!, s.GetProperty("graphCalls").GetInt64())).ToList();
+            .Select(s => (State: s.GetProperty("state").GetString(), GraphCalls: s.GetProperty("graphCalls").GetInt64())).ToList();
         Assert.Contains(seen, s => s.State is "FetchingEntities" or "FetchingInsights");
         Assert.Contains(seen, s => s.State == "Completed");
         Assert.True(seen.Select(s => s.GraphCalls).Distinct().Count() >= 2, "the Graph call count never moved: " + string.Join(", ", seen.Select(s => s.GraphCalls)));
@@ -74,14 +58,10 @@ public class When_the_dashboard_syncs_an_account(ObservedSystem observed, ITestO
 
         await page.SetViewportSizeAsync(390, 844);
         await page.GetByRole(AriaRole.Tab, new() { Name = "Campaigns" }).ClickAsync();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Artifacts("dashboard"), "2ezi-synced-390x844.png") });
+        await dashboard.ScreenshotAsync("2ezi-synced-390x844");
         await page.GotoAsync(observed.System.Gateway.BaseAddress + "#/runs");
         await Expect(page.Locator($"#runs tbody tr[data-sync-id='{observed.ApiSyncId}']")).ToContainTextAsync("completed");
         await page.SetViewportSizeAsync(1280, 800);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Artifacts("dashboard"), "runs-1280x800.png") });
+        await dashboard.ScreenshotAsync("runs-1280x800");
     }
-
-    static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
-
-    sealed record Seen(string State, long GraphCalls);
 }
