@@ -44,6 +44,8 @@ install_missing() {
   [ -x "$PG_BIN/postgres" ] || missing+=(postgresql-15)
   [ -x "$RABBIT_BIN/rabbitmq-server" ] || missing+=(rabbitmq-server)
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  # The dashboard's browser test drives Debian's chromium by its path; Playwright never downloads a browser here.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} from Debian's packages"
     export DEBIAN_FRONTEND=noninteractive

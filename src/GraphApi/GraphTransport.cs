@@ -103,15 +103,32 @@ public sealed class GraphTransport
 
     async ValueTask<JsonDocument> AttemptAsync(Uri url, RateScope scope, CallCounter calls, CancellationToken cancellationToken)
     {
+        using var activity = GraphTelemetry.StartCall(url, scope);
+        var waiting = Stopwatch.GetTimestamp();
         await using var permit = await _gate.AcquireAsync(scope, cancellationToken);
+        GraphTelemetry.RecordGateWait(scope, Stopwatch.GetElapsedTime(waiting));
         calls.Increment();
         var started = Stopwatch.GetTimestamp();
-        var (status, headers, body) = await SendAsync(url, cancellationToken);
+        System.Net.HttpStatusCode status;
+        HttpResponseHeaders headers;
+        string body;
+        try
+        {
+            (status, headers, body) = await SendAsync(url, cancellationToken);
+        }
+        catch (GraphApiException ex)
+        {
+            GraphTelemetry.RecordCall(activity, url, scope, 0, ex.Error);
+            throw;
+        }
+
         var usage = GraphUsage.Parse(headers);
+        GraphTelemetry.RecordUsage(scope, usage);
         var elapsed = Stopwatch.GetElapsedTime(started);
 
         if ((int)status is >= 200 and < 300)
         {
+            GraphTelemetry.RecordCall(activity, url, scope, (int)status, null);
             await _gate.ReportAsync(scope, usage, null, cancellationToken);
             _logger.LogDebug("GET {Url} → {Status} in {Elapsed} ms", Describe(url), (int)status, (int)elapsed.TotalMilliseconds);
             try
@@ -126,6 +143,7 @@ public sealed class GraphTransport
         }
 
         var error = GraphError.FromResponse(status, body, usage.RegainAccessIn(scope.UseCase));
+        GraphTelemetry.RecordCall(activity, url, scope, (int)status, error);
         if (error.Kind == GraphErrorKind.Throttled)
         {
             var blockedFor = error.RegainAccessIn ?? _options.DefaultThrottleWait;

@@ -9,7 +9,8 @@ public static class MessagingExtensions
 {
     /// <summary>
     /// MassTransit on RabbitMQ from <c>RabbitMq:*</c>: kebab-case endpoints, usage telemetry off (no host calls out),
-    /// endpoints configured from the consumers and sagas that <paramref name="configure"/> registers.
+    /// every message of a run handled with its RunId and AccountId in the
+    /// logging scope, endpoints configured from the consumers and sagas that <paramref name="configure"/> registers.
     /// </summary>
     public static TBuilder AddMessaging<TBuilder>(this TBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
         where TBuilder : IHostApplicationBuilder
@@ -33,6 +34,7 @@ public static class MessagingExtensions
                     h.Username(rabbit.Username);
                     h.Password(rabbit.Password);
                 });
+                cfg.UseConsumeFilter(typeof(RunLogScopeFilter<>), context);
                 cfg.ConfigureEndpoints(context);
             });
         });

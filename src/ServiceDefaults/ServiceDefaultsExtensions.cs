@@ -1,3 +1,4 @@
+using MetaAdsSync.GraphApi;
 using MetaAdsSync.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -38,12 +39,12 @@ public static class ServiceDefaultsExtensions
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
             .WithTracing(tracing => tracing
-                .AddSource(Telemetry.SourceName, "MassTransit")
+                .AddSource(Telemetry.SourceName, GraphTelemetry.Name, "MassTransit")
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsPlumbing(ctx.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())
             .WithMetrics(metrics => metrics
-                .AddMeter(Telemetry.MeterName, "MassTransit")
+                .AddMeter(Telemetry.MeterName, GraphTelemetry.Name, "MassTransit")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()

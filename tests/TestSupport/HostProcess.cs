@@ -192,7 +192,8 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    static int FreePort()
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

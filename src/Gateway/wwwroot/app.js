@@ -1,0 +1,444 @@
+// The ops dashboard: plain browser JavaScript over the Gateway's own API, nothing fetched from elsewhere.
+"use strict";
+
+const KEY_STORE = "metaadssync.apiKey";
+const ENDED = new Set(["Completed", "Partial", "Failed", "TimedOut"]);
+const PRESETS = ["today", "yesterday", "last_3d", "last_7d", "last_14d", "last_28d", "last_30d", "last_90d",
+  "this_week_mon_today", "this_week_sun_today", "last_week_mon_sun", "last_week_sun_sat", "this_month", "last_month",
+  "this_quarter", "last_quarter", "this_year", "last_year", "maximum", "data_maximum"];
+const POLL_MS = 500;
+const STATE_LABELS = { FetchingEntities: "fetching entities", FetchingInsights: "fetching insights", Completed: "completed",
+  Partial: "ended partial", Failed: "failed", TimedOut: "timed out" };
+const LEVEL_NAMES = { campaigns: "campaigns", adsets: "ad sets", ads: "ads" };
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const state = {
+  accounts: [],
+  selected: null,
+  level: "campaigns",
+  rows: [],
+  after: null,
+  sort: { key: "name", dir: 1 },
+  run: null, // { syncId, accountId, timer }
+};
+
+// ---- API -------------------------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function api(path, options = {}) {
+  const headers = { Accept: "application/json", ...(options.body ? { "Content-Type": "application/json" } : {}) };
+  const key = localStorage.getItem(KEY_STORE);
+  if (key) headers["X-Api-Key"] = key;
+  const response = await fetch(path, { ...options, headers });
+  const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
+  if (!response.ok) {
+    if (response.status === 401) {
+      showBanner(key ? `The API key was refused: ${body?.detail || "not valid"}` : "This Gateway wants an API key: enter one above and save.");
+    }
+    throw new ApiError(response.status, body);
+  }
+  return body;
+}
+
+function showBanner(text) {
+  const banner = $("#banner");
+  banner.textContent = text;
+  banner.hidden = !text;
+}
+
+// ---- formatting ------------------------------------------------------------------------------------------
+
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const fmtInt = (n) => (n == null ? "—" : integer.format(n));
+const fmtMoney = (n, currency) => {
+  if (n == null) return "—";
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD" }).format(n);
+  } catch {
+    return Number(n).toFixed(2);
+  }
+};
+const fmtPct = (n) => (n == null ? "—" : `${Number(n).toFixed(2)}%`);
+const fmtSeconds = (ms) => (ms == null ? "—" : `${(ms / 1000).toFixed(1)} s`);
+const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString() : "—");
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value == null) continue;
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  node.append(...children.filter((c) => c != null));
+  return node;
+}
+
+// The mark beside an account: running wins over the last outcome.
+function statusMark(account) {
+  const status = account.running ? "Running" : account.lastSyncStatus;
+  const label = status ? status.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase() : "never synced";
+  return el("span", { class: `mark ${status ? status.toLowerCase() : "never"}`, "data-status": status || "Never", text: label });
+}
+
+// ---- accounts sidebar ------------------------------------------------------------------------------------
+
+async function loadAccounts() {
+  const list = $("#accounts");
+  try {
+    state.accounts = await api("/api/accounts");
+  } catch (error) {
+    list.setAttribute("aria-busy", "false");
+    list.replaceChildren(el("li", { class: "muted", text: `Accounts could not be read: ${error.message}` }));
+    return;
+  }
+  list.setAttribute("aria-busy", "false");
+  $("#accounts-count").textContent = `(${state.accounts.length})`;
+  if (!state.accounts.length) {
+    list.replaceChildren(el("li", { class: "muted", text: 'No accounts stored yet: "Refresh list" asks Meta for them.' }));
+    return;
+  }
+  list.replaceChildren(...state.accounts.map((a) => {
+    const counts = `${fmtInt(a.counts.campaigns)} campaigns · ${fmtInt(a.counts.adSets)} ad sets · ${fmtInt(a.counts.ads)} ads`;
+    const button = el("button", {
+      type: "button",
+      "data-account-id": a.accountId,
+      "aria-current": a.accountId === state.selected ? "true" : null,
+      "aria-label": `${a.name}, last synced ${a.staleness}, ${counts}`,
+      onclick: () => { location.hash = `#/accounts/${a.accountId}`; },
+    },
+    el("span", { class: "name", text: a.name }),
+    el("span", { class: "staleness", "data-staleness": "", text: a.staleness }),
+    el("span", { class: "counts" }, statusMark(a), ` · ${counts}`));
+    return el("li", {}, button);
+  }));
+  renderAccountHead();
+}
+
+function selectedAccount() {
+  return state.accounts.find((a) => a.accountId === state.selected) || null;
+}
+
+// The seed's "all" sync: only the accounts list is refreshed from Meta.
+async function refreshAccounts() {
+  const button = $("#refresh-accounts");
+  button.disabled = true;
+  try {
+    await api("/api/meta-ads/sync", { method: "POST", body: "{}" });
+    await loadAccounts();
+  } catch (error) {
+    showBanner(`The accounts list could not be refreshed: ${error.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- account view ----------------------------------------------------------------------------------------
+
+function renderAccountHead() {
+  const account = selectedAccount();
+  if (!account) return;
+  $("#account-name").textContent = account.name;
+  $("#account-id").textContent = account.accountId;
+  $("#account-staleness").textContent = account.staleness;
+  $("#account-status").replaceChildren(statusMark(account));
+  if (account.running && !state.run) follow(account.running, account.accountId, "A sync of this account is running; following it.");
+}
+
+async function showAccount(accountId) {
+  if (state.selected !== accountId) {
+    stopFollowing();
+    $("#progress").hidden = true;
+  }
+  state.selected = accountId;
+  for (const b of document.querySelectorAll("#accounts button")) {
+    if (b.dataset.accountId === accountId) b.setAttribute("aria-current", "true");
+    else b.removeAttribute("aria-current");
+  }
+  if (!state.accounts.length) await loadAccounts();
+  renderAccountHead();
+  await loadEntities(true);
+}
+
+async function loadEntities(reset) {
+  const account = selectedAccount();
+  if (!account) return;
+  if (reset) {
+    state.rows = [];
+    state.after = null;
+  }
+  const query = new URLSearchParams({ datePreset: $("#date-preset").value, limit: "100" });
+  if (state.after) query.set("after", state.after);
+  const caption = $("#entities-caption");
+  try {
+    const page = await api(`/api/accounts/${account.accountId}/${state.level}?${query}`);
+    state.rows = state.rows.concat(page.data);
+    state.after = page.after;
+  } catch (error) {
+    caption.textContent = `Could not read ${LEVEL_NAMES[state.level]}: ${error.message}`;
+    return;
+  }
+  renderEntities();
+}
+
+function sortValue(row, key) {
+  switch (key) {
+    case "name": return (row.name || row.id).toLowerCase();
+    case "status": return row.effectiveStatus || row.status || "";
+    default: return row.insights?.[key] ?? -1;
+  }
+}
+
+function renderEntities() {
+  const account = selectedAccount();
+  const { key, dir } = state.sort;
+  const rows = [...state.rows].sort((a, b) => {
+    const x = sortValue(a, key);
+    const y = sortValue(b, key);
+    return (x < y ? -1 : x > y ? 1 : 0) * dir;
+  });
+  $("#entities tbody").replaceChildren(...rows.map((r) => {
+    const status = r.effectiveStatus || r.status || "—";
+    const i = r.insights;
+    return el("tr", {},
+      el("td", {}, el("span", { text: r.name || r.id }), el("br"), el("small", { class: "muted", text: r.id })),
+      el("td", {}, el("span", { class: `status ${status}`, text: status })),
+      el("td", { class: "num", text: fmtMoney(i?.spend, account?.currency) }),
+      el("td", { class: "num", text: fmtInt(i?.impressions) }),
+      el("td", { class: "num", text: fmtInt(i?.clicks) }),
+      el("td", { class: "num", text: fmtPct(i?.ctr) }));
+  }));
+  const withInsights = state.rows.filter((r) => r.insights).length;
+  $("#entities-caption").textContent = state.rows.length
+    ? `${state.rows.length}${state.after ? "+" : ""} ${LEVEL_NAMES[state.level]}, ${withInsights} with insights for ${$("#date-preset").value}`
+      + (state.after ? " — sorting covers the rows loaded so far" : "")
+    : `No ${LEVEL_NAMES[state.level]} stored yet — "Sync now" fetches them.`;
+  $("#load-more").hidden = !state.after;
+  for (const th of document.querySelectorAll("#entities th")) {
+    const k = $("button", th).dataset.sort;
+    th.setAttribute("aria-sort", k === key ? (dir > 0 ? "ascending" : "descending") : "none");
+  }
+}
+
+function selectLevel(level) {
+  state.level = level;
+  for (const tab of document.querySelectorAll('[role="tab"]')) {
+    const on = tab.dataset.level === level;
+    tab.setAttribute("aria-selected", String(on));
+    tab.tabIndex = on ? 0 : -1;
+    if (on) $("#entities-panel").setAttribute("aria-labelledby", tab.id);
+  }
+  loadEntities(true);
+}
+
+// ---- sync and live progress ------------------------------------------------------------------------------
+
+async function syncNow() {
+  const account = selectedAccount();
+  if (!account) return;
+  const button = $("#sync-button");
+  button.disabled = true;
+  try {
+    const answer = await api("/api/meta-ads/sync", {
+      method: "POST",
+      body: JSON.stringify({ accountId: account.accountId, datePreset: $("#date-preset").value }),
+    });
+    follow(answer.syncId, account.accountId, answer.deduplicated ? "Joined the sync already running for this account." : "Sync started.");
+    await loadAccounts();
+  } catch (error) {
+    const running = error.problem?.runningSyncId;
+    if (error.status === 409 && running) follow(running, account.accountId, `${error.message} Following the running sync.`);
+    else showProgressError(error.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function showProgressError(text) {
+  $("#progress").hidden = false;
+  $("#progress-note").textContent = text;
+}
+
+// Polls one run until it ends; a second click on the same account joins the same run (the saga deduplicates).
+function follow(syncId, accountId, note) {
+  if (state.run?.syncId === syncId) {
+    $("#progress-note").textContent = note;
+    return;
+  }
+  stopFollowing();
+  state.run = { syncId, accountId, timer: 0 };
+  $("#progress").hidden = false;
+  $("#progress").dataset.syncId = syncId;
+  $("#progress-note").textContent = note;
+  $("#sync-button").textContent = "Sync running — click to join";
+  poll();
+}
+
+function stopFollowing() {
+  if (state.run) clearTimeout(state.run.timer);
+  state.run = null;
+  $("#sync-button").textContent = "Sync now";
+}
+
+async function poll() {
+  const run = state.run;
+  if (!run) return;
+  let view = null;
+  try {
+    view = await api(`/api/syncs/${run.syncId}`);
+  } catch (error) {
+    // Just after the request the run may not be readable yet; keep asking.
+    if (error.status !== 404) $("#progress-note").textContent = `Progress could not be read: ${error.message}`;
+  }
+  if (state.run !== run) return;
+  if (view) renderProgress(view);
+  if (view && ENDED.has(view.state)) {
+    await finished(view);
+    return;
+  }
+  run.timer = setTimeout(poll, POLL_MS);
+}
+
+function renderProgress(view) {
+  const set = (name, text) => { $(`[data-progress="${name}"]`).textContent = text; };
+  const b = view.insightBatches;
+  const done = b.succeeded + b.failed;
+  set("state", STATE_LABELS[view.state] || view.state);
+  set("campaigns", fmtInt(view.entities.campaigns));
+  set("adSets", fmtInt(view.entities.adSets));
+  set("ads", fmtInt(view.entities.ads));
+  set("batches", `${done} / ${b.total}` + (b.failed ? ` (${b.failed} failed)` : ""));
+  set("graphCalls", fmtInt(view.graphCalls));
+  const elapsed = view.durationMs ?? (view.startedAt ? Date.now() - new Date(view.startedAt).getTime() : null);
+  set("elapsed", fmtSeconds(elapsed));
+  $("#progress").dataset.state = view.state;
+  const bar = $("#progress-bar");
+  bar.max = Math.max(b.total, 1);
+  bar.value = ENDED.has(view.state) ? bar.max : done;
+  if (view.error) $("#progress-note").textContent = view.error;
+}
+
+async function finished(view) {
+  stopFollowing();
+  const ok = view.state === "Completed";
+  $("#progress-note").textContent = ok
+    ? `Done: ${fmtInt(view.entities.campaigns + view.entities.adSets + view.entities.ads)} entities synced in ${fmtSeconds(view.durationMs)}.`
+    : `Ended ${view.state}${view.error ? `: ${view.error}` : "."}`;
+  // Refetch without a reload: the sidebar's label becomes "Just now" and the tables show what was stored.
+  await loadAccounts();
+  if (state.selected === view.accountId) await loadEntities(true);
+  if (location.hash.startsWith("#/runs")) await loadRuns();
+}
+
+// ---- runs view -------------------------------------------------------------------------------------------
+
+async function loadRuns() {
+  const body = $("#runs tbody");
+  try {
+    const runs = await api("/api/syncs?limit=50");
+    const names = new Map(state.accounts.map((a) => [a.accountId, a.name]));
+    body.replaceChildren(...runs.map((r) => el("tr", { "data-sync-id": r.syncId },
+      el("td", {}, el("a", { href: `#/accounts/${r.accountId}`, text: names.get(r.accountId) || r.accountId })),
+      el("td", { text: r.trigger }),
+      el("td", { text: r.datePreset }),
+      el("td", { text: fmtTime(r.startedAt) }),
+      el("td", { class: "num", text: ENDED.has(r.state) ? fmtSeconds(r.durationMs) : "running" }),
+      el("td", { class: "num", text: fmtInt(r.graphCalls) }),
+      el("td", {}, statusMark({ running: !ENDED.has(r.state), lastSyncStatus: r.state })),
+      el("td", { class: "error", text: r.error || "" }))));
+    if (!runs.length) body.replaceChildren(el("tr", {}, el("td", { colspan: "8", class: "muted", text: "No runs yet." })));
+  } catch (error) {
+    body.replaceChildren(el("tr", {}, el("td", { colspan: "8", class: "error", text: `Runs could not be read: ${error.message}` })));
+  }
+  await loadGate();
+}
+
+// The gate's shape belongs to its own endpoint; rows of any flat objects are shown as a table.
+async function loadGate() {
+  const gate = $("#gate");
+  let data;
+  try {
+    data = await api("/api/ratelimits");
+  } catch (error) {
+    gate.replaceChildren(el("p", { class: "muted", text: error.status === 404
+      ? "This Gateway does not report the rate gate's state (GET /api/ratelimits answered 404)."
+      : `The rate gate's state could not be read: ${error.message}` }));
+    return;
+  }
+  const rows = Array.isArray(data) ? data : (Object.values(data).find(Array.isArray) || [data]);
+  if (!rows.length) {
+    gate.replaceChildren(el("p", { class: "muted", text: "No key has been used yet." }));
+    return;
+  }
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cell = (v) => (v == null ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
+  gate.replaceChildren(el("div", { class: "table-wrap" }, el("table", {},
+    el("thead", {}, el("tr", {}, ...columns.map((c) => el("th", { scope: "col", text: c })))),
+    el("tbody", {}, ...rows.map((r) => el("tr", {}, ...columns.map((c) => el("td", { text: cell(r[c]) }))))))));
+}
+
+// ---- routing and start -----------------------------------------------------------------------------------
+
+async function route() {
+  const hash = location.hash || "#/";
+  const runs = hash.startsWith("#/runs");
+  const account = /^#\/accounts\/(act_\d+)/.exec(hash)?.[1];
+  $("#runs-view").hidden = !runs;
+  $("#account-view").hidden = runs || !account;
+  $("#empty-view").hidden = runs || !!account;
+  $("#nav-runs").setAttribute("aria-current", runs ? "page" : "false");
+  $("#nav-accounts").setAttribute("aria-current", runs ? "false" : "page");
+  if (runs) await loadRuns();
+  else if (account) await showAccount(account);
+}
+
+function start() {
+  $("#date-preset").replaceChildren(...PRESETS.map((p) => el("option", { value: p, text: p.replaceAll("_", " ") })));
+  $("#date-preset").value = "last_7d";
+  $("#date-preset").addEventListener("change", () => loadEntities(true));
+  $("#api-key").value = localStorage.getItem(KEY_STORE) || "";
+  $("#key-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const key = $("#api-key").value.trim();
+    if (key) localStorage.setItem(KEY_STORE, key);
+    else localStorage.removeItem(KEY_STORE);
+    showBanner("");
+    loadAccounts().then(route);
+  });
+  $("#sync-button").addEventListener("click", syncNow);
+  $("#refresh-accounts").addEventListener("click", refreshAccounts);
+  $("#load-more").addEventListener("click", () => loadEntities(false));
+  for (const tab of document.querySelectorAll('[role="tab"]')) {
+    tab.addEventListener("click", () => selectLevel(tab.dataset.level));
+    tab.addEventListener("keydown", (e) => {
+      const tabs = [...document.querySelectorAll('[role="tab"]')];
+      const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+      if (!step) return;
+      const next = tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length];
+      next.focus();
+      selectLevel(next.dataset.level);
+    });
+  }
+  for (const button of document.querySelectorAll("#entities th button")) {
+    button.addEventListener("click", () => {
+      const key = button.dataset.sort;
+      state.sort = { key, dir: state.sort.key === key ? -state.sort.dir : (key === "name" || key === "status" ? 1 : -1) };
+      renderEntities();
+    });
+  }
+  window.addEventListener("hashchange", route);
+  // Staleness labels age and other people's syncs start and end: the sidebar refreshes itself.
+  setInterval(() => { if (!document.hidden) loadAccounts(); }, 30000);
+  // A fresh installation has no accounts stored: ask Meta for the list once, as the seed's page load did.
+  loadAccounts().then(() => (state.accounts.length ? null : refreshAccounts())).then(route);
+}
+
+start();
