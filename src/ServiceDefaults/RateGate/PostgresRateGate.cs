@@ -151,6 +151,24 @@ public sealed class PostgresRateGate(
 
     public async ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)
     {
+        await ReportKeyAsync(scope, usage, blockedFor, cancellationToken);
+        if (blockedFor > TimeSpan.Zero)
+        {
+            // Meta estimates regain per use case, but an account throttled on one is at its limit on the other too
+            // (codes 17 and 613 are account-wide): both wait, rather than spend a call to learn it again.
+            if (scope.AccountId is not null)
+            {
+                var other = scope with { UseCase = scope.UseCase == MetaUseCase.AdsInsights ? MetaUseCase.AdsManagement : MetaUseCase.AdsInsights };
+                await ReportKeyAsync(other, usage, blockedFor, cancellationToken);
+            }
+
+            logger.LogWarning("Rate gate: Meta throttled {Key}; every worker holds off for {Wait} (+ up to {Jitter} jitter)",
+                KeyOf(scope), blockedFor, _options.BlockJitter);
+        }
+    }
+
+    async Task ReportKeyAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)
+    {
         var percent = scope.AccountId is null ? usage.AppPercent : usage.PercentFor(scope.UseCase);
         await using var command = database.CreateCommand(ReportSql);
         AddScope(command, scope);
@@ -165,11 +183,6 @@ public sealed class PostgresRateGate(
         command.Parameters.Add(new NpgsqlParameter { Value = _options.GrowBelowPercent });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.ShrinkFactor });
         await command.ExecuteNonQueryAsync(cancellationToken);
-        if (blockedFor > TimeSpan.Zero)
-        {
-            logger.LogWarning("Rate gate: Meta throttled {Key}; every worker holds off for {Wait} (+ up to {Jitter} jitter)",
-                KeyOf(scope), blockedFor, _options.BlockJitter);
-        }
     }
 
     /// <summary>Every key's state, for <c>GET /api/ratelimits</c>.</summary>

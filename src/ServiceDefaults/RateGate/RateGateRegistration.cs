@@ -1,5 +1,6 @@
 using MetaAdsSync.GraphApi;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.ServiceDefaults.RateGate;
 
@@ -15,8 +16,18 @@ public static class RateGateRegistration
             .BindConfiguration(RateGateOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateGateOptions>, LeaseOutlastsACall>();
         services.AddSingleton<PostgresRateGate>();
         services.AddSingleton<IRateGate>(sp => sp.GetRequiredService<PostgresRateGate>());
         return services;
     }
+}
+
+/// <summary>A permit is held for one HTTP attempt; a lease shorter than the attempt could hand its slot out twice.</summary>
+sealed class LeaseOutlastsACall(IOptions<MetaOptions> meta) : IValidateOptions<RateGateOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RateGateOptions options) =>
+        options.LeaseTime > meta.Value.AttemptTimeout
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"RateGate:LeaseTime ({options.LeaseTime:g}) must be longer than Meta:AttemptTimeout ({meta.Value.AttemptTimeout:g}).");
 }

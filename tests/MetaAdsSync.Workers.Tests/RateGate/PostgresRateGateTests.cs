@@ -81,6 +81,7 @@ public class When_meta_throttles_a_key_seen_by_one_worker(MigratedDatabase datab
         var blockedUntil = (await gates.StatusAsync(scope)).BlockedUntil;
         Assert.NotNull(blockedUntil);
 
+        Assert.NotNull((await gates.StatusAsync(scope with { UseCase = MetaUseCase.AdsInsights })).BlockedUntil);
         await using (await second.AcquireAsync(new RateScope("act_free", MetaUseCase.AdsManagement), default))
         {
             Assert.NotNull((await gates.StatusAsync(scope)).BlockedUntil);
