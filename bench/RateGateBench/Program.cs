@@ -7,26 +7,16 @@ using System.Diagnostics;
 using System.Globalization;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults.RateGate;
-using MetaAdsSync.Storage;
+using MetaAdsSync.Bench;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 var calls = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
 var callers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
-var admin = args.Length > 2 ? args[2] : "Host=127.0.0.1;Port=45432;Username=postgres;Database=postgres";
-var database = "bench_gate_" + Guid.NewGuid().ToString("N")[..12];
+var admin = args.Length > 2 ? args[2] : BenchDatabase.DefaultAdmin;
 
-await Execute(admin, $"CREATE DATABASE {database}");
-try
+await BenchDatabase.RunAsync(admin, "bench_gate_", async dataSource =>
 {
-    var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
-    await using (var db = StorageRegistration.CreateContext(connectionString))
-    {
-        await SchemaMigrator.MigrateAsync(db, default);
-    }
-
-    await using var dataSource = StorageRegistration.CreateDataSource(connectionString);
     var gate = new PostgresRateGate(dataSource,
         Options.Create(new RateGateOptions { InitialConcurrency = 16, MaxConcurrency = 16 }),
         Options.Create(new MetaOptions { AccessToken = "bench" }),
@@ -40,12 +30,7 @@ try
     Print("1 caller", single);
     var many = (await Task.WhenAll(Enumerable.Range(0, callers).Select(i => Measure(gate, usage, $"act_{i + 100}", calls / callers)))).SelectMany(t => t).ToList();
     Print($"{callers} callers, one account each", many);
-}
-finally
-{
-    NpgsqlConnection.ClearAllPools();
-    await Execute(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-}
+});
 
 static async Task<List<double>> Measure(PostgresRateGate gate, GraphUsage usage, string account, int calls)
 {
@@ -70,12 +55,4 @@ static void Print(string label, List<double> timings)
     timings.Sort();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{label}: {timings.Count} calls, gate overhead per call median {timings[timings.Count / 2]:F2} ms, p95 {timings[(int)(timings.Count * 0.95)]:F2} ms"));
-}
-
-static async Task Execute(string connectionString, string sql)
-{
-    await using var connection = new NpgsqlConnection(connectionString);
-    await connection.OpenAsync();
-    await using var command = new NpgsqlCommand(sql, connection);
-    await command.ExecuteNonQueryAsync();
 }
