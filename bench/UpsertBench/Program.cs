@@ -4,33 +4,25 @@
 //   dotnet run -c Release --project bench/UpsertBench -- [rows=10000] [pageSize=250] [adminConnectionString]
 using System.Diagnostics;
 using System.Globalization;
-using MetaAdsSync.Storage;
+using MetaAdsSync.Bench;
 using MetaAdsSync.Storage.Entities;
 using MetaAdsSync.Storage.Upserts;
 using Npgsql;
 
 var rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
 var pageSize = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 250;
-var admin = args.Length > 2 ? args[2] : "Host=127.0.0.1;Port=45432;Username=postgres;Database=postgres";
-var database = "bench_upsert_" + Guid.NewGuid().ToString("N")[..12];
+var admin = args.Length > 2 ? args[2] : BenchDatabase.DefaultAdmin;
+string[] passes = ["insert", "update"];
 
-await Execute(admin, $"CREATE DATABASE {database}");
-try
+await BenchDatabase.RunAsync(admin, "bench_upsert_", async dataSource =>
 {
-    var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
-    await using (var db = StorageRegistration.CreateContext(connectionString))
-    {
-        await SchemaMigrator.MigrateAsync(db, default);
-    }
-
-    await using var dataSource = StorageRegistration.CreateDataSource(connectionString);
     await using var connection = await dataSource.OpenConnectionAsync();
     var ads = Enumerable.Range(1, rows).Select(MakeAd).ToList();
 
     // One warm-up page on another account so that connection set-up and type loading are not measured.
     await EntityUpserts.UpsertAdsAsync(connection, ads.Take(pageSize).Select(a => Copy(a, "warmup-")), default);
 
-    foreach (var pass in new[] { "insert", "update" })
+    foreach (var pass in passes)
     {
         var clock = Stopwatch.StartNew();
         foreach (var page in ads.Chunk(pageSize))
@@ -45,12 +37,7 @@ try
 
     await using var count = new NpgsqlCommand("SELECT count(*) FROM ads WHERE id NOT LIKE 'warmup-%'", connection);
     Console.WriteLine($"rows stored: {await count.ExecuteScalarAsync()}");
-}
-finally
-{
-    NpgsqlConnection.ClearAllPools();
-    await Execute(admin, $"DROP DATABASE IF EXISTS {database}");
-}
+});
 
 static Ad MakeAd(int i) => new()
 {
@@ -74,11 +61,3 @@ static Ad Copy(Ad a, string prefix) => new()
     CampaignId = a.CampaignId, AdSetId = a.AdSetId, Creative = a.Creative, CreatedTime = a.CreatedTime, UpdatedTime = a.UpdatedTime,
     SyncedAt = a.SyncedAt, LastRunId = a.LastRunId,
 };
-
-static async Task Execute(string connectionString, string sql)
-{
-    await using var connection = new NpgsqlConnection(connectionString);
-    await connection.OpenAsync();
-    await using var command = new NpgsqlCommand(sql, connection);
-    await command.ExecuteNonQueryAsync();
-}

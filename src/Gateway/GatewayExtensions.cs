@@ -4,6 +4,7 @@ using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.Gateway.Api;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
+using MetaAdsSync.ServiceDefaults.RateGate;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Gateway;
@@ -17,6 +18,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
         builder.Services.AddOptions<CronOptions>().BindConfiguration(CronOptions.Section);
 
+        builder.Services.AddSharedRateGate();
         builder.Services.AddMetaGraphApi();
         builder.Services.AddSingleton<AccountsRefresher>();
         builder.Services.AddSingleton<AccountQueries>();
@@ -61,6 +63,7 @@ public static class GatewayExtensions
         var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
         api.MapSyncEndpoints();
         api.MapAccountEndpoints();
+        api.MapRateLimitEndpoints();
         app.MapCronEndpoints();
         app.UseRateLimiter();
         app.MapOpenApi("/openapi/v1.json");

@@ -121,3 +121,9 @@ public class GraphApiException(GraphError error, string? context = null, Excepti
 
 /// <summary>The rate gate refused to wait: Meta blocks this scope for longer than <c>Meta:MaxThrottleWait</c>.</summary>
 public sealed class RateGateBlockedException(GraphError error, string context) : GraphApiException(error, context);
+
+/// <summary>
+/// No permit within <c>RateGate:AcquireTimeout</c>: the scope is busy (its share of Meta's budget is spoken for), not
+/// broken. The consumer gives its message back for a later retry rather than holding a slot while it waits.
+/// </summary>
+public sealed class RateGateBusyException(GraphError error, string context) : GraphApiException(error, context);

@@ -191,7 +191,7 @@ public sealed class GraphTransport
         new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<GraphApiException>(e => e.Error.IsRetryable && e is not RateGateBlockedException),
+                ShouldHandle = new PredicateBuilder().Handle<GraphApiException>(e => e.Error.IsRetryable && e is not (RateGateBlockedException or RateGateBusyException)),
                 MaxRetryAttempts = _options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

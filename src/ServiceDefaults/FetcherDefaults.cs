@@ -1,5 +1,6 @@
 using MassTransit;
 using MetaAdsSync.GraphApi;
+using MetaAdsSync.ServiceDefaults.RateGate;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -7,7 +8,7 @@ using Npgsql;
 
 namespace MetaAdsSync.ServiceDefaults;
 
-/// <summary>What both fetcher hosts share: <c>Sync:*</c> and <c>Meta:*</c> validated at start, the Graph client, and one retry rule.</summary>
+/// <summary>What both fetcher hosts share: <c>Sync:*</c>, <c>Meta:*</c> and <c>RateGate:*</c> validated at start, the Graph client behind the shared rate gate, and one retry rule.</summary>
 public static class FetcherDefaults
 {
     public static TBuilder AddFetcherDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -17,13 +18,15 @@ public static class FetcherDefaults
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSharedRateGate();
         builder.Services.AddMetaGraphApi();
         return builder;
     }
 
     /// <summary>
     /// Redelivery for failures that may pass by themselves: a Graph call still failing transiently after the client's
-    /// own retries, a throttle, a dropped database connection. Auth, permission, not-found and bad data are not retried.
+    /// own retries, a throttle, no rate-gate permit in time (the message is given back rather than holding its slot),
+    /// a dropped database connection. Auth, permission, not-found and bad data are not retried.
     /// </summary>
     public static void UseTransientRetry(this IConsumePipeConfigurator endpoint, SyncOptions sync)
     {
@@ -42,6 +45,7 @@ public static class FetcherDefaults
     public static bool IsTransient(Exception exception) => exception switch
     {
         RateGateBlockedException => false,
+        RateGateBusyException => true,
         GraphApiException graph => graph.Error.IsRetryable,
         NpgsqlException npgsql => npgsql.IsTransient,
         TimeoutException => true,

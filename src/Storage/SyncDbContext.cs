@@ -15,6 +15,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
     public DbSet<AccountSyncState> AccountSyncs => Set<AccountSyncState>();
     public DbSet<EntitySyncMark> EntitySyncMarks => Set<EntitySyncMark>();
     public DbSet<InsightFetch> InsightFetches => Set<InsightFetch>();
+    public DbSet<RateGateKey> RateGateKeys => Set<RateGateKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -79,6 +80,14 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
         {
             e.ToTable("insight_fetches");
             e.HasKey(f => new { f.Level, f.EntityId, f.DatePreset });
+        });
+
+        modelBuilder.Entity<RateGateKey>(e =>
+        {
+            e.ToTable("rate_gate");
+            e.HasKey(k => k.Key);
+            e.Property(k => k.UseCase).HasMaxLength(32);
+            e.Property(k => k.Leases).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
         });
 
         modelBuilder.Entity<SyncRun>(e =>

@@ -566,6 +566,75 @@ namespace MetaAdsSync.Storage.Migrations
                     b.ToTable("insight_fetches", (string)null);
                 });
 
+            modelBuilder.Entity("MetaAdsSync.Storage.Entities.RateGateKey", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<string>("AccountId")
+                        .HasColumnType("text")
+                        .HasColumnName("account_id");
+
+                    b.Property<double>("AllowedConcurrency")
+                        .HasColumnType("double precision")
+                        .HasColumnName("allowed_concurrency");
+
+                    b.Property<DateTimeOffset?>("BlockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("blocked_until");
+
+                    b.Property<int>("InFlight")
+                        .HasColumnType("integer")
+                        .HasColumnName("in_flight");
+
+                    b.Property<string>("Leases")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("leases")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<double>("Tokens")
+                        .HasColumnType("double precision")
+                        .HasColumnName("tokens");
+
+                    b.Property<DateTimeOffset>("TokensAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("tokens_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<DateTimeOffset?>("UsageAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("usage_at");
+
+                    b.Property<double>("UsagePercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("usage_percent");
+
+                    b.Property<string>("UseCase")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("use_case");
+
+                    b.Property<DateTimeOffset>("WindowStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_started_at");
+
+                    b.Property<int>("WindowUsed")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_used");
+
+                    b.HasKey("Key")
+                        .HasName("pk_rate_gate");
+
+                    b.ToTable("rate_gate", (string)null);
+                });
+
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.SyncRun", b =>
                 {
                     b.Property<Guid>("RunId")

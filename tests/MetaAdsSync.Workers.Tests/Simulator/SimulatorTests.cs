@@ -107,8 +107,12 @@ public class When_the_workers_sync_2ezi_from_the_simulator(RabbitMqFixture rabbi
     public async Task Should_wait_out_a_throttle_instead_of_calling_into_the_block()
     {
         await using var sim = await SimulatorApp.StartAsync(new SimulatorOptions { CallBudget = 3, BudgetWindowSeconds = 2, BlockSeconds = 2 });
-        // No smooth slowdown here, so that the calls do run into Meta's limit.
-        await using var host = await SimulatorRun.StartWorkersAsync(rabbit, db, sim, new() { ["Meta:MaxSlowdownDelay"] = "00:00:00" });
+        // The shared gate stops short of 100 % and so never meets the limit; here it probes at once, so the calls do.
+        await using var host = await SimulatorRun.StartWorkersAsync(rabbit, db, sim, new()
+        {
+            ["RateGate:StopAtPercent"] = "100",
+            ["RateGate:HighUsagePause"] = "00:00:00.1",
+        });
         var truth = sim.GetTruth(TwoEzi)!;
 
         var pages = await SimulatorRun.FetchLevelAsync(host, TwoEzi, EntityLevel.Ad, force: true);

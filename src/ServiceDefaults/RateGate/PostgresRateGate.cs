@@ -1,0 +1,272 @@
+using MetaAdsSync.GraphApi;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MetaAdsSync.ServiceDefaults.RateGate;
+
+/// <summary>One key's shared state as ops see it.</summary>
+public sealed record RateGateKeyStatus(
+    string Key,
+    string? AccountId,
+    string UseCase,
+    double UsagePercent,
+    DateTimeOffset? UsageAt,
+    int AllowedConcurrency,
+    int InFlight,
+    int WindowUsed,
+    DateTimeOffset WindowStartedAt,
+    DateTimeOffset? BlockedUntil);
+
+/// <summary>
+/// The rate gate every worker process shares, in PostgreSQL's <c>rate_gate</c> table (one row per key: the app, and
+/// each ad account per use case). Acquire, release and report are one atomic statement each, timed by the database's
+/// clock so that all processes agree. A permit is a lease that expires after <c>RateGate:LeaseTime</c>, so a killed
+/// worker's permits come back by themselves. Waiting polls at a bounded, jittered interval and is cancellable.
+/// </summary>
+public sealed class PostgresRateGate(
+    NpgsqlDataSource database,
+    IOptions<RateGateOptions> options,
+    IOptions<MetaOptions> meta,
+    TimeProvider time,
+    ILogger<PostgresRateGate> logger) : IRateGate
+{
+    public const string AppKey = "app";
+
+    // Leases as [{"id":…,"until":unix seconds}]; the live ones are those whose "until" is still ahead.
+    const string LiveLeases = "jsonb_path_query_array(g.leases, '$[*] ? (@.until > $now)', jsonb_build_object('now', extract(epoch from now())))";
+
+    const string AppNotBlocked = $"NOT EXISTS (SELECT 1 FROM rate_gate a WHERE a.key = '{AppKey}' AND a.blocked_until > now())";
+
+    // Admits when: neither the key nor the app is blocked, a slot is free under the adaptive cap, the last reported
+    // usage is under the stop mark (or old enough for the window to have decayed), and the budget has a token.
+    const string AcquireSql = $"""
+        INSERT INTO rate_gate AS g (key, account_id, use_case, allowed_concurrency, in_flight, leases,
+                                    window_started_at, window_used, tokens, tokens_at, usage_percent, updated_at)
+        SELECT $1, $2, $3, $6, 1, jsonb_build_array(jsonb_build_object('id', $4::text, 'until', extract(epoch from now()) + $5)),
+               now(), 1, greatest($8 - 1, 0), now(), 0, now()
+        WHERE {AppNotBlocked}
+        ON CONFLICT (key) DO UPDATE SET
+            leases = {LiveLeases} || excluded.leases,
+            in_flight = jsonb_array_length({LiveLeases}) + 1,
+            tokens = CASE WHEN $7 > 0 THEN least($8, g.tokens + extract(epoch from now() - g.tokens_at) * $7) - 1 ELSE g.tokens END,
+            tokens_at = now(),
+            window_used = CASE WHEN now() >= g.window_started_at + make_interval(secs => $9) THEN 1 ELSE g.window_used + 1 END,
+            window_started_at = CASE WHEN now() >= g.window_started_at + make_interval(secs => $9) THEN now() ELSE g.window_started_at END,
+            updated_at = now()
+        WHERE coalesce(g.blocked_until, '-infinity') <= now()
+          AND {AppNotBlocked}
+          AND jsonb_array_length({LiveLeases}) < greatest(1, floor(g.allowed_concurrency))
+          AND (g.usage_percent < $10 OR g.usage_at IS NULL OR g.usage_at <= now() - make_interval(secs => $11))
+          AND ($7 <= 0 OR least($8, g.tokens + extract(epoch from now() - g.tokens_at) * $7) >= 1)
+        RETURNING g.in_flight
+        """;
+
+    const string ReleaseLeases = "jsonb_path_query_array(g.leases, '$[*] ? (@.until > $now && @.id != $id)', jsonb_build_object('now', extract(epoch from now()), 'id', $2::text))";
+
+    const string ReleaseSql = $"""
+        UPDATE rate_gate g SET leases = {ReleaseLeases}, in_flight = jsonb_array_length({ReleaseLeases}), updated_at = now()
+        WHERE g.key = $1
+        """;
+
+    // Growth is +1 per round of calls (+1/c per report) and shrinking ×factor per round (×factor^(1/c) per report),
+    // so the cap moves at the same pace however many calls report. A throttle drops it to the floor.
+    const string ReportSql = """
+        INSERT INTO rate_gate AS g (key, account_id, use_case, allowed_concurrency, in_flight, window_started_at, window_used,
+                                    tokens, tokens_at, usage_percent, usage_at, blocked_until, updated_at)
+        VALUES ($1, $2, $3, $4, 0, now(), 0, $5, now(), $6, now(),
+                CASE WHEN $7 > 0 THEN now() + make_interval(secs => $7 + random() * $8) END, now())
+        ON CONFLICT (key) DO UPDATE SET
+            usage_percent = excluded.usage_percent,
+            usage_at = now(),
+            blocked_until = CASE WHEN $7 > 0 THEN greatest(coalesce(g.blocked_until, '-infinity'), excluded.blocked_until) ELSE g.blocked_until END,
+            allowed_concurrency = CASE
+                WHEN $7 > 0 THEN $9
+                WHEN $6 >= $11 THEN greatest($9, g.allowed_concurrency * power($13, 1 / greatest(1, g.allowed_concurrency)))
+                WHEN $6 < $12 THEN least($10, g.allowed_concurrency + 1 / greatest(1, g.allowed_concurrency))
+                ELSE g.allowed_concurrency END,
+            updated_at = now()
+        """;
+
+    // Why a caller must wait: the longer of the key's and the app's block, in seconds from now (≤ 0 when none).
+    const string BlockedForSql = $"""
+        SELECT extract(epoch from greatest(
+            (SELECT blocked_until FROM rate_gate WHERE key = $1),
+            (SELECT blocked_until FROM rate_gate WHERE key = '{AppKey}')) - now())::float8
+        """;
+
+    const string StatusSql = $"""
+        SELECT key, account_id, use_case, usage_percent, usage_at, greatest(1, floor(allowed_concurrency))::int,
+               jsonb_array_length({LiveLeases}), window_used, window_started_at,
+               CASE WHEN blocked_until > now() THEN blocked_until END
+        FROM rate_gate g ORDER BY key
+        """;
+
+    readonly RateGateOptions _options = options.Value;
+    readonly MetaOptions _meta = meta.Value;
+
+    public static string KeyOf(RateScope scope) => scope.AccountId is null ? AppKey : $"{scope.AccountId}/{GraphUsage.UseCaseType(scope.UseCase)}";
+
+    public async ValueTask<IAsyncDisposable> AcquireAsync(RateScope scope, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(scope);
+        var lease = Guid.NewGuid().ToString("N");
+        var deadline = time.GetUtcNow() + _options.AcquireTimeout;
+        var logged = false;
+        while (true)
+        {
+            if (await TryAcquireAsync(scope, key, lease, cancellationToken))
+            {
+                return new Permit(this, key, lease);
+            }
+
+            var blocked = await BlockedForAsync(key, cancellationToken);
+            if (blocked > _meta.MaxThrottleWait)
+            {
+                throw new RateGateBlockedException(
+                    new GraphError(GraphErrorKind.Throttled, $"Meta throttles {scope} for {blocked:g} more", RegainAccessIn: blocked),
+                    $"not waiting longer than Meta:MaxThrottleWait ({_meta.MaxThrottleWait:g})");
+            }
+
+            var now = time.GetUtcNow();
+            if (now >= deadline)
+            {
+                throw new RateGateBusyException(
+                    new GraphError(GraphErrorKind.Throttled, $"no permit for {scope} within RateGate:AcquireTimeout ({_options.AcquireTimeout:g})"),
+                    "rate gate");
+            }
+
+            if (!logged && blocked > TimeSpan.Zero)
+            {
+                logger.LogInformation("Rate gate: {Key} is throttled, waiting {Wait} before the next call", key, blocked);
+                logged = true;
+            }
+
+            var poll = _options.PollInterval * (0.5 + Random.Shared.NextDouble());
+            var wait = blocked > TimeSpan.Zero ? Min(blocked + poll / 2, deadline - now) : Min(poll, deadline - now);
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
+    public async ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)
+    {
+        await ReportKeyAsync(scope, usage, blockedFor, cancellationToken);
+        if (blockedFor > TimeSpan.Zero)
+        {
+            // Meta estimates regain per use case, but an account throttled on one is at its limit on the other too
+            // (codes 17 and 613 are account-wide): both wait, rather than spend a call to learn it again.
+            if (scope.AccountId is not null)
+            {
+                var other = scope with { UseCase = scope.UseCase == MetaUseCase.AdsInsights ? MetaUseCase.AdsManagement : MetaUseCase.AdsInsights };
+                await ReportKeyAsync(other, usage, blockedFor, cancellationToken);
+            }
+
+            logger.LogWarning("Rate gate: Meta throttled {Key}; every worker holds off for {Wait} (+ up to {Jitter} jitter)",
+                KeyOf(scope), blockedFor, _options.BlockJitter);
+        }
+    }
+
+    async Task ReportKeyAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)
+    {
+        var percent = scope.AccountId is null ? usage.AppPercent : usage.PercentFor(scope.UseCase);
+        await using var command = database.CreateCommand(ReportSql);
+        AddScope(command, scope);
+        command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.InitialConcurrency });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.BucketSize });
+        command.Parameters.Add(new NpgsqlParameter { Value = blockedFor is { } b && b > TimeSpan.Zero ? 100.0 : percent });
+        command.Parameters.Add(new NpgsqlParameter { Value = blockedFor?.TotalSeconds ?? 0.0 });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.BlockJitter.TotalSeconds });
+        command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.MinConcurrency });
+        command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.MaxConcurrency });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.ShrinkFromPercent });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.GrowBelowPercent });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.ShrinkFactor });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Every key's state, for <c>GET /api/ratelimits</c>.</summary>
+    public async Task<IReadOnlyList<RateGateKeyStatus>> ReadAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(StatusSql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<RateGateKeyStatus>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new RateGateKeyStatus(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetString(2),
+                reader.GetDouble(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetInt32(5),
+                reader.GetInt32(6),
+                reader.GetInt32(7),
+                reader.GetFieldValue<DateTimeOffset>(8),
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9)));
+        }
+
+        return keys;
+    }
+
+    async Task<bool> TryAcquireAsync(RateScope scope, string key, string lease, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(AcquireSql);
+        AddScope(command, scope);
+        command.Parameters.Add(new NpgsqlParameter { Value = lease, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.LeaseTime.TotalSeconds });
+        command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.InitialConcurrency });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.TokensPerSecond });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.CallBudget == 0 ? 0.0 : _options.BucketSize });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.BudgetWindow.TotalSeconds });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.StopAtPercent });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.HighUsagePause.TotalSeconds });
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    async Task<TimeSpan> BlockedForAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(BlockedForSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = key });
+        var seconds = await command.ExecuteScalarAsync(cancellationToken);
+        return seconds is double s && s > 0 ? TimeSpan.FromSeconds(s) : TimeSpan.Zero;
+    }
+
+    async Task ReleaseAsync(string key, string lease)
+    {
+        try
+        {
+            await using var command = database.CreateCommand(ReleaseSql);
+            command.Parameters.Add(new NpgsqlParameter { Value = key });
+            command.Parameters.Add(new NpgsqlParameter { Value = lease, NpgsqlDbType = NpgsqlDbType.Text });
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException ex)
+        {
+            // The lease runs out by itself; the permit is late, not lost.
+            logger.LogWarning("Rate gate: could not release a permit of {Key} ({Error}); it returns when its lease ends", key, ex.Message);
+        }
+    }
+
+    static void AddScope(NpgsqlCommand command, RateScope scope)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = KeyOf(scope) });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)scope.AccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = GraphUsage.UseCaseType(scope.UseCase) });
+    }
+
+    static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    sealed class Permit(PostgresRateGate gate, string key, string lease) : IAsyncDisposable
+    {
+        int _released;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                await gate.ReleaseAsync(key, lease);
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MetaAdsSync.ServiceDefaults.RateGate;
+
+/// <summary>
+/// <c>RateGate:*</c>: how the PostgreSQL-shared rate gate paces every worker's Graph calls. Without
+/// <see cref="CallBudget"/> it steers by Meta's usage headers alone (Meta's standard tier counts in the tens of
+/// thousands of calls per hour, so the headers are the only reliable measure); with it, each key also spends a
+/// token bucket that can never overshoot the budget within one window.
+/// </summary>
+public sealed class RateGateOptions : IValidatableObject
+{
+    public const string Section = "RateGate";
+
+    /// <summary>Calls per key per <see cref="BudgetWindow"/> (e.g. the seed's 200 per hour); 0 = steer by the usage headers only.</summary>
+    [Range(0, 10_000_000, ErrorMessage = "RateGate:CallBudget must be between 0 (none) and 10000000.")]
+    public int CallBudget { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "RateGate:BudgetWindow must be between 1 second and 1 day.")]
+    public TimeSpan BudgetWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The sustained share of the budget the gate spends; with <see cref="BurstShare"/> it must stay below 1 so no window overshoots.</summary>
+    [Range(0.1, 0.99, ErrorMessage = "RateGate:BudgetShare must be between 0.1 and 0.99.")]
+    public double BudgetShare { get; set; } = 0.92;
+
+    /// <summary>The share of the budget that may go out at once after a quiet spell (at least one call).</summary>
+    [Range(0.0, 0.5, ErrorMessage = "RateGate:BurstShare must be between 0 and 0.5.")]
+    public double BurstShare { get; set; } = 0.05;
+
+    /// <summary>Concurrent calls per key at first; it then grows while usage is low and shrinks as it rises.</summary>
+    [Range(1, 256, ErrorMessage = "RateGate:InitialConcurrency must be between 1 and 256.")]
+    public int InitialConcurrency { get; set; } = 4;
+
+    [Range(1, 256, ErrorMessage = "RateGate:MinConcurrency must be between 1 and 256.")]
+    public int MinConcurrency { get; set; } = 1;
+
+    [Range(1, 256, ErrorMessage = "RateGate:MaxConcurrency must be between 1 and 256.")]
+    public int MaxConcurrency { get; set; } = 16;
+
+    /// <summary>Below this usage the cap grows by one per round of calls.</summary>
+    [Range(0, 100, ErrorMessage = "RateGate:GrowBelowPercent must be between 0 and 100.")]
+    public double GrowBelowPercent { get; set; } = 50;
+
+    /// <summary>From this usage the cap shrinks by <see cref="ShrinkFactor"/> per round of calls.</summary>
+    [Range(0, 100, ErrorMessage = "RateGate:ShrinkFromPercent must be between 0 and 100.")]
+    public double ShrinkFromPercent { get; set; } = 75;
+
+    [Range(0.1, 0.95, ErrorMessage = "RateGate:ShrinkFactor must be between 0.1 and 0.95.")]
+    public double ShrinkFactor { get; set; } = 0.5;
+
+    /// <summary>From this usage no new call starts until the usage report is <see cref="HighUsagePause"/> old (the window has decayed); then one probe refreshes it.</summary>
+    [Range(1, 100, ErrorMessage = "RateGate:StopAtPercent must be between 1 and 100.")]
+    public double StopAtPercent { get; set; } = 95;
+
+    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00", ErrorMessage = "RateGate:HighUsagePause must be between 100 ms and 1 hour.")]
+    public TimeSpan HighUsagePause { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Up to this much is added at random to Meta's time to regain access, so that workers do not all return at once.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "RateGate:BlockJitter must be between 0 and 5 minutes.")]
+    public TimeSpan BlockJitter { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a permit lives if its holder never gives it back (a killed worker); longer than any one call.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "RateGate:LeaseTime must be between 1 second and 1 hour.")]
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>How often a waiting caller asks again (jittered ±50 %).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.01", "00:01:00", ErrorMessage = "RateGate:PollInterval must be between 10 ms and 1 minute.")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest a call waits for a permit before its message is given back for a later retry.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "RateGate:AcquireTimeout must be between 1 second and 1 hour.")]
+    public TimeSpan AcquireTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Tokens per second of the explicit budget (0 without one).</summary>
+    public double TokensPerSecond => CallBudget == 0 ? 0 : CallBudget * BudgetShare / BudgetWindow.TotalSeconds;
+
+    /// <summary>The bucket's size: the burst after a quiet spell.</summary>
+    public double BucketSize => Math.Max(1, Math.Floor(CallBudget * BurstShare));
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MinConcurrency > InitialConcurrency || InitialConcurrency > MaxConcurrency)
+        {
+            yield return new ValidationResult("RateGate: MinConcurrency ≤ InitialConcurrency ≤ MaxConcurrency must hold.", [nameof(InitialConcurrency)]);
+        }
+
+        if (GrowBelowPercent > ShrinkFromPercent || ShrinkFromPercent > StopAtPercent)
+        {
+            yield return new ValidationResult("RateGate: GrowBelowPercent ≤ ShrinkFromPercent ≤ StopAtPercent must hold.", [nameof(ShrinkFromPercent)]);
+        }
+
+        if (CallBudget > 0 && BucketSize + CallBudget * BudgetShare > CallBudget)
+        {
+            yield return new ValidationResult(
+                "RateGate: the burst (CallBudget × BurstShare) plus CallBudget × BudgetShare must not exceed CallBudget, or one window could overshoot.",
+                [nameof(BurstShare)]);
+        }
+    }
+}

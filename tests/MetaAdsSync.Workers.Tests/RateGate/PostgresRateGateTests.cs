@@ -1,0 +1,210 @@
+using MetaAdsSync.GraphApi;
+using MetaAdsSync.ServiceDefaults.RateGate;
+
+namespace MetaAdsSync.Workers.Tests.RateGate;
+
+public class When_many_workers_acquire_the_same_key_at_once(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+{
+    [Fact]
+    public async Task Should_never_hold_more_permits_than_the_allowed_concurrency_and_give_every_one_back()
+    {
+        await using var gates = new GateFactory(database);
+        var scope = new RateScope("act_many", MetaUseCase.AdsInsights);
+        var workers = Enumerable.Range(0, 3).Select(_ => gates.Create(o => o.InitialConcurrency = 3)).ToList();
+        var held = 0;
+        var maxHeld = 0;
+        var granted = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, 36).Select(async i =>
+        {
+            await using (await workers[i % 3].AcquireAsync(scope, default))
+            {
+                var now = Interlocked.Increment(ref held);
+                InterlockedMax(ref maxHeld, now);
+                Interlocked.Increment(ref granted);
+                await Task.Delay(10);
+                Interlocked.Decrement(ref held);
+            }
+        }));
+
+        Assert.Equal(36, granted);
+        Assert.InRange(maxHeld, 1, 3);
+        var status = await gates.StatusAsync(scope);
+        Assert.Equal(0, status.InFlight);
+        Assert.Equal(36, status.WindowUsed);
+        Assert.Equal(0, await database.CountAsync("SELECT jsonb_array_length(leases) FROM rate_gate WHERE key = 'act_many/ads_insights'"));
+    }
+
+    static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+}
+
+public class When_a_worker_dies_holding_permits(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+{
+    [Fact]
+    public async Task Should_return_its_permits_when_their_lease_ends()
+    {
+        await using var gates = new GateFactory(database);
+        var scope = new RateScope("act_crash", MetaUseCase.AdsManagement);
+        var dying = gates.Create(o => { o.InitialConcurrency = 1; o.MinConcurrency = 1; o.LeaseTime = TimeSpan.FromSeconds(2); });
+        var survivor = gates.Create(o => { o.InitialConcurrency = 1; o.MinConcurrency = 1; });
+
+        // Never disposed: the holder is gone.
+        _ = await dying.AcquireAsync(scope, default);
+        Assert.Equal(1, (await gates.StatusAsync(scope)).InFlight);
+
+        await using (await survivor.AcquireAsync(scope, default))
+        {
+            Assert.Equal(1, (await gates.StatusAsync(scope)).InFlight);
+        }
+
+        Assert.Equal(0, (await gates.StatusAsync(scope)).InFlight);
+    }
+}
+
+public class When_meta_throttles_a_key_seen_by_one_worker(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+{
+    [Fact]
+    public async Task Should_hold_every_other_worker_off_that_key_until_the_block_ends()
+    {
+        await using var gates = new GateFactory(database);
+        var scope = new RateScope("act_blocked", MetaUseCase.AdsManagement);
+        var first = gates.Create(o => o.BlockJitter = TimeSpan.Zero);
+        var second = gates.Create();
+
+        await first.ReportAsync(scope, GraphUsage.None, TimeSpan.FromSeconds(2), default);
+        var blockedUntil = (await gates.StatusAsync(scope)).BlockedUntil;
+        Assert.NotNull(blockedUntil);
+
+        Assert.NotNull((await gates.StatusAsync(scope with { UseCase = MetaUseCase.AdsInsights })).BlockedUntil);
+        await using (await second.AcquireAsync(new RateScope("act_free", MetaUseCase.AdsManagement), default))
+        {
+            Assert.NotNull((await gates.StatusAsync(scope)).BlockedUntil);
+        }
+
+        await using (await second.AcquireAsync(scope, default))
+        {
+            Assert.Equal(1, await database.CountAsync("SELECT count(*) FROM rate_gate WHERE key = 'act_blocked/ads_management' AND blocked_until <= now()"));
+        }
+    }
+
+    [Fact]
+    public async Task Should_refuse_at_once_in_every_worker_when_the_block_outlasts_the_longest_wait()
+    {
+        await using var gates = new GateFactory(database);
+        var scope = new RateScope("act_long", MetaUseCase.AdsInsights);
+        await gates.Create().ReportAsync(scope, GraphUsage.None, TimeSpan.FromMinutes(30), default);
+
+        var error = await Assert.ThrowsAsync<RateGateBlockedException>(() => gates.Create(maxThrottleWait: TimeSpan.FromMinutes(5)).AcquireAsync(scope, default).AsTask());
+
+        Assert.InRange(error.Error.RegainAccessIn!.Value, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(31));
+    }
+}
+
+public class When_meta_throttles_the_app(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+{
+    [Fact]
+    public async Task Should_hold_every_account_off()
+    {
+        await using var gates = new GateFactory(database);
+        await gates.Create().ReportAsync(new RateScope(null, MetaUseCase.AdsManagement), GraphUsage.None, TimeSpan.FromMinutes(30), default);
+
+        await Assert.ThrowsAsync<RateGateBlockedException>(() => gates.Create().AcquireAsync(new RateScope("act_any", MetaUseCase.AdsInsights), default).AsTask());
+    }
+}
+
+public class When_meta_reports_usage(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+{
+    static GraphUsage Usage(double percent) => new(AccountUtilPercent: percent);
+
+    [Fact]
+    public async Task Should_grow_the_cap_while_usage_is_low_and_shrink_it_multiplicatively_as_usage_rises()
+    {
+        await using var gates = new GateFactory(database);
+        var scope = new RateScope("act_adapt", MetaUseCase.AdsInsights);
+        var gate = gates.Create(o => { o.InitialConcurrency = 4; o.MaxConcurrency = 10; });
+
+        for (var i = 0; i < 60; i++)
+        {
+            await gate.ReportAsync(scope, Usage(10), null, default);
+        }
+
+        var grown = (await gates.StatusAsync(scope)).AllowedConcurrency;
+        Assert.Equal(10, grown);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await gate.ReportAsync(scope, Usage(60), null, default);
+        }
+
+        Assert.Equal(10, (await gates.StatusAsync(scope)).AllowedConcurrency);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await gate.ReportAsync(scope, Usage(85), null, default);
+        }
+
+        var shrunk = (await gates.StatusAsync(scope)).AllowedConcurrency;
+        Assert.InRange(shrunk, 3, 4);
+
+        await gate.ReportAsync(scope, Usage(100), TimeSpan.FromMilliseconds(1), default);
+        Assert.Equal(1, (await gates.StatusAsync(scope)).AllowedConcurrency);
+    }
+
+    [Fact]
+    public async Task Should_start_no_call_above_the_stop_mark_until_the_usage_report_has_aged()
+    {
+        await using var gates = new GateFactory(database);
+        var scope = new RateScope("act_hot", MetaUseCase.AdsManagement);
+        var gate = gates.Create(o => { o.AcquireTimeout = TimeSpan.FromSeconds(1); o.HighUsagePause = TimeSpan.FromMinutes(10); });
+        await gate.ReportAsync(scope, Usage(97), null, default);
+
+        await Assert.ThrowsAsync<RateGateBusyException>(() => gate.AcquireAsync(scope, default).AsTask());
+
+        var aged = gates.Create(o => o.HighUsagePause = TimeSpan.FromMilliseconds(100));
+        await using (await aged.AcquireAsync(scope, default))
+        {
+            Assert.Equal(1, (await gates.StatusAsync(scope)).InFlight);
+        }
+    }
+}
+
+public class When_an_explicit_budget_is_set(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+{
+    [Fact]
+    public async Task Should_hand_out_no_more_than_the_burst_and_the_refill_and_then_give_the_caller_back_busy()
+    {
+        await using var gates = new GateFactory(database);
+        var scope = new RateScope("act_budget", MetaUseCase.AdsInsights);
+        // 40 calls an hour: a burst of 2, then one token every 98 s — none within this test.
+        var gate = gates.Create(o =>
+        {
+            o.CallBudget = 40;
+            o.BudgetWindow = TimeSpan.FromHours(1);
+            o.InitialConcurrency = 16;
+            o.MaxConcurrency = 16;
+            o.AcquireTimeout = TimeSpan.FromSeconds(1);
+        });
+
+        var granted = 0;
+        while (granted < 40)
+        {
+            try
+            {
+                await (await gate.AcquireAsync(scope, default)).DisposeAsync();
+                granted++;
+            }
+            catch (RateGateBusyException)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(2, granted);
+    }
+}
