@@ -45,8 +45,8 @@ with ThreadPoolExecutor(max_workers=len(accounts) or 1) as pool:
 
 results.sort(key=lambda r: -sum(r[1].get("entities", {}).values()) if r[1].get("entities") else 0)
 print()
-print(f"| {'Account':<26} | {'Entities':<20} | {'Eligible':>8} | {'Sync time':>9} | {'Graph calls':>11} | {'Status':<9} |")
-print(f"|{'-' * 28}|{'-' * 22}|{'-' * 10}|{'-' * 11}|{'-' * 13}|{'-' * 11}|")
+print(f"| {'Account':<26} | {'Entities':<22} | {'Eligible':>8} | {'Sync time':>9} | {'Graph calls':>11} | {'Status':<9} |")
+print(f"|{'-' * 28}|{'-' * 24}|{'-' * 10}|{'-' * 11}|{'-' * 13}|{'-' * 11}|")
 totals = [0, 0, 0, 0, 0]
 for account_id, run, wall in results:
     e = run.get("entities") or {"campaigns": 0, "adSets": 0, "ads": 0}
@@ -54,8 +54,8 @@ for account_id, run, wall in results:
     shape = f"{total:,} ({e['campaigns']}c+{e['adSets']}as+{e['ads']}a)"
     seconds = (run.get("durationMs") or 0) / 1000
     calls = run.get("graphCalls", 0)
-    print(f"| {accounts[account_id][:26]:<26} | {shape:<20} | {run.get('eligible', 0):>8} | {seconds:>8.1f}s | {calls:>11} | {run['state']:<9} |")
+    print(f"| {accounts[account_id][:26]:<26} | {shape:<22} | {run.get('eligible', 0):>8} | {seconds:>8.1f}s | {calls:>11} | {run['state']:<9} |")
     totals = [totals[0] + total, totals[1] + run.get("eligible", 0), max(totals[2], seconds), totals[3] + calls, totals[4] + (run["state"] == "Completed")]
-print(f"| {'Totals':<26} | {totals[0]:<20,} | {totals[1]:>8} | {totals[2]:>8.1f}s | {totals[3]:>11} | {totals[4]}/{len(results)} ok |")
+print(f"| {'Totals':<26} | {totals[0]:<22,} | {totals[1]:>8} | {totals[2]:>8.1f}s | {totals[3]:>11} | {totals[4]}/{len(results)} ok |")
 print()
 sys.exit(0 if totals[4] == len(results) else 1)
