@@ -14,7 +14,8 @@ public readonly record struct RateScope(string? AccountId, MetaUseCase UseCase)
 /// The one door every Graph call passes: <see cref="AcquireAsync"/> before the call (it may wait, or refuse with
 /// <see cref="RateGateBlockedException"/> when Meta blocks the scope for longer than the caller may wait), and
 /// <see cref="ReportAsync"/> after it with the response's usage headers, on errors too. Keyed by app and by
-/// account + use case. A process-wide implementation ships here; a PostgreSQL-shared one replaces it later.
+/// account + use case. The hosts register the PostgreSQL-shared gate (ServiceDefaults/RateGate); the process-wide one
+/// here is what the bare client falls back to.
 /// </summary>
 public interface IRateGate
 {

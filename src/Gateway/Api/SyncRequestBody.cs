@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.GraphApi;
 
 namespace MetaAdsSync.Gateway.Api;
 
 /// <summary>The seed's contract: <c>{"accountId": "act_…" | "all" | absent, "datePreset": "last_7d", "force": false}</c>.</summary>
-sealed partial record SyncRequestBody(string? AccountId, string DatePreset, bool Force)
+sealed record SyncRequestBody(string? AccountId, string DatePreset, bool Force)
 {
     public const int MaxBytes = 16 * 1024;
     public const string DefaultDatePreset = "last_7d";
@@ -83,7 +83,7 @@ sealed partial record SyncRequestBody(string? AccountId, string DatePreset, bool
                     return (null, Problems.BadRequest("accountId", $"accountId must be a string like \"act_123\" or \"all\", not {Kind(value)}."));
                 case "accountId":
                     var id = value.GetString()!;
-                    if (id != "all" && !AccountIdPattern().IsMatch(id))
+                    if (id != "all" && !AccountQueries.IsAccountId(id))
                     {
                         return (null, Problems.BadRequest("accountId", $"accountId must be \"all\" or match ^act_[0-9]{{1,20}}$; got \"{Truncate(id)}\"."));
                     }
@@ -131,7 +131,4 @@ sealed partial record SyncRequestBody(string? AccountId, string DatePreset, bool
     };
 
     static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
-
-    [GeneratedRegex("^act_[0-9]{1,20}$", RegexOptions.CultureInvariant)]
-    private static partial Regex AccountIdPattern();
 }
