@@ -41,6 +41,12 @@ sealed class ApiKeyFilter(IOptions<GatewayOptions> options) : IEndpointFilter
             return apiKey.ToString();
         }
 
+        return Bearer(request);
+    }
+
+    /// <summary>The token of an <c>Authorization: Bearer …</c> header, if there is one.</summary>
+    public static string? Bearer(HttpRequest request)
+    {
         var authorization = request.Headers.Authorization.ToString();
         return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
     }

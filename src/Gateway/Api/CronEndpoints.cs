@@ -22,8 +22,7 @@ public static class CronEndpoints
         CancellationToken cancellationToken)
     {
         var secret = cron.Value.Secret;
-        var authorization = request.Headers.Authorization.ToString();
-        var presented = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : "";
+        var presented = ApiKeyFilter.Bearer(request) ?? "";
         if (string.IsNullOrEmpty(secret) || !ApiKeyFilter.SecretEquals(secret, presented))
         {
             return Problems.Unauthorized("Send 'Authorization: Bearer <Cron:Secret>'.");
