@@ -1,7 +1,6 @@
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
-using MetaAdsSync.Storage.Entities;
 using MetaAdsSync.Storage.Upserts;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -33,17 +32,42 @@ public sealed class EntitySync(
             return;
         }
 
-        await foreach (var page in graph.GetEntitiesAsync(account, command.Level, cancellationToken))
+        // The next page's Graph call runs while this page is stored and announced: paging is the critical path.
+        using var readAhead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var pages = graph.GetEntitiesAsync(account, command.Level, readAhead.Token).GetAsyncEnumerator(readAhead.Token);
+        var more = await pages.MoveNextAsync();
+        while (more)
         {
-            await StoreAsync(command, account, page, cancellationToken);
-            if (page.SkippedWithoutId > 0 || page.Warnings.Count > 0)
+            var page = pages.Current;
+            var next = page.IsLast ? ValueTask.FromResult(false) : pages.MoveNextAsync();
+            try
             {
-                logger.LogWarning("{Account} {Level} page {Page}: skipped {Skipped} row(s) without an id; {Warnings}",
-                    account, command.Level, page.Number, page.SkippedWithoutId, page.Warnings);
+                await StoreAsync(command, account, page, cancellationToken);
+                if (page.SkippedWithoutId > 0 || page.Warnings.Count > 0)
+                {
+                    logger.LogWarning("{Account} {Level} page {Page}: skipped {Skipped} row(s) without an id; {Warnings}",
+                        account, command.Level, page.Number, page.SkippedWithoutId, page.Warnings);
+                }
+
+                await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, page.Number, page.IsLast,
+                    page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls));
+            }
+            catch
+            {
+                // Storing failed: stop the read-ahead and let the store's failure be the one that counts.
+                await readAhead.CancelAsync();
+                try
+                {
+                    await next;
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or GraphApiException)
+                {
+                }
+
+                throw;
             }
 
-            await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, page.Number, page.IsLast,
-                page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls));
+            more = await next;
         }
     }
 
@@ -58,45 +82,13 @@ public sealed class EntitySync(
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        switch (command.Level)
-        {
-            case EntityLevel.Campaign:
-                await EntityUpserts.UpsertCampaignsAsync(connection, page.Entities.Select(e => Fill(new Campaign
-                {
-                    Id = e.Id, AccountId = account, Objective = e.Objective, DailyBudget = e.DailyBudget, LifetimeBudget = e.LifetimeBudget,
-                }, e, now, command.RunId)), cancellationToken);
-                break;
-            case EntityLevel.AdSet:
-                await EntityUpserts.UpsertAdSetsAsync(connection, page.Entities.Select(e => Fill(new AdSet
-                {
-                    Id = e.Id, AccountId = account, CampaignId = e.CampaignId, DailyBudget = e.DailyBudget, LifetimeBudget = e.LifetimeBudget,
-                }, e, now, command.RunId)), cancellationToken);
-                break;
-            default:
-                await EntityUpserts.UpsertAdsAsync(connection, page.Entities.Select(e => Fill(new Ad
-                {
-                    Id = e.Id, AccountId = account, CampaignId = e.CampaignId, AdSetId = e.AdSetId, Creative = e.CreativeJson,
-                }, e, now, command.RunId)), cancellationToken);
-                break;
-        }
+        await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, cancellationToken);
 
         // Marked before the last page is announced: once the saga hears the level is done, the mark is there.
         if (page.IsLast)
         {
             await EntityUpserts.MarkLevelSyncedAsync(connection, account, command.Level, now, command.RunId, cancellationToken);
         }
-    }
-
-    static T Fill<T>(T row, MetaEntity e, DateTimeOffset now, Guid runId) where T : AdEntity
-    {
-        row.Name = e.Name;
-        row.Status = e.Status;
-        row.EffectiveStatus = e.EffectiveStatus;
-        row.CreatedTime = e.CreatedTime;
-        row.UpdatedTime = e.UpdatedTime;
-        row.SyncedAt = now;
-        row.LastRunId = runId;
-        return row;
     }
 
     async Task ReplayStoredAsync(FetchEntities command, string account, Func<EntitiesFetched, Task> pageDone, CancellationToken cancellationToken)

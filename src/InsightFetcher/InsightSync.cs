@@ -1,7 +1,6 @@
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
-using MetaAdsSync.Storage.Entities;
 using MetaAdsSync.Storage.Upserts;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -52,17 +51,9 @@ public sealed class InsightSync(
 
             var now = time.GetUtcNow();
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            var rows = result.Rows.Select(r => new Insight
-            {
-                AccountId = account, Level = level, EntityId = r.EntityId, DatePreset = command.DatePreset,
-                DateStart = r.DateStart, DateStop = r.DateStop,
-                Impressions = r.Impressions, Reach = r.Reach, Clicks = r.Clicks,
-                Spend = r.Spend, Ctr = r.Ctr, Cpc = r.Cpc, Cpm = r.Cpm, Frequency = r.Frequency,
-                Actions = r.ActionsJson, FetchedAt = now, LastRunId = command.RunId,
-            }).ToList();
-            await InsightUpserts.UpsertAsync(connection, rows, cancellationToken);
+            var written = await StorageRows.UpsertInsightsAsync(connection, account, command.Level, command.DatePreset, result.Rows, now, command.RunId, cancellationToken);
             await InsightUpserts.RecordFetchesAsync(connection, account, level, chunk, command.DatePreset, now, command.RunId, cancellationToken);
-            outcome = new InsightBatchOutcome(outcome.Rows + rows.Count, outcome.GraphCalls + result.GraphCalls, outcome.Skipped + result.Skipped);
+            outcome = new InsightBatchOutcome(outcome.Rows + written, outcome.GraphCalls + result.GraphCalls, outcome.Skipped + result.Skipped);
         }
 
         return outcome;

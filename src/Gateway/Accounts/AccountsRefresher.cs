@@ -1,6 +1,5 @@
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.Storage.Entities;
-using MetaAdsSync.Storage.Upserts;
+using MetaAdsSync.ServiceDefaults;
 using Npgsql;
 
 namespace MetaAdsSync.Gateway.Accounts;
@@ -30,17 +29,8 @@ public sealed class AccountsRefresher(IMetaGraphClient graph, NpgsqlDataSource d
         {
             var result = await graph.GetAdAccountsAsync(CancellationToken.None);
             var now = time.GetUtcNow();
-            var rows = result.Accounts.Select(a => new AdAccount
-            {
-                Id = a.Id,
-                Name = a.Name ?? a.Id,
-                Currency = a.Currency,
-                Timezone = a.TimezoneName,
-                AccountStatus = a.AccountStatus,
-                RefreshedAt = now,
-            }).ToList();
             await using var connection = await database.OpenConnectionAsync();
-            await AccountUpserts.UpsertAsync(connection, rows, CancellationToken.None);
+            await StorageRows.UpsertAccountsAsync(connection, result.Accounts, time.GetUtcNow(), CancellationToken.None);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
