@@ -1,0 +1,78 @@
+using MetaAdsSync.GraphSimulator;
+
+namespace MetaAdsSync.SyncBench;
+
+/// <summary>
+/// Scenarios <c>2ezi</c> (500 ms per call) and <c>overhead</c> (0 ms): one forced sync of 2EZi at a time, the seed's
+/// algorithm and ours alternating on the same simulator, after a warm-up of each.
+/// </summary>
+static class OneAccount
+{
+    public const string TwoEzi = "act_697495618573979";
+
+    public static async Task RunAsync(Report report, int latencyMs, int runs, Action<Report, Spread, Spread> goals)
+    {
+        await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions { LatencyMs = latencyMs, CallBudget = 1_000_000 });
+        await using var ours = await OurSystem.StartAsync(simulator, fetchersEach: 2);
+        await using var seed = await SeedBaseline.CreateAsync(simulator);
+
+        Console.WriteLine("warm-up");
+        await ours.WaitAsync(await ours.RequestAsync(TwoEzi), TimeSpan.FromMinutes(2));
+        await seed.SyncAsync(TwoEzi);
+
+        var seedRuns = new List<Measured>();
+        var ourRuns = new List<Measured>();
+        for (var i = 1; i <= runs; i++)
+        {
+            simulator.Reset();
+            var baseline = await seed.SyncAsync(TwoEzi);
+            seedRuns.Add(new Measured(baseline.Elapsed.TotalSeconds, simulator.GetStats(), baseline.Error));
+
+            simulator.Reset();
+            var requested = DateTimeOffset.UtcNow;
+            var run = await ours.WaitAsync(await ours.RequestAsync(TwoEzi), TimeSpan.FromMinutes(2));
+            ourRuns.Add(new Measured((run.FinishedAt - requested).TotalSeconds, simulator.GetStats(), run.Status == "Completed" ? null : run.Status,
+                (run.StartedAt - requested).TotalSeconds));
+            Console.WriteLine($"run {i}: seed {Format.Seconds(seedRuns[^1].Seconds)}, ours {Format.Seconds(ourRuns[^1].Seconds)}");
+        }
+
+        var seedData = await TruthCheck.CheckAsync(seed.Database, simulator, [TwoEzi]);
+        var ourData = await TruthCheck.CheckAsync(ours.Database, simulator, [TwoEzi]);
+        report.Line($"2EZi, forced syncs, simulator latency {latencyMs} ms per call; {runs} runs of each after a warm-up, alternating.");
+        report.Line();
+        var (ourTime, ourCalls) = Measured.SideBySide(report, seedRuns, seedData, ourRuns, ourData);
+        report.Line($"Of ours, from the POST to the saga's start: median {Format.Seconds(Spread.Of(ourRuns.Select(r => r.ToStart)).Median)}.");
+        report.Line();
+        goals(report, ourTime, ourCalls);
+    }
+}
+
+/// <summary>One timed run: seconds, what the simulator counted, and an error or non-completed status if any.</summary>
+sealed record Measured(double Seconds, SimulatorStats Stats, string? Error, double ToStart = 0)
+{
+    /// <summary>The seed's runs and ours in one table, and the ratios at the median; returns ours' time and calls.</summary>
+    public static (Spread Time, Spread Calls) SideBySide(Report report, List<Measured> seed, Checked seedData, List<Measured> ours, Checked ourData, string note = "")
+    {
+        Table(report, [("seed baseline", seed, seedData), ("ours", ours, ourData)]);
+        var ourTime = Spread.Of(ours.Select(r => r.Seconds));
+        var ourCalls = Spread.Of(ours.Select(r => (double)r.Stats.Calls));
+        report.Line($"Ours is {Format.Ratio(Spread.Of(seed.Select(r => r.Seconds)).Median / ourTime.Median)} faster than the seed at the median " +
+            $"and makes {Format.Ratio(Spread.Of(seed.Select(r => (double)r.Stats.Calls)).Median / ourCalls.Median)} fewer Graph calls{note}.");
+        report.Line();
+        return (ourTime, ourCalls);
+    }
+
+    static void Table(Report report, IEnumerable<(string System, List<Measured> Runs, Checked Data)> systems) =>
+        report.Table(["System", "Median", "Min", "Max", "Graph calls (median)", "Entities", "Insight rows", "Data vs truth", "Throttled", "Failed runs"],
+            systems.Select(s =>
+            {
+                var time = Spread.Of(s.Runs.Select(r => r.Seconds));
+                return (IReadOnlyList<string>)
+                [
+                    s.System, Format.Seconds(time.Median), Format.Seconds(time.Min), Format.Seconds(time.Max),
+                    Format.Number(Spread.Of(s.Runs.Select(r => (double)r.Stats.Calls)).Median),
+                    Format.Number(s.Data.Entities), Format.Number(s.Data.InsightRows), s.Data.Verdict,
+                    Format.Number(s.Runs.Sum(r => r.Stats.ThrottledResponses)), Format.Number(s.Runs.Count(r => r.Error is not null)),
+                ];
+            }));
+}

@@ -1,0 +1,73 @@
+// The distributed sync side by side with the seed's algorithm, on the same simulator, in the same run.
+//
+//   dotnet run -c Release --project bench/SyncBench -- <scenario> [--runs N] [--seconds S]
+//
+//   2ezi          2EZi at 500 ms per call (goal: ours ≤ 2.5 s, ≤ 12 Graph calls)
+//   all-accounts  the twelve seed accounts at once, 500 ms per call (goal: ≤ 3.5 s, ≤ 70 calls)
+//   overhead      2EZi at 0 ms per call: what messaging and PostgreSQL cost (goal: ≤ 300 ms)
+//   scale         200 synthetic accounts at 50 ms, one then two of each fetcher (goal: ≥ 20,000 rows/s, ≥ 1.7×)
+//   rate-budget   60 calls/min per account, every account back to back for 180 s (goal: 0 throttles, ≥ 90 % used)
+//
+// Each prints a markdown table and writes it to bench/results/<scenario>.md. It starts PostgreSQL and RabbitMQ with
+// scripts/services.sh when they are not running; the hosts are built with the bench (see the .csproj).
+using System.Diagnostics;
+using System.Globalization;
+using MetaAdsSync.SyncBench;
+using MetaAdsSync.TestSupport;
+
+string[] scenarios = ["2ezi", "all-accounts", "overhead", "scale", "rate-budget"];
+if (args.Length == 0 || !scenarios.Contains(args[0]))
+{
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/SyncBench -- <{string.Join("|", scenarios)}> [--runs N] [--seconds S]");
+    return 2;
+}
+
+var scenario = args[0];
+var runs = Option("--runs", 5);
+var seconds = Option("--seconds", 180);
+
+// The local servers of scripts/services.sh, never containers: the figures are about this machine.
+Environment.SetEnvironmentVariable("METAADSSYNC_TEST_SERVICES", "local");
+using (var services = Process.Start(new ProcessStartInfo("bash", "scripts/services.sh start") { WorkingDirectory = RepoPaths.Root })!)
+{
+    await services.WaitForExitAsync();
+    if (services.ExitCode != 0)
+    {
+        Console.Error.WriteLine("scripts/services.sh start failed");
+        return 1;
+    }
+}
+
+var report = new Report(scenario, "dotnet run -c Release --project bench/SyncBench -- " + string.Join(" ", args));
+switch (scenario)
+{
+    case "2ezi":
+        await OneAccount.RunAsync(report, latencyMs: 500, runs, (r, time, calls) =>
+        {
+            r.Goal("≤ 2.5 s", time.Median <= 2.5, "median " + Format.Seconds(time.Median));
+            r.Goal("≤ 12 Graph calls", calls.Median <= 12, "median " + Format.Number(calls.Median));
+        });
+        break;
+    case "overhead":
+        await OneAccount.RunAsync(report, latencyMs: 0, runs, (r, time, _) =>
+            r.Goal("≤ 300 ms end to end", time.Median <= 0.3, "median " + Format.Seconds(time.Median)));
+        break;
+    case "all-accounts":
+        await AllAccounts.RunAsync(report, latencyMs: 500, runs);
+        break;
+    case "scale":
+        await Scale.RunAsync(report, latencyMs: 50, runs, accounts: Option("--accounts", 200));
+        break;
+    case "rate-budget":
+        await RateBudget.RunAsync(report, latencyMs: 50, TimeSpan.FromSeconds(seconds));
+        break;
+}
+
+await report.WriteAsync();
+return 0;
+
+int Option(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
