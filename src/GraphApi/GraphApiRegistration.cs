@@ -7,7 +7,7 @@ public static class GraphApiRegistration
 {
     /// <summary>
     /// The Graph client from <c>Meta:*</c> (validated at start), over IHttpClientFactory, with the per-process rate gate
-    /// unless another <see cref="IRateGate"/> is registered first.
+    /// and page-size memory unless another <see cref="IRateGate"/> or <see cref="IPageSizeMemory"/> is registered first.
     /// </summary>
     public static IServiceCollection AddMetaGraphApi(this IServiceCollection services)
     {
@@ -17,7 +17,7 @@ public static class GraphApiRegistration
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IRateGate, InProcessRateGate>();
-        services.TryAddSingleton<PageSizeMemory>();
+        services.TryAddSingleton<IPageSizeMemory, PageSizeMemory>();
         services.TryAddSingleton<GraphTransport>();
         services.TryAddSingleton<IMetaGraphClient, MetaGraphClient>();
         // The per-attempt timeout is the pipeline's; HttpClient's own would cut across retries.

@@ -28,7 +28,7 @@ public interface IMetaGraphClient
 
 public sealed class MetaGraphClient(
     GraphTransport transport,
-    PageSizeMemory pageSizes,
+    IPageSizeMemory pageSizes,
     IOptions<MetaOptions> options,
     ILogger<MetaGraphClient> logger) : IMetaGraphClient
 {
@@ -70,7 +70,7 @@ public sealed class MetaGraphClient(
         var node = MetaLevels.AccountNode(accountId);
         var edge = MetaLevels.Edge(level);
         var scope = new RateScope(node, MetaUseCase.AdsManagement);
-        var limit = pageSizes.Get(node, edge, MaximumPageSize(level));
+        var limit = await pageSizes.GetAsync(node, edge, MaximumPageSize(level), cancellationToken);
         var url = (Uri?)transport.Build($"{node}/{edge}", [new("fields", MetaLevels.Fields(level)), new("limit", Limit(limit))]);
         var number = 0;
         while (url is not null)
@@ -117,7 +117,7 @@ public sealed class MetaGraphClient(
 
         var node = MetaLevels.AccountNode(accountId);
         var scope = new RateScope(node, MetaUseCase.AdsInsights);
-        var limit = pageSizes.Get(node, "insights", _options.InsightPageSize);
+        var limit = await pageSizes.GetAsync(node, "insights", _options.InsightPageSize, cancellationToken);
         var filtering = JsonSerializer.Serialize(new[] { new { field = MetaLevels.Parameter(level) + ".id", @operator = "IN", value = entityIds } });
         var url = (Uri?)transport.Build($"{node}/insights",
         [
@@ -177,12 +177,17 @@ public sealed class MetaGraphClient(
 
     async Task<(JsonDocument Doc, int Limit)> GetAdaptiveAsync(Uri url, string node, string edge, int limit, RateScope scope, CallCounter calls, CancellationToken cancellationToken)
     {
+        var asked = limit;
         while (true)
         {
             try
             {
                 var doc = await transport.GetAsync(transport.Follow(url.ToString(), limit), scope, calls, cancellationToken);
-                pageSizes.Remember(node, edge, limit);
+                if (limit < asked)
+                {
+                    await pageSizes.RememberAsync(node, edge, limit, cancellationToken);
+                }
+
                 return (doc, limit);
             }
             catch (GraphApiException ex) when (ex.Error.Kind != GraphErrorKind.PayloadTooLarge)

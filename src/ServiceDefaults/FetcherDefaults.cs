@@ -19,6 +19,7 @@ public static class FetcherDefaults
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSharedRateGate();
+        builder.Services.AddSharedPageSizeMemory();
         builder.Services.AddMetaGraphApi();
         return builder;
     }

@@ -16,6 +16,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
     public DbSet<EntitySyncMark> EntitySyncMarks => Set<EntitySyncMark>();
     public DbSet<InsightFetch> InsightFetches => Set<InsightFetch>();
     public DbSet<RateGateKey> RateGateKeys => Set<RateGateKey>();
+    public DbSet<PageLimit> PageLimits => Set<PageLimit>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -80,6 +81,13 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
         {
             e.ToTable("insight_fetches");
             e.HasKey(f => new { f.Level, f.EntityId, f.DatePreset });
+        });
+
+        modelBuilder.Entity<PageLimit>(e =>
+        {
+            e.ToTable("page_limits");
+            e.HasKey(l => new { l.AccountId, l.Edge });
+            e.Property(l => l.Limit).HasColumnName("page_limit");
         });
 
         modelBuilder.Entity<RateGateKey>(e =>

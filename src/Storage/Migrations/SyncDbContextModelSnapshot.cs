@@ -566,6 +566,30 @@ namespace MetaAdsSync.Storage.Migrations
                     b.ToTable("insight_fetches", (string)null);
                 });
 
+            modelBuilder.Entity("MetaAdsSync.Storage.Entities.PageLimit", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasColumnType("text")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Edge")
+                        .HasColumnType("text")
+                        .HasColumnName("edge");
+
+                    b.Property<DateTimeOffset>("LearnedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("learned_at");
+
+                    b.Property<int>("Limit")
+                        .HasColumnType("integer")
+                        .HasColumnName("page_limit");
+
+                    b.HasKey("AccountId", "Edge")
+                        .HasName("pk_page_limits");
+
+                    b.ToTable("page_limits", (string)null);
+                });
+
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.RateGateKey", b =>
                 {
                     b.Property<string>("Key")

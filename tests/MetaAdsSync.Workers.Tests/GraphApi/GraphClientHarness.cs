@@ -38,7 +38,7 @@ public sealed class GraphClientHarness : IDisposable
     public FakeGraph Graph { get; } = new();
     public LogCapture Logs { get; } = new();
     public IMetaGraphClient Client => _services.GetRequiredService<IMetaGraphClient>();
-    public PageSizeMemory PageSizes => _services.GetRequiredService<PageSizeMemory>();
+    public IPageSizeMemory PageSizes => _services.GetRequiredService<IPageSizeMemory>();
     public IServiceProvider ServiceProvider => _services;
 
     public void Dispose() => _services.Dispose();

@@ -51,8 +51,8 @@ public class When_an_ads_page_is_too_large
 
         await h.Client.GetEntitiesAsync("act_8", EntityLevel.Ad, default).ToListAsync();
 
-        Assert.Equal(250, h.PageSizes.Get("act_9", "ads", 500));
-        Assert.Equal(500, h.PageSizes.Get("act_8", "ads", 500));
+        Assert.Equal(250, await h.PageSizes.GetAsync("act_9", "ads", 500, default));
+        Assert.Equal(500, await h.PageSizes.GetAsync("act_8", "ads", 500, default));
     }
 
     [Fact]
