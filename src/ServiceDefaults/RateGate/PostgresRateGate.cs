@@ -203,27 +203,31 @@ public sealed class PostgresRateGate(
 
     public async ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)
     {
-        await ReportKeyAsync(scope, usage, blockedFor, cancellationToken);
-        if (blockedFor > TimeSpan.Zero)
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(ReportCommand(scope, usage, blockedFor));
+        var blocked = blockedFor > TimeSpan.Zero;
+        if (blocked && scope.AccountId is not null)
         {
             // Meta estimates regain per use case, but an account throttled on one is at its limit on the other too
-            // (codes 17 and 613 are account-wide): both wait, rather than spend a call to learn it again.
-            if (scope.AccountId is not null)
-            {
-                var other = scope with { UseCase = scope.UseCase == MetaUseCase.AdsInsights ? MetaUseCase.AdsManagement : MetaUseCase.AdsInsights };
-                await ReportKeyAsync(other, usage, blockedFor, cancellationToken);
-            }
+            // (codes 17 and 613 are account-wide): both wait, rather than spend a call to learn it again. One batch is
+            // one transaction, so no worker finds one use case blocked and the other still open.
+            var other = scope with { UseCase = scope.UseCase == MetaUseCase.AdsInsights ? MetaUseCase.AdsManagement : MetaUseCase.AdsInsights };
+            batch.BatchCommands.Add(ReportCommand(other, usage, blockedFor));
+        }
 
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        if (blocked)
+        {
             logger.LogWarning("Rate gate: Meta throttled {Key}; every worker holds off for {Wait} (+ up to {Jitter} jitter)",
                 KeyOf(scope), blockedFor, _options.BlockJitter);
         }
     }
 
-    async Task ReportKeyAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)
+    NpgsqlBatchCommand ReportCommand(RateScope scope, GraphUsage usage, TimeSpan? blockedFor)
     {
         var percent = scope.AccountId is null ? usage.AppPercent : usage.PercentFor(scope.UseCase);
-        await using var command = database.CreateCommand(ReportSql);
-        AddScope(command, scope);
+        var command = new NpgsqlBatchCommand(ReportSql);
+        AddScope(command.Parameters, scope);
         command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.InitialConcurrency });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.BucketSize });
         command.Parameters.Add(new NpgsqlParameter { Value = blockedFor is { } b && b > TimeSpan.Zero ? 100.0 : percent });
@@ -231,10 +235,10 @@ public sealed class PostgresRateGate(
         command.Parameters.Add(new NpgsqlParameter { Value = _options.BlockJitter.TotalSeconds });
         command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.MinConcurrency });
         command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.MaxConcurrency });
-        command.Parameters.Add(new NpgsqlParameter { Value = _options.ShrinkFromPercent });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.ShrinkAtPercent });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.GrowBelowPercent });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.ShrinkFactor });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     /// <summary>Every key's state, for <c>GET /api/ratelimits</c>.</summary>
@@ -271,7 +275,7 @@ public sealed class PostgresRateGate(
         }
 
         await using var command = database.CreateCommand(accountBudget ? AcquireWithAccountBudgetSql : AcquireSql);
-        AddScope(command, scope);
+        AddScope(command.Parameters, scope);
         command.Parameters.Add(new NpgsqlParameter { Value = lease, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.LeaseTime.TotalSeconds });
         command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.InitialConcurrency });
@@ -292,7 +296,7 @@ public sealed class PostgresRateGate(
     async Task EnsureRowsAsync(RateScope scope, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(EnsureRowsSql);
-        AddScope(command, scope);
+        AddScope(command.Parameters, scope);
         command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.InitialConcurrency });
         command.Parameters.Add(new NpgsqlParameter { Value = scope.AccountId });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.BucketSize });
@@ -323,11 +327,11 @@ public sealed class PostgresRateGate(
         }
     }
 
-    static void AddScope(NpgsqlCommand command, RateScope scope)
+    static void AddScope(NpgsqlParameterCollection parameters, RateScope scope)
     {
-        command.Parameters.Add(new NpgsqlParameter { Value = KeyOf(scope) });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)scope.AccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = GraphUsage.UseCaseType(scope.UseCase) });
+        parameters.Add(new NpgsqlParameter { Value = KeyOf(scope) });
+        parameters.Add(new NpgsqlParameter { Value = (object?)scope.AccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter { Value = GraphUsage.UseCaseType(scope.UseCase) });
     }
 
     static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
