@@ -2,7 +2,10 @@
 // timed per call against a fresh database, from one caller and then from several at once on different accounts.
 // Not a test: it prints the median and the 95th percentile.
 //
-//   dotnet run -c Release --project bench/RateGateBench -- [calls=2000] [callers=8] [adminConnectionString]
+//   dotnet run -c Release --project bench/RateGateBench -- [calls=2000] [callers=8] [adminConnectionString] [budget=0]
+//
+// A budget (calls per ad account per hour, large enough never to make a call wait) times the other acquire statement,
+// the one that also takes a token from the account's shared bucket.
 using System.Diagnostics;
 using System.Globalization;
 using MetaAdsSync.GraphApi;
@@ -13,12 +16,13 @@ using Microsoft.Extensions.Options;
 
 var calls = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
 var callers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
-var admin = args.Length > 2 ? args[2] : BenchDatabase.DefaultAdmin;
+var admin = args.Length > 2 && args[2].Length > 0 ? args[2] : BenchDatabase.DefaultAdmin;
+var budget = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0;
 
 await BenchDatabase.RunAsync(admin, "bench_gate_", async dataSource =>
 {
     var gate = new PostgresRateGate(dataSource,
-        Options.Create(new RateGateOptions { InitialConcurrency = 16, MaxConcurrency = 16 }),
+        Options.Create(new RateGateOptions { InitialConcurrency = 16, MaxConcurrency = 16, CallBudget = budget }),
         Options.Create(new MetaOptions { AccessToken = "bench" }),
         TimeProvider.System, NullLogger<PostgresRateGate>.Instance);
     var usage = new GraphUsage(AppCallCount: 3, AccountUtilPercent: 12.5);

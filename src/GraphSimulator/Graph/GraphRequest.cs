@@ -73,4 +73,5 @@ internal sealed record GraphRequest(
 }
 
 /// <summary>What a Graph call answers: status, headers (usage headers included) and the JSON body.</summary>
-internal sealed record GraphResponse(int StatusCode, List<KeyValuePair<string, string>> Headers, ReadOnlyMemory<byte> Body);
+/// <summary>One answer; <paramref name="ThrottledAccount"/> names the ad account whose throttle it tells the client of.</summary>
+internal sealed record GraphResponse(int StatusCode, List<KeyValuePair<string, string>> Headers, ReadOnlyMemory<byte> Body, string? ThrottledAccount = null);

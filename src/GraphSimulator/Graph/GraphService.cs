@@ -28,6 +28,7 @@ internal sealed class GraphService(SimulatorState state)
         using var flight = state.Stats.Enter(Route.PeekAccount(request.Path, state.Data, state.Reports));
         var answer = Execute(request);
         await WaitAsync(FaultKey(request), started, ct);
+        state.Limiter.Announce(answer.ThrottledAccount);
         return answer;
     }
 
@@ -65,6 +66,7 @@ internal sealed class GraphService(SimulatorState state)
         string endpoint = "unknown";
         Route? route = null;
         var whileBlocked = false;
+        string? throttledAccount = null;
         int status;
         ReadOnlyMemory<byte> body;
         try
@@ -99,15 +101,17 @@ internal sealed class GraphService(SimulatorState state)
                 throw GraphErrors.UnsupportedMethod(request.Method, request.Path);
             }
 
-            switch (state.Limiter.Admit(route.Account?.Id, options))
+            var refusal = state.Limiter.Admit(route.Account?.Id, options);
+            if (refusal == RateLimiter.Refusal.AppThrottled)
             {
-                case RateLimiter.Refusal.AppThrottled:
-                    throw GraphErrors.AppThrottled();
-                case RateLimiter.Refusal.AccountBlocked:
-                    whileBlocked = true;
-                    throw GraphErrors.AccountThrottled(options.ThrottleError, route.IsInsights);
-                case RateLimiter.Refusal.AccountThrottled:
-                    throw GraphErrors.AccountThrottled(options.ThrottleError, route.IsInsights);
+                throw GraphErrors.AppThrottled();
+            }
+
+            if (refusal is RateLimiter.Refusal.AccountBlocked or RateLimiter.Refusal.AccountThrottled)
+            {
+                whileBlocked = refusal == RateLimiter.Refusal.AccountBlocked;
+                throttledAccount = route.Account!.Id;
+                throw GraphErrors.AccountThrottled(options.ThrottleError, route.IsInsights);
             }
 
             var draw = state.Faults.Next(FaultKey(request), options);
@@ -133,7 +137,7 @@ internal sealed class GraphService(SimulatorState state)
 
         state.Stats.Call(endpoint, route?.Account?.Id);
         state.Limiter.AddHeaders(headers, route?.Account?.Id, route?.IsInsights == true, options);
-        return new GraphResponse(status, headers, body);
+        return new GraphResponse(status, headers, body, throttledAccount);
     }
 
     /// <summary>A call refused before it names anything (a malformed batch): Meta's envelope and the app's usage header.</summary>

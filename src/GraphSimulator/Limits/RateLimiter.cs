@@ -5,7 +5,10 @@ namespace MetaAdsSync.GraphSimulator.Limits;
 
 /// <summary>
 /// Per-app and per-ad-account call budgets over a sliding window. A call over budget is refused and starts a
-/// block; every call during the block is refused too (and counted as such) without using budget.
+/// block; every call during the block is refused too without using budget. A block is a call "while blocked" only
+/// once an answer has told a client of it: the calls that meet a block before any answer could have (the one over
+/// budget, those on their way beside it, the first ones after an injected block) are how a client learns of it,
+/// so they count as throttled only.
 /// </summary>
 internal sealed class RateLimiter
 {
@@ -16,6 +19,7 @@ internal sealed class RateLimiter
     {
         public readonly UsageWindow Window = new();
         public DateTimeOffset BlockedUntil;
+        public bool BlockAnnounced;
     }
 
     /// <summary>What admission decided: null when the call may go on, else why it is refused.</summary>
@@ -23,7 +27,9 @@ internal sealed class RateLimiter
     {
         None,
         AppThrottled,
+        /// <summary>Over budget, or blocked while no answer has told of the block yet.</summary>
         AccountThrottled,
+        /// <summary>Blocked, and a client has been told so.</summary>
         AccountBlocked,
     }
 
@@ -51,15 +57,17 @@ internal sealed class RateLimiter
     {
         lock (meter)
         {
-            wasBlocked = now < meter.BlockedUntil;
-            if (wasBlocked)
+            if (now < meter.BlockedUntil)
             {
+                wasBlocked = meter.BlockAnnounced;
                 return false;
             }
 
+            wasBlocked = false;
             if (meter.Window.Count(now, window) >= budget)
             {
                 meter.BlockedUntil = now.AddSeconds(blockSeconds);
+                meter.BlockAnnounced = false;
                 return false;
             }
 
@@ -74,6 +82,19 @@ internal sealed class RateLimiter
         lock (meter)
         {
             meter.BlockedUntil = clock.GetUtcNow() + duration;
+            meter.BlockAnnounced = false;
+        }
+    }
+
+    /// <summary>An answer telling of the account's throttle has gone out: from now on its block is known.</summary>
+    public void Announce(string? accountId)
+    {
+        if (accountId is not null && _accounts.TryGetValue(accountId, out var meter))
+        {
+            lock (meter)
+            {
+                meter.BlockAnnounced = true;
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MetaAdsSync.GraphApi;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,11 +37,15 @@ public sealed class PostgresRateGate(
 
     // Leases as [{"id":…,"until":unix seconds}]; the live ones are those whose "until" is still ahead.
     const string LiveLeases = "jsonb_path_query_array(g.leases, '$[*] ? (@.until > $now)', jsonb_build_object('now', extract(epoch from now())))";
+    const string LiveLeasesOfK = "jsonb_path_query_array(k.leases, '$[*] ? (@.until > $now)', jsonb_build_object('now', extract(epoch from now())))";
 
     const string AppNotBlocked = $"NOT EXISTS (SELECT 1 FROM rate_gate a WHERE a.key = '{AppKey}' AND a.blocked_until > now())";
 
     // Admits when: neither the key nor the app is blocked, a slot is free under the adaptive cap, the last reported
-    // usage is under the stop mark (or old enough for the window to have decayed), and the budget has a token.
+    // usage is under the stop mark (or old enough for the window to have decayed below it: with a budget the gate knows
+    // the window, so that is the excess plus one call's share of it, $9 the window in seconds and $12 the budget; without one,
+    // RateGate:HighUsagePause, $11, which also bounds it), and the budget has a token. Used
+    // without a budget, and for the app key (its own bucket) with one.
     const string AcquireSql = $"""
         INSERT INTO rate_gate AS g (key, account_id, use_case, allowed_concurrency, in_flight, leases,
                                     window_started_at, window_used, tokens, tokens_at, usage_percent, updated_at)
@@ -58,9 +63,55 @@ public sealed class PostgresRateGate(
         WHERE coalesce(g.blocked_until, '-infinity') <= now()
           AND {AppNotBlocked}
           AND jsonb_array_length({LiveLeases}) < greatest(1, floor(g.allowed_concurrency))
-          AND (g.usage_percent < $10 OR g.usage_at IS NULL OR g.usage_at <= now() - make_interval(secs => $11))
+          AND (g.usage_percent < $10 OR g.usage_at IS NULL OR g.usage_at <= now() - make_interval(secs => least($11, CASE WHEN $12 > 0 THEN $9 * (greatest(0, g.usage_percent - $10) / 100 + 1 / greatest(1, $12)) ELSE $11 END)))
           AND ($7 <= 0 OR least($8, g.tokens + extract(epoch from now() - g.tokens_at) * $7) >= 1)
         RETURNING g.in_flight
+        """;
+
+    // With a budget an ad account's two use cases spend one bucket, on the account's own row ($13), as Meta counts an
+    // ad account's calls (X-Ad-Account-Usage) across them. Both rows are locked first, so that the key's slot and the
+    // account's token are taken together or not at all; every value written comes from the locked (latest) rows.
+    const string AcquireWithAccountBudgetSql = $"""
+        WITH locked AS (
+            SELECT key, allowed_concurrency, leases, blocked_until, usage_percent, usage_at, tokens, tokens_at, window_started_at, window_used
+            FROM rate_gate WHERE key IN ($1, $13) ORDER BY key FOR UPDATE
+        ),
+        k AS (SELECT * FROM locked WHERE key = $1),
+        a AS (SELECT * FROM locked WHERE key = $13),
+        admitted AS (
+            SELECT 1 FROM k, a
+            WHERE coalesce(k.blocked_until, '-infinity') <= now()
+              AND {AppNotBlocked}
+              AND jsonb_array_length({LiveLeasesOfK}) < greatest(1, floor(k.allowed_concurrency))
+              AND (k.usage_percent < $10 OR k.usage_at IS NULL OR k.usage_at <= now() - make_interval(secs => least($11, $9 * (greatest(0, k.usage_percent - $10) / 100 + 1 / greatest(1, $12)))))
+              AND least($8, a.tokens + extract(epoch from now() - a.tokens_at) * $7) >= 1
+        ),
+        spent AS (
+            UPDATE rate_gate g SET
+                tokens = least($8, a.tokens + extract(epoch from now() - a.tokens_at) * $7) - 1,
+                tokens_at = now(),
+                window_used = CASE WHEN now() >= a.window_started_at + make_interval(secs => $9) THEN 1 ELSE a.window_used + 1 END,
+                window_started_at = CASE WHEN now() >= a.window_started_at + make_interval(secs => $9) THEN now() ELSE a.window_started_at END,
+                updated_at = now()
+            FROM a WHERE g.key = a.key AND EXISTS (SELECT 1 FROM admitted)
+        )
+        UPDATE rate_gate g SET
+            leases = {LiveLeasesOfK} || jsonb_build_array(jsonb_build_object('id', $4::text, 'until', extract(epoch from now()) + $5)),
+            in_flight = jsonb_array_length({LiveLeasesOfK}) + 1,
+            window_used = CASE WHEN now() >= k.window_started_at + make_interval(secs => $9) THEN 1 ELSE k.window_used + 1 END,
+            window_started_at = CASE WHEN now() >= k.window_started_at + make_interval(secs => $9) THEN now() ELSE k.window_started_at END,
+            updated_at = now()
+        FROM k WHERE g.key = k.key AND EXISTS (SELECT 1 FROM admitted)
+        RETURNING g.in_flight
+        """;
+
+    // The rows the statement above locks must exist: a key's on its first use in this process, its account's bucket full.
+    const string EnsureRowsSql = """
+        INSERT INTO rate_gate (key, account_id, use_case, allowed_concurrency, in_flight, window_started_at, window_used,
+                               tokens, tokens_at, usage_percent, updated_at)
+        VALUES ($1, $2, $3, $4, 0, now(), 0, 0, now(), 0, now()),
+               ($5, $2, 'account', 0, 0, now(), 0, $6, now(), 0, now())
+        ON CONFLICT (key) DO NOTHING
         """;
 
     const string ReleaseLeases = "jsonb_path_query_array(g.leases, '$[*] ? (@.until > $now && @.id != $id)', jsonb_build_object('now', extract(epoch from now()), 'id', $2::text))";
@@ -105,6 +156,7 @@ public sealed class PostgresRateGate(
 
     readonly RateGateOptions _options = options.Value;
     readonly MetaOptions _meta = meta.Value;
+    readonly ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
 
     public static string KeyOf(RateScope scope) => scope.AccountId is null ? AppKey : $"{scope.AccountId}/{GraphUsage.UseCaseType(scope.UseCase)}";
 
@@ -151,27 +203,31 @@ public sealed class PostgresRateGate(
 
     public async ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)
     {
-        await ReportKeyAsync(scope, usage, blockedFor, cancellationToken);
-        if (blockedFor > TimeSpan.Zero)
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(ReportCommand(scope, usage, blockedFor));
+        var blocked = blockedFor > TimeSpan.Zero;
+        if (blocked && scope.AccountId is not null)
         {
             // Meta estimates regain per use case, but an account throttled on one is at its limit on the other too
-            // (codes 17 and 613 are account-wide): both wait, rather than spend a call to learn it again.
-            if (scope.AccountId is not null)
-            {
-                var other = scope with { UseCase = scope.UseCase == MetaUseCase.AdsInsights ? MetaUseCase.AdsManagement : MetaUseCase.AdsInsights };
-                await ReportKeyAsync(other, usage, blockedFor, cancellationToken);
-            }
+            // (codes 17 and 613 are account-wide): both wait, rather than spend a call to learn it again. One batch is
+            // one transaction, so no worker finds one use case blocked and the other still open.
+            var other = scope with { UseCase = scope.UseCase == MetaUseCase.AdsInsights ? MetaUseCase.AdsManagement : MetaUseCase.AdsInsights };
+            batch.BatchCommands.Add(ReportCommand(other, usage, blockedFor));
+        }
 
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        if (blocked)
+        {
             logger.LogWarning("Rate gate: Meta throttled {Key}; every worker holds off for {Wait} (+ up to {Jitter} jitter)",
                 KeyOf(scope), blockedFor, _options.BlockJitter);
         }
     }
 
-    async Task ReportKeyAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)
+    NpgsqlBatchCommand ReportCommand(RateScope scope, GraphUsage usage, TimeSpan? blockedFor)
     {
         var percent = scope.AccountId is null ? usage.AppPercent : usage.PercentFor(scope.UseCase);
-        await using var command = database.CreateCommand(ReportSql);
-        AddScope(command, scope);
+        var command = new NpgsqlBatchCommand(ReportSql);
+        AddScope(command.Parameters, scope);
         command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.InitialConcurrency });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.BucketSize });
         command.Parameters.Add(new NpgsqlParameter { Value = blockedFor is { } b && b > TimeSpan.Zero ? 100.0 : percent });
@@ -179,10 +235,10 @@ public sealed class PostgresRateGate(
         command.Parameters.Add(new NpgsqlParameter { Value = _options.BlockJitter.TotalSeconds });
         command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.MinConcurrency });
         command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.MaxConcurrency });
-        command.Parameters.Add(new NpgsqlParameter { Value = _options.ShrinkFromPercent });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.ShrinkAtPercent });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.GrowBelowPercent });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.ShrinkFactor });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     /// <summary>Every key's state, for <c>GET /api/ratelimits</c>.</summary>
@@ -211,8 +267,15 @@ public sealed class PostgresRateGate(
 
     async Task<bool> TryAcquireAsync(RateScope scope, string key, string lease, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(AcquireSql);
-        AddScope(command, scope);
+        var accountBudget = _options.CallBudget > 0 && scope.AccountId is not null;
+        if (accountBudget && !_ensured.ContainsKey(key))
+        {
+            await EnsureRowsAsync(scope, cancellationToken);
+            _ensured.TryAdd(key, true);
+        }
+
+        await using var command = database.CreateCommand(accountBudget ? AcquireWithAccountBudgetSql : AcquireSql);
+        AddScope(command.Parameters, scope);
         command.Parameters.Add(new NpgsqlParameter { Value = lease, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.LeaseTime.TotalSeconds });
         command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.InitialConcurrency });
@@ -221,7 +284,23 @@ public sealed class PostgresRateGate(
         command.Parameters.Add(new NpgsqlParameter { Value = _options.BudgetWindow.TotalSeconds });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.StopAtPercent });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.HighUsagePause.TotalSeconds });
+        command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.CallBudget });
+        if (accountBudget)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = scope.AccountId });
+        }
+
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    async Task EnsureRowsAsync(RateScope scope, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(EnsureRowsSql);
+        AddScope(command.Parameters, scope);
+        command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.InitialConcurrency });
+        command.Parameters.Add(new NpgsqlParameter { Value = scope.AccountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.BucketSize });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     async Task<TimeSpan> BlockedForAsync(string key, CancellationToken cancellationToken)
@@ -248,11 +327,11 @@ public sealed class PostgresRateGate(
         }
     }
 
-    static void AddScope(NpgsqlCommand command, RateScope scope)
+    static void AddScope(NpgsqlParameterCollection parameters, RateScope scope)
     {
-        command.Parameters.Add(new NpgsqlParameter { Value = KeyOf(scope) });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)scope.AccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = GraphUsage.UseCaseType(scope.UseCase) });
+        parameters.Add(new NpgsqlParameter { Value = KeyOf(scope) });
+        parameters.Add(new NpgsqlParameter { Value = (object?)scope.AccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter { Value = GraphUsage.UseCaseType(scope.UseCase) });
     }
 
     static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

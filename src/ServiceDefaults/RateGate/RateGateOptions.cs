@@ -5,14 +5,15 @@ namespace MetaAdsSync.ServiceDefaults.RateGate;
 /// <summary>
 /// <c>RateGate:*</c>: how the PostgreSQL-shared rate gate paces every worker's Graph calls. Without
 /// <see cref="CallBudget"/> it steers by Meta's usage headers alone (Meta's standard tier counts in the tens of
-/// thousands of calls per hour, so the headers are the only reliable measure); with it, each key also spends a
-/// token bucket that can never overshoot the budget within one window.
+/// thousands of calls per hour, so the headers are the only reliable measure); with it, each ad account (both use
+/// cases together, as Meta's <c>X-Ad-Account-Usage</c> counts) and the app also spend a token bucket that can never
+/// overshoot the budget within one window.
 /// </summary>
 public sealed class RateGateOptions : IValidatableObject
 {
     public const string Section = "RateGate";
 
-    /// <summary>Calls per key per <see cref="BudgetWindow"/> (e.g. the seed's 200 per hour); 0 = steer by the usage headers only.</summary>
+    /// <summary>Calls per ad account (its two use cases together) and per app per <see cref="BudgetWindow"/> (e.g. the seed's 200 per hour); 0 = steer by the usage headers only.</summary>
     [Range(0, 10_000_000, ErrorMessage = "RateGate:CallBudget must be between 0 (none) and 10000000.")]
     public int CallBudget { get; set; }
 
@@ -73,6 +74,13 @@ public sealed class RateGateOptions : IValidatableObject
 
     /// <summary>Tokens per second of the explicit budget (0 without one).</summary>
     public double TokensPerSecond => CallBudget == 0 ? 0 : CallBudget * BudgetShare / BudgetWindow.TotalSeconds;
+
+    /// <summary>
+    /// Where the cap starts to shrink. With a budget the bucket paces the calls, so usage up to what it lets through
+    /// (<see cref="BudgetShare"/> plus the burst) is the gate's own doing, and shrinking there would only starve the
+    /// budget; beyond it someone else spends the account, and the cap shrinks.
+    /// </summary>
+    public double ShrinkAtPercent => CallBudget == 0 ? ShrinkFromPercent : Math.Max(ShrinkFromPercent, Math.Min(100, (BudgetShare + BurstShare) * 100));
 
     /// <summary>The bucket's size: the burst after a quiet spell.</summary>
     public double BucketSize => Math.Max(1, Math.Floor(CallBudget * BurstShare));

@@ -9,22 +9,31 @@ namespace MetaAdsSync.IntegrationTests.EndToEnd;
 public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
 {
     const string TwoEzi = "act_697495618573979";
+    // 2EZi, Australian Bill Cutters and Chekku (2): the seed accounts with hundreds of entities.
+    static readonly string[] LargeAccounts = [TwoEzi, "act_310264958871203", "act_518830041276654"];
     static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(180);
 
-    [Fact(Skip = "Not met yet (issue 7): on the shared 2-core machine, 2+2 fetchers for 120 s gave 1 throttled response and 2EZi at 54 % of its budget (demand-limited by the loaded host; the per-use-case keys also let one account's two keys together overshoot the simulator's single per-account meter).")]
+    [Fact(Skip = "Not met yet (issue 7): 3+3 fetchers, 60/min, 120 s with 30 s warm-up on the loaded 2-core machine: 0 throttled, but 2EZi 86 %, Australian Bill Cutters 78 %, Chekku (2) 79 % of budget. The token bucket's steady share is 92 %, and the idle seconds between a large account's runs are lost to it, while Meta's sliding window would let them be spent: the account's budget wants a sliding-window count (slices), not a bucket.")]
     public async Task Should_spend_at_least_90_percent_of_a_busy_accounts_budget_without_a_single_throttled_response()
     {
         const int budget = 60;
-        var duration = TimeSpan.FromSeconds(120);
+        // Requests go on for the whole period; the budget's use is measured after a warm-up, once every account's
+        // first run is under way (eight processes starting on two shared cores make the first seconds slow).
+        var period = TimeSpan.FromSeconds(120);
+        var warmUp = TimeSpan.FromSeconds(30);
         await using var system = await SyncSystem.StartAsync(
             s => { s.CallBudget = budget; s.BudgetWindowSeconds = 60; s.BlockSeconds = 60; s.LatencyMs = 30; },
-            // The issue asks for three of each; eight .NET hosts did not all get ready within SyncSystem's 90 s on the
-            // shared two-core build machine, so two of each here (still several processes sharing one gate per key).
-            entityFetchers: 2, insightFetchers: 2,
+            entityFetchers: 3, insightFetchers: 3,
             settings: new Dictionary<string, string>
             {
                 ["RateGate__CallBudget"] = $"{budget}",
                 ["RateGate__BudgetWindow"] = "00:01:00",
+                // Small pages and batches: a run of a large account costs more calls than its budget allows, many of
+                // them at once, so demand exceeds the budget even on a slow, shared machine.
+                ["Meta__CampaignPageSize"] = "25",
+                ["Meta__AdSetPageSize"] = "25",
+                ["Meta__AdPageSize"] = "50",
+                ["Sync__InsightBatchSize"] = "5",
                 ["Gateway__SyncRequestsPerMinute"] = "100000",
             });
         var accounts = system.Simulator.AccountIds;
@@ -32,10 +41,13 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
 
         // Every account asks again as soon as its last forced sync ended, for the whole period: demand beyond the budget.
         var clock = Stopwatch.StartNew();
+        // A loaded machine fires timers late: the measured span is the one between the two snapshots.
+        var atWarmUp = Task.Delay(warmUp).ContinueWith(_ => (system.Simulator.GetStats(), clock.Elapsed), TaskScheduler.Default);
+        var atPeriodEnd = Task.Delay(period).ContinueWith(_ => (system.Simulator.GetStats(), clock.Elapsed), TaskScheduler.Default);
         var runs = await Task.WhenAll(accounts.Select(async account =>
         {
             var ended = new List<string>();
-            while (clock.Elapsed < duration)
+            while (clock.Elapsed < period)
             {
                 var syncId = (await RequestPatientlyAsync(system, account)).GetProperty("syncId").GetGuid();
                 ended.Add((await system.WaitForEnd(syncId, RunTimeout)).GetProperty("state").GetString()!);
@@ -43,20 +55,20 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
 
             return (account, ended);
         }));
-        var elapsed = clock.Elapsed;
+        var ((first, from), (last, to)) = (await atWarmUp, await atPeriodEnd);
         var stats = system.Simulator.GetStats();
+        var measured = to - from;
+        long Calls(string account) => (last.Accounts.GetValueOrDefault(account)?.Calls ?? 0) - (first.Accounts.GetValueOrDefault(account)?.Calls ?? 0);
 
-        foreach (var (account, ended) in runs.OrderByDescending(r => stats.Accounts.GetValueOrDefault(r.account)?.Calls ?? 0))
+        foreach (var (account, ended) in runs.OrderByDescending(r => Calls(r.account)))
         {
-            var calls = stats.Accounts.GetValueOrDefault(account)?.Calls ?? 0;
-            output.WriteLine($"{account}: {calls} calls in {elapsed.TotalSeconds:F0} s = {Share(calls, budget, elapsed):P0} of budget; runs {string.Join(",", ended.GroupBy(e => e).Select(g => $"{g.Key}×{g.Count()}"))}");
+            output.WriteLine($"{account}: {Calls(account)} calls in the {measured.TotalSeconds:F0} s after the warm-up = {Share(Calls(account), budget, measured):P0} of budget, {stats.Accounts.GetValueOrDefault(account)?.ThrottledResponses ?? 0} throttled; runs {string.Join(",", ended.GroupBy(e => e).Select(g => $"{g.Key}×{g.Count()}"))}");
         }
 
+        output.WriteLine($"throttled responses: {stats.ThrottledResponses}; last run ended {clock.Elapsed.TotalSeconds:F0} s after the first request");
         Assert.Equal(0, stats.ThrottledResponses);
         Assert.All(runs, r => Assert.All(r.ended, state => Assert.Equal("Completed", state)));
-        // The last runs end after the period; the budget the period allowed is the window's worth per elapsed minute.
-        Assert.True(Share(stats.Accounts[TwoEzi].Calls, budget, elapsed) >= 0.9,
-            $"2EZi used {Share(stats.Accounts[TwoEzi].Calls, budget, elapsed):P0} of its budget");
+        Assert.All(LargeAccounts, a => Assert.True(Share(Calls(a), budget, measured) >= 0.9, $"{a} used {Share(Calls(a), budget, measured):P0} of its budget"));
     }
 
     [Fact]
@@ -78,10 +90,10 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
         output.WriteLine($"2EZi: {account.CallsWhileBlocked} call(s) while blocked, {account.ThrottledResponses} throttled, max {account.MaxInFlight} in flight; others done {othersDoneIn.TotalSeconds:F1} s after the block began; blocked run ended {blockedAt.Elapsed.TotalSeconds:F1} s after");
         Assert.All(otherRuns, r => Assert.Equal("Completed", r.GetProperty("state").GetString()));
         Assert.Equal("Completed", blockedRun.GetProperty("state").GetString());
-        // The block is injected, so Meta's refusal of the calls already on their way is how the gate learns of it;
-        // every refused call is one of those, and none came after the gate knew.
-        Assert.Equal(account.ThrottledResponses, account.CallsWhileBlocked);
-        Assert.InRange(account.CallsWhileBlocked, 0, account.MaxInFlight);
+        // The block is injected unannounced, so the first refusal is how anyone can learn of it: the calls that met the
+        // block before that answer went out are throttled responses, and none came once it had.
+        Assert.Equal(0, account.CallsWhileBlocked);
+        Assert.InRange(account.ThrottledResponses, 1, account.MaxInFlight);
     }
 
     [Fact]
@@ -114,7 +126,7 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
         Assert.Equal(0, await LiveLeasesAsync(database, key));
     }
 
-    // Eight hosts on two shared cores: the Gateway may time out waiting for the saga's answer (503); asking again joins the run.
+    // Eight or more hosts on two shared cores: the Gateway may time out waiting for the saga's answer (503); asking again joins the run.
     static async Task<JsonElement> RequestPatientlyAsync(SyncSystem system, string account)
     {
         for (var attempt = 1; ; attempt++)
