@@ -22,6 +22,7 @@ static class OneAccount
 
         var seedRuns = new List<Measured>();
         var ourRuns = new List<Measured>();
+        (FinishedRun Run, DateTimeOffset Requested)? last = null;
         for (var i = 1; i <= runs; i++)
         {
             simulator.Reset();
@@ -31,6 +32,7 @@ static class OneAccount
             simulator.Reset();
             var requested = DateTimeOffset.UtcNow;
             var run = await ours.WaitAsync(await ours.RequestAsync(TwoEzi), TimeSpan.FromMinutes(2));
+            last = (run, requested);
             ourRuns.Add(new Measured((run.FinishedAt - requested).TotalSeconds, simulator.GetStats(), run.Status == "Completed" ? null : run.Status,
                 (run.StartedAt - requested).TotalSeconds));
             Console.WriteLine($"run {i}: seed {Format.Seconds(seedRuns[^1].Seconds)}, ours {Format.Seconds(ourRuns[^1].Seconds)}");
@@ -44,6 +46,8 @@ static class OneAccount
         report.Line($"Of ours, from the POST to the saga's start: median {Format.Seconds(Spread.Of(ourRuns.Select(r => r.ToStart)).Median)}.");
         report.Line();
         goals(report, ourTime, ourCalls);
+        report.Line();
+        await Timeline.WriteAsync(report, ours.Database, last!.Value.Run, last.Value.Requested);
     }
 }
 

@@ -19,13 +19,16 @@ public sealed class SyncOptions
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Sync:EntityMaxAge must be between 0 and 7 days.")]
     public TimeSpan EntityMaxAge { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>FetchEntities messages one EntityFetcher handles at once.</summary>
+    /// <summary>
+    /// FetchEntities messages one EntityFetcher handles at once. A fetch mostly waits on Meta, so this is high: the rate
+    /// gate, not the consumer, decides how hard an ad account is pressed; a low cap here only queues whole accounts.
+    /// </summary>
     [Range(1, 256, ErrorMessage = "Sync:EntityFetchConcurrency must be between 1 and 256.")]
-    public int EntityFetchConcurrency { get; set; } = 6;
+    public int EntityFetchConcurrency { get; set; } = 32;
 
-    /// <summary>FetchInsightsBatch messages one InsightFetcher handles at once.</summary>
+    /// <summary>FetchInsightsBatch messages one InsightFetcher handles at once (high for the same reason).</summary>
     [Range(1, 256, ErrorMessage = "Sync:InsightFetchConcurrency must be between 1 and 256.")]
-    public int InsightFetchConcurrency { get; set; } = 8;
+    public int InsightFetchConcurrency { get; set; } = 32;
 
     /// <summary>Redeliveries of a fetch command after a transient failure (the Graph client has already retried each call).</summary>
     [Range(0, 10, ErrorMessage = "Sync:ConsumerRetryLimit must be between 0 and 10.")]
