@@ -20,6 +20,7 @@ static class OneAccount
         await ours.WaitAsync(await ours.RequestAsync(TwoEzi), TimeSpan.FromMinutes(2));
         await seed.SyncAsync(TwoEzi);
 
+        var gateBefore = await ours.GateWaitAsync();
         var seedRuns = new List<Measured>();
         var ourRuns = new List<Measured>();
         (FinishedRun Run, DateTimeOffset Requested)? last = null;
@@ -43,7 +44,8 @@ static class OneAccount
         report.Line($"2EZi, forced syncs, simulator latency {latencyMs} ms per call; {runs} runs of each after a warm-up, alternating.");
         report.Line();
         var (ourTime, ourCalls) = Measured.SideBySide(report, seedRuns, seedData, ourRuns, ourData);
-        report.Line($"Of ours, from the POST to the saga's start: median {Format.Seconds(Spread.Of(ourRuns.Select(r => r.ToStart)).Median)}.");
+        report.Line($"Of ours, from the POST to the saga's start: median {Format.Seconds(Spread.Of(ourRuns.Select(r => r.ToStart)).Median)}; " +
+            $"at the rate gate: {(await ours.GateWaitAsync()).Since(gateBefore)}.");
         report.Line();
         goals(report, ourTime, ourCalls);
         report.Line();

@@ -100,6 +100,38 @@ sealed class OurSystem : IAsyncDisposable
         return (runs.Max(r => r.FinishedAt) - started, runs);
     }
 
+    /// <summary>Seconds Graph calls waited at the rate gate and how many calls were gated, over every host, from their /metrics.</summary>
+    public async Task<GateWait> GateWaitAsync()
+    {
+        var total = new GateWait(0, 0);
+        using var http = new HttpClient();
+        foreach (var host in _hosts)
+        {
+            var metrics = await http.GetStringAsync(new Uri(host.BaseAddress, "metrics"));
+            foreach (var line in metrics.Split('\n'))
+            {
+                // name{labels} value [timestamp]
+                var rest = line.Contains('}', StringComparison.Ordinal) ? line[(line.LastIndexOf('}') + 1)..] : line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+                var value = rest.Trim().Split(' ')[0];
+                if (!double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var v))
+                {
+                    continue;
+                }
+
+                if (line.StartsWith("metaadssync_rategate_wait_seconds_sum", StringComparison.Ordinal))
+                {
+                    total = total with { Seconds = total.Seconds + v };
+                }
+                else if (line.StartsWith("metaadssync_rategate_wait_seconds_count", StringComparison.Ordinal))
+                {
+                    total = total with { Calls = total.Calls + (long)v };
+                }
+            }
+        }
+
+        return total;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();
@@ -111,6 +143,15 @@ sealed class OurSystem : IAsyncDisposable
         await Database.DisposeAsync();
         await _rabbit.DisposeAsync();
     }
+}
+
+/// <summary>Time spent waiting at the rate gate, summed over calls; <see cref="Since"/> gives a period's share.</summary>
+sealed record GateWait(double Seconds, long Calls)
+{
+    public GateWait Since(GateWait earlier) => new(Seconds - earlier.Seconds, Calls - earlier.Calls);
+
+    public override string ToString() => Calls == 0 ? "no gated calls" :
+        $"{Calls} gated calls waited {Format.Seconds(Seconds)} in all, {Format.Seconds(Seconds / Calls)} per call on average";
 }
 
 sealed record FinishedRun(Guid RunId, string AccountId, string Status, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, int GraphCalls);

@@ -22,12 +22,14 @@ static class Scale
         var rows = new List<IReadOnlyList<string>>();
         var throughput = new Dictionary<int, double>();
         var rowsPerSecond = new List<double>();
+        var gateWaits = new List<string>();
         foreach (var fetchers in new[] { 1, 2 })
         {
             await using var ours = await OurSystem.StartAsync(simulator, fetchers);
             Console.WriteLine($"{fetchers} fetcher(s) each: warm-up on {Math.Min(20, ids.Count)} accounts");
             await ours.SyncAllAsync(ids.Take(20).ToList(), TimeSpan.FromMinutes(5));
 
+            var gateBefore = await ours.GateWaitAsync();
             var measured = new List<Measured>();
             for (var i = 1; i <= runs; i++)
             {
@@ -38,6 +40,7 @@ static class Scale
             }
 
             var data = await TruthCheck.CheckAsync(ours.Database, simulator, ids);
+            gateWaits.Add($"{fetchers} + {fetchers}: {(await ours.GateWaitAsync()).Since(gateBefore)}");
             var time = Spread.Of(measured.Select(m => m.Seconds));
             var written = data.Entities + data.InsightRows;
             throughput[fetchers] = data.Entities / time.Median;
@@ -55,6 +58,8 @@ static class Scale
             "configuration after a warm-up on 20 accounts. Rows written = entities + insight rows upserted per run.");
         report.Line();
         report.Table(["Entity + insight fetchers", "Median", "Min", "Max", "Entities/s", "Syncs/min", "Rows written/s", "Graph calls", "Data vs truth", "Throttled", "Failed runs"], rows);
+        report.Line("At the rate gate: " + string.Join("; ", gateWaits) + ".");
+        report.Line();
         var ratio = throughput[2] / throughput[1];
         report.Line($"Two of each fetcher against one: {Format.Ratio(ratio)} the throughput.");
         report.Line();
