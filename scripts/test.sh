@@ -17,6 +17,15 @@ cleanup() {
   for pid in $(pgrep -f 'MetaAdsSync\.[A-Za-z]+\.dll' || true); do
     if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx 'METAADSSYNC_TEST_HOST=1'; then kill -9 "$pid" 2>/dev/null || true; fi
   done
+  # Servers of their own that the reliability tests start and stop (they delete them when they end normally).
+  local dir
+  for dir in .local/reliability/postgres-*/data; do
+    [ -f "$dir/postmaster.pid" ] && runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$dir" -m immediate stop >/dev/null 2>&1
+  done
+  for dir in .local/reliability/rabbitmq-*; do
+    [ -f "$dir/rabbit.pid" ] && kill -9 "$(cat "$dir/rabbit.pid")" 2>/dev/null
+  done
+  rm -rf .local/reliability
   [ "$was_up" = true ] || bash scripts/services.sh stop
 }
 trap cleanup EXIT

@@ -24,11 +24,12 @@ public sealed class EntitySync(
     public async Task RunAsync(FetchEntities command, Func<EntitiesFetched, Task> pageDone, CancellationToken cancellationToken)
     {
         var account = MetaLevels.AccountNode(command.AccountId);
+        var attempt = Guid.NewGuid();
         if (!command.Force && await IsFreshAsync(account, command.Level, cancellationToken))
         {
             logger.LogInformation("{Account} {Level}: read completely within Sync:EntityMaxAge ({MaxAge}); answering from PostgreSQL",
                 account, command.Level, sync.Value.EntityMaxAge);
-            await ReplayStoredAsync(command, account, pageDone, cancellationToken);
+            await ReplayStoredAsync(command, account, attempt, pageDone, cancellationToken);
             return;
         }
 
@@ -50,7 +51,7 @@ public sealed class EntitySync(
                 }
 
                 await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, page.Number, page.IsLast,
-                    page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls));
+                    page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls, attempt));
             }
             catch
             {
@@ -91,7 +92,7 @@ public sealed class EntitySync(
         }
     }
 
-    async Task ReplayStoredAsync(FetchEntities command, string account, Func<EntitiesFetched, Task> pageDone, CancellationToken cancellationToken)
+    async Task ReplayStoredAsync(FetchEntities command, string account, Guid attempt, Func<EntitiesFetched, Task> pageDone, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var page = await EntityUpserts.ReadPageAsync(connection, account, command.Level, null, StoredPageSize, cancellationToken);
@@ -104,7 +105,7 @@ public sealed class EntitySync(
                 : await EntityUpserts.ReadPageAsync(connection, account, command.Level, page[^1].Id, StoredPageSize, cancellationToken);
             var isLast = next.Count == 0;
             await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, number, isLast, page.Count,
-                page.Where(e => MetaEntity.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0));
+                page.Where(e => MetaEntity.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt));
             if (isLast)
             {
                 return;

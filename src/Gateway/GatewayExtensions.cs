@@ -31,6 +31,7 @@ public static class GatewayExtensions
         });
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(limiter =>
         {

@@ -68,6 +68,14 @@ public static class ServiceDefaultsExtensions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
+            // MassTransit reports a bus that lost its broker as Degraded, which ASP.NET Core answers with 200: a host
+            // that cannot reach its broker is not ready, whatever the report calls it.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;

@@ -59,6 +59,21 @@ public class When_a_request_is_bad(GatewayFixture gateway)
         Assert.Equal(before, gateway.PublishedSyncRequests);
     }
 
+    [Fact]
+    public async Task Should_answer_a_problem_for_a_body_that_is_not_utf8()
+    {
+        using var client = gateway.Client();
+        var before = gateway.PublishedSyncRequests;
+        using var content = new ByteArrayContent([.. "{\"accountId\": \"act_1"u8, 0xC3, 0x28, 0xFF, .. "\"}"u8]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await client.PostAsync("api/meta-ads/sync", content);
+
+        var problem = await AssertProblem(response, 400);
+        Assert.Equal("body", problem.GetProperty("field").GetString());
+        Assert.Equal(before, gateway.PublishedSyncRequests);
+    }
+
     public static TheoryData<string, int, string?> Queries => new()
     {
         { "api/syncs/not-a-uuid", 400, "syncId" },

@@ -41,7 +41,11 @@ public abstract class SagaSpec(MigratedDatabaseFixture database) : IClassFixture
     }
 
     protected Task Page(Guid runId, EntityLevel level, int page, bool last, int count, params string[] eligible) =>
-        Sut.Harness.Bus.Publish(new EntitiesFetched(runId, Account, level, page, last, count, eligible, GraphCalls: 1));
+        Page(runId, Guid.Empty, level, page, last, count, eligible);
+
+    /// <summary>A page of one attempt (one delivery of FetchEntities) at the level.</summary>
+    protected Task Page(Guid runId, Guid attempt, EntityLevel level, int page, bool last, int count, params string[] eligible) =>
+        Sut.Harness.Bus.Publish(new EntitiesFetched(runId, Account, level, page, last, count, eligible, GraphCalls: 1, attempt));
 
     protected Task BatchDone(Guid runId, Guid batchId, int rows = 1) =>
         Sut.Harness.Bus.Publish(new InsightsBatchFetched(runId, Account, batchId, rows, GraphCalls: 1));

@@ -45,6 +45,26 @@ public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(data
     }
 
     [Fact]
+    public async Task Should_count_a_level_read_again_in_other_pages_once()
+    {
+        var runId = await StartRun();
+        var killed = Guid.NewGuid();
+        var redelivered = Guid.NewGuid();
+        await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1);
+        await Page(runId, EntityLevel.AdSet, 1, last: true, count: 1);
+
+        // The first delivery read 250 a page and died after two; the redelivery was answered 500 a page (from PostgreSQL).
+        await Page(runId, killed, EntityLevel.Ad, 1, last: false, count: 250, "a1");
+        await Page(runId, killed, EntityLevel.Ad, 2, last: false, count: 250, "a2");
+        await Page(runId, redelivered, EntityLevel.Ad, 1, last: false, count: 500, "a1", "a2");
+        await Page(runId, redelivered, EntityLevel.Ad, 2, last: true, count: 298, "a3");
+
+        var state = await WaitFor(s => s.CurrentState == "FetchingInsights", "the entity levels to be done");
+        Assert.Equal((798, 3), (state.Ads, state.Eligible));
+        Assert.Equal(["a1", "a2", "a3"], Batches().SelectMany(b => b.EntityIds).Order());
+    }
+
+    [Fact]
     public async Task Should_wait_for_every_page_when_the_last_page_comes_first()
     {
         var runId = await StartRun();

@@ -19,6 +19,8 @@ public sealed class HostProcess : IAsyncDisposable
     // Hosts a test forgot, or could not, dispose die with the test process instead of outliving it.
     static readonly System.Collections.Concurrent.ConcurrentDictionary<HostProcess, byte> Live = new();
 
+    static readonly System.Collections.Concurrent.ConcurrentQueue<string> Logs = new();
+
     static HostProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
         foreach (var host in Live.Keys)
@@ -34,6 +36,7 @@ public sealed class HostProcess : IAsyncDisposable
         BaseAddress = new Uri($"http://127.0.0.1:{Port}/");
         LogPath = Path.Combine(RepoPaths.Artifacts("host-logs"), $"{project}-{Port}-{DateTime.UtcNow:HHmmssfff}.log");
         _log = new StreamWriter(LogPath) { AutoFlush = true };
+        Logs.Enqueue(LogPath);
 
         var assembly = RepoPaths.HostAssembly(project);
         if (!File.Exists(assembly))
@@ -92,6 +95,9 @@ public sealed class HostProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The log file of every host this test process started, killed or not.</summary>
+    public static IReadOnlyCollection<string> LogsWritten => Logs.ToArray();
 
     public static HostProcess Start(string project, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         new(project, environment, arguments);

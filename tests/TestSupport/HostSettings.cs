@@ -3,9 +3,13 @@ namespace MetaAdsSync.TestSupport;
 /// <summary>The environment a host process needs to reach the test's database and virtual host.</summary>
 public static class HostSettings
 {
-    public static Dictionary<string, string> For(string postgres, RabbitMqFixture rabbit, IReadOnlyDictionary<string, string>? extra = null)
+    public static Dictionary<string, string> For(string postgres, RabbitMqFixture rabbit, IReadOnlyDictionary<string, string>? extra = null) =>
+        For(postgres, rabbit.HostEnvironment, extra);
+
+    /// <summary>The same, for a broker given by its <c>RabbitMq__*</c> environment (a test's own broker).</summary>
+    public static Dictionary<string, string> For(string postgres, IReadOnlyDictionary<string, string> broker, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var settings = new Dictionary<string, string>(rabbit.HostEnvironment)
+        var settings = new Dictionary<string, string>(broker)
         {
             ["ConnectionStrings__Postgres"] = postgres,
             // Tests that exercise API keys set keys and turn this off.

@@ -45,6 +45,12 @@ sealed record SyncRequestBody(string? AccountId, string DatePreset, bool Force)
             return (null, Problems.BadRequest("body", $"The body must be JSON (Content-Type: application/json), not '{type}'."));
         }
 
+        // JsonDocument checks the bytes of a string only when it is read, which would throw past this check.
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.WrittenSpan))
+        {
+            return (null, Problems.BadRequest("body", "The body is not valid UTF-8."));
+        }
+
         try
         {
             using var json = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 16 });

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Storage;
@@ -40,34 +41,33 @@ public static class RunProgress
         s.Error = null;
     }
 
-    /// <summary>Counts a page once; returns the insight batches it completes (full ones, or the rest on a level's end).</summary>
+    /// <summary>
+    /// Counts a page once; returns the insight batches it completes (full ones, or the rest on a level's end). Pages are
+    /// recorded per attempt (<see cref="EntitiesFetched.Attempt"/>): a level counts the entities of the first attempt
+    /// that delivered all its pages, so a level read twice, cut into other pages the second time, is neither counted
+    /// twice nor short.
+    /// </summary>
     public static IReadOnlyList<FetchInsightsBatch> RecordPage(AccountSyncState s, EntitiesFetched page, int batchSize, DateTimeOffset now)
     {
-        var key = $"{page.Level}:{page.Page}";
-        if (s.PagesSeen.Contains(key))
+        var key = PageKey(page.Level, page.Attempt, page.Page);
+        if (s.PagesSeen.Any(p => p.StartsWith(key, StringComparison.Ordinal)))
         {
             return [];
         }
 
-        s.PagesSeen.Add(key);
+        s.PagesSeen.Add(FormattableString.Invariant($"{key}{page.Count}:{page.EligibleIds.Count}"));
         if (page.IsLastPage)
         {
-            s.LevelsDone.Add($"{page.Level}={page.Page}");
+            s.LevelsDone.Add(FormattableString.Invariant($"{page.Level}={page.Attempt:N}:{page.Page}"));
         }
 
-        switch (page.Level)
-        {
-            case EntityLevel.Campaign: s.Campaigns += page.Count; break;
-            case EntityLevel.AdSet: s.AdSets += page.Count; break;
-            default: s.Ads += page.Count; break;
-        }
-
-        s.Eligible += page.EligibleIds.Count;
+        Recount(s);
         s.GraphCalls += page.GraphCalls;
         s.LastProgressAt = now;
 
+        // Another attempt's pages bring the same ids again: waiting ones are not queued twice.
         var pending = Pending(s, page.Level);
-        pending.AddRange(page.EligibleIds);
+        pending.AddRange(page.EligibleIds.Where(id => !pending.Contains(id)));
         var batches = new List<FetchInsightsBatch>();
         while (pending.Count >= batchSize || (pending.Count > 0 && IsLevelDone(s, page.Level)))
         {
@@ -95,18 +95,57 @@ public static class RunProgress
         return true;
     }
 
-    /// <summary>A level is done when its last page and every page before it were counted.</summary>
-    public static bool IsLevelDone(AccountSyncState s, EntityLevel level)
+    /// <summary>A level is done when, for one attempt, its last page and every page before it were counted.</summary>
+    public static bool IsLevelDone(AccountSyncState s, EntityLevel level) => CompletedAttempt(s, level) is not null;
+
+    static Guid? CompletedAttempt(AccountSyncState s, EntityLevel level)
     {
-        var last = s.LevelsDone.FirstOrDefault(d => d.StartsWith($"{level}=", StringComparison.Ordinal));
-        if (last is null)
+        foreach (var done in s.LevelsDone.Where(d => d.StartsWith($"{level}=", StringComparison.Ordinal)))
         {
-            return false;
+            var parts = done[(done.IndexOf('=', StringComparison.Ordinal) + 1)..].Split(':');
+            var attempt = Guid.ParseExact(parts[0], "N");
+            var pages = int.Parse(parts[1], CultureInfo.InvariantCulture);
+            if (Enumerable.Range(1, pages).All(p => s.PagesSeen.Any(seen => seen.StartsWith(PageKey(level, attempt, p), StringComparison.Ordinal))))
+            {
+                return attempt;
+            }
         }
 
-        var pages = int.Parse(last[(last.IndexOf('=', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        return Enumerable.Range(1, pages).All(p => s.PagesSeen.Contains($"{level}:{p}"));
+        return null;
     }
+
+    /// <summary>
+    /// Entities and eligible ids per level: those of the attempt that completed the level, or, while none has, of the
+    /// attempt that has delivered the most so far (what the dashboard shows as progress).
+    /// </summary>
+    static void Recount(AccountSyncState s)
+    {
+        var eligible = 0;
+        foreach (var level in Levels)
+        {
+            var attempts = s.PagesSeen
+                .Where(p => p.StartsWith($"{level}:", StringComparison.Ordinal))
+                .Select(p => p.Split(':'))
+                .GroupBy(p => Guid.ParseExact(p[1], "N"))
+                .ToDictionary(g => g.Key, g => (
+                    Count: g.Sum(p => int.Parse(p[3], CultureInfo.InvariantCulture)),
+                    Eligible: g.Sum(p => int.Parse(p[4], CultureInfo.InvariantCulture))));
+            var counted = CompletedAttempt(s, level) is { } done ? attempts[done] : attempts.Values.OrderByDescending(a => a.Count).FirstOrDefault();
+            switch (level)
+            {
+                case EntityLevel.Campaign: s.Campaigns = counted.Count; break;
+                case EntityLevel.AdSet: s.AdSets = counted.Count; break;
+                default: s.Ads = counted.Count; break;
+            }
+
+            eligible += counted.Eligible;
+        }
+
+        s.Eligible = eligible;
+    }
+
+    /// <summary>A page's entry in <see cref="AccountSyncState.PagesSeen"/> begins <c>Level:attempt:page:</c> and goes on <c>count:eligible</c>.</summary>
+    static string PageKey(EntityLevel level, Guid attempt, int page) => FormattableString.Invariant($"{level}:{attempt:N}:{page}:");
 
     public static IEnumerable<EntityLevel> LevelsNotDone(AccountSyncState s) => Levels.Where(l => !IsLevelDone(s, l));
 

@@ -29,9 +29,9 @@ public class AccountSyncState : SagaStateMachineInstance
     public int Eligible { get; set; }
     public int GraphCalls { get; set; }
 
-    /// <summary>Levels whose last page has been counted, e.g. <c>Campaign</c>.</summary>
+    /// <summary>Last pages counted, per attempt at a level, as <c>Level=attempt:lastPage</c>.</summary>
     public List<string> LevelsDone { get; set; } = [];
-    /// <summary>Pages already counted, as <c>Level:Page</c>.</summary>
+    /// <summary>Pages already counted, as <c>Level:attempt:page:count:eligible</c> (an attempt is one delivery of FetchEntities).</summary>
     public List<string> PagesSeen { get; set; } = [];
 
     /// <summary>Eligible ids not yet in a batch, per level: batches fill across pages.</summary>

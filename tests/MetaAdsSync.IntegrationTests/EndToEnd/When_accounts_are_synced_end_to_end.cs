@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace MetaAdsSync.IntegrationTests.EndToEnd;
@@ -67,59 +66,10 @@ public class When_accounts_are_synced_end_to_end
         await StoredData.AssertMatchesTruthAsync(system.Postgres, system.Simulator, "act_967045528830171");
     }
 
-    [Fact]
-    public async Task Should_finish_the_run_when_the_orchestrator_is_killed_mid_run_and_another_starts()
-    {
-        await using var system = await SyncSystem.StartAsync(s => s.LatencyMs = 150);
-        var syncId = (await system.RequestSync(TwoEzi)).GetProperty("syncId").GetGuid();
-        await WaitForProgress(system, syncId);
-
-        system.Hosts.Single(h => h.Project == "Orchestrator").Kill();
-        var replacement = system.StartHost("Orchestrator");
-        await replacement.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-
-        var run = await system.WaitForEnd(syncId, RunTimeout);
-        Assert.Equal("Completed", run.GetProperty("state").GetString());
-        await StoredData.AssertMatchesTruthAsync(system.Postgres, system.Simulator, TwoEzi);
-    }
-
-    [Fact]
-    public async Task Should_re_drive_a_lost_command_and_complete()
-    {
-        var settings = new Dictionary<string, string> { ["Sync__StallAfter"] = "00:00:03", ["Sync__WatchdogInterval"] = "00:00:01" };
-        await using var system = await SyncSystem.StartAsync(settings: settings);
-        // The fetcher's queue stays bound when its only consumer dies: the commands wait there. Lose them.
-        system.Hosts.Single(h => h.Project == "EntityFetcher").Kill();
-        var syncId = (await system.RequestSync(TwoEzi)).GetProperty("syncId").GetGuid();
-        await Broker.PurgeQueueAsync(system.VirtualHost, "fetch-entities", expectAtLeast: 3);
-        var fetcher = system.StartHost("EntityFetcher");
-        await fetcher.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-
-        var run = await system.WaitForEnd(syncId, RunTimeout);
-        Assert.Equal("Completed", run.GetProperty("state").GetString());
-        await StoredData.AssertMatchesTruthAsync(system.Postgres, system.Simulator, TwoEzi);
-    }
-
     static int Entities(JsonElement run)
     {
         var e = run.GetProperty("entities");
         return e.GetProperty("campaigns").GetInt32() + e.GetProperty("adSets").GetInt32() + e.GetProperty("ads").GetInt32();
-    }
-
-    static async Task WaitForProgress(SyncSystem system, Guid syncId)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            var run = await system.Api.GetFromJsonAsync<JsonElement>($"api/syncs/{syncId}");
-            if (Entities(run) > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("the run made no progress");
     }
 
     /// <summary>An account the accounts list of our database names, but Meta (the simulator) does not know.</summary>

@@ -1,7 +1,7 @@
 using MetaAdsSync.GraphSimulator;
 using Npgsql;
 
-namespace MetaAdsSync.IntegrationTests.EndToEnd;
+namespace MetaAdsSync.TestSupport;
 
 /// <summary>Checks what PostgreSQL holds for an account against the simulator's truth: exact ids, each once.</summary>
 public static class StoredData

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MetaAdsSync.GraphSimulator;
-using MetaAdsSync.TestSupport;
 
-namespace MetaAdsSync.IntegrationTests.EndToEnd;
+namespace MetaAdsSync.TestSupport;
 
 /// <summary>
 /// The whole system for one test: the simulator in-process, a fresh database and virtual host, and the Orchestrator,
@@ -16,9 +15,9 @@ public sealed class SyncSystem : IAsyncDisposable
     static readonly string[] Ended = ["Completed", "Partial", "Failed", "TimedOut"];
 
     readonly List<HostProcess> _hosts = [];
-    readonly RabbitMqFixture _rabbit;
+    readonly RabbitMqFixture? _rabbit;
 
-    SyncSystem(RunningSimulator simulator, RabbitMqFixture rabbit, string postgres, Dictionary<string, string> settings)
+    SyncSystem(RunningSimulator simulator, RabbitMqFixture? rabbit, string postgres, Dictionary<string, string> settings)
     {
         Simulator = simulator;
         _rabbit = rabbit;
@@ -28,23 +27,36 @@ public sealed class SyncSystem : IAsyncDisposable
 
     public RunningSimulator Simulator { get; }
     public string Postgres { get; }
-    public string VirtualHost => _rabbit.VirtualHost;
+
+    /// <summary>The system's virtual host on the shared broker (not set when the test brought its own broker).</summary>
+    public string VirtualHost => _rabbit?.VirtualHost ?? throw new InvalidOperationException("this system runs on a broker of the test's own");
     public Dictionary<string, string> Settings { get; }
     public HostProcess Gateway { get; private set; } = null!;
     public HttpClient Api { get; private set; } = null!;
     public IReadOnlyList<HostProcess> Hosts => _hosts;
 
+    /// <summary>
+    /// Starts the system and waits until every host is ready. By default it gets a fresh database and virtual host on the
+    /// shared servers; a test that restarts a server passes its own: <paramref name="postgres"/> (a connection string)
+    /// and <paramref name="broker"/> (the <c>RabbitMq__*</c> environment of its own broker).
+    /// </summary>
     public static async Task<SyncSystem> StartAsync(
-        Action<SimulatorOptions>? simulator = null, int entityFetchers = 1, int insightFetchers = 1, IReadOnlyDictionary<string, string>? settings = null)
+        Action<SimulatorOptions>? simulator = null, int entityFetchers = 1, int insightFetchers = 1, IReadOnlyDictionary<string, string>? settings = null,
+        string? postgres = null, IReadOnlyDictionary<string, string>? broker = null)
     {
         var options = new SimulatorOptions { CallBudget = 1_000_000 };
         simulator?.Invoke(options);
         var sim = await SimulatorApp.StartAsync(options);
-        var rabbit = new RabbitMqFixture();
-        await rabbit.InitializeAsync();
-        var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
+        RabbitMqFixture? rabbit = null;
+        if (broker is null)
+        {
+            rabbit = new RabbitMqFixture();
+            await rabbit.InitializeAsync();
+        }
 
-        var all = HostSettings.For(postgres, rabbit, new Dictionary<string, string>
+        postgres ??= (await PostgresFixture.CreateDatabaseAsync()).ConnectionString;
+
+        var all = HostSettings.For(postgres, broker ?? rabbit!.HostEnvironment, new Dictionary<string, string>
         {
             ["Meta__BaseUrl"] = sim.BaseUrl.ToString().TrimEnd('/'),
             ["Meta__AccessToken"] = sim.AccessToken,
@@ -100,10 +112,16 @@ public sealed class SyncSystem : IAsyncDisposable
         JsonElement run = default;
         while (clock.Elapsed < timeout)
         {
-            run = await Api.GetFromJsonAsync<JsonElement>($"api/syncs/{syncId}");
-            if (Ended.Contains(run.GetProperty("state").GetString()))
+            // 503 + Retry-After is the API's answer while its database is away (a restart): a patient client asks again.
+            using var response = await Api.GetAsync($"api/syncs/{syncId}");
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable)
             {
-                return run;
+                response.EnsureSuccessStatusCode();
+                run = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (Ended.Contains(run.GetProperty("state").GetString()))
+                {
+                    return run;
+                }
             }
 
             await Task.Delay(200);
@@ -120,7 +138,11 @@ public sealed class SyncSystem : IAsyncDisposable
             await host.DisposeAsync();
         }
 
-        await _rabbit.DisposeAsync();
+        if (_rabbit is not null)
+        {
+            await _rabbit.DisposeAsync();
+        }
+
         await Simulator.DisposeAsync();
     }
 }

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace MetaAdsSync.ReliabilityTests;
+
+/// <summary>
+/// Scenario 1: SIGKILL an EntityFetcher while it pages through 2EZi's ads and an InsightFetcher while it holds a batch,
+/// at several points, and start replacements: every run completes with exact data. One system serves every kill point;
+/// before each, 2EZi's copy is deleted, so each run must write it all again (and, not forced, the fetchers take the
+/// paths a real unforced run takes, the answer from PostgreSQL of a level already stored included).
+/// </summary>
+public sealed class When_fetchers_are_killed_mid_run(When_fetchers_are_killed_mid_run.KilledFetchers fixture, ITestOutputHelper output)
+    : IClassFixture<When_fetchers_are_killed_mid_run.KilledFetchers>
+{
+    public static TheoryData<string> KillPoints =>
+    [
+        "entity fetcher waiting for its first ads page",
+        "entity fetcher after its first ads page",
+        "entity fetcher on its last ads page",
+        "entity fetcher as the ads level is stored",
+        "entity fetcher and its replacement, each after an ads page",
+        "insight fetcher holding a batch",
+        "both fetchers at once, mid ads and holding a batch",
+    ];
+
+    [Theory]
+    [MemberData(nameof(KillPoints))]
+    public async Task Should_complete_the_run_with_exact_data_once_replacements_start(string killPoint)
+    {
+        var clock = Stopwatch.StartNew();
+        var system = fixture.System;
+        await fixture.ForgetTwoEziAsync();
+        system.Simulator.Reset();
+        // Slow enough that the call the kill waits for is still in flight when the kill lands.
+        system.Simulator.Configure(s => s.LatencyMs = killPoint.Contains("holding a batch", StringComparison.Ordinal) ? 1500 : 300);
+
+        var runId = Suite.SyncId(await system.RequestSync(Suite.TwoEzi));
+        fixture.Runs.Add(runId);
+        var sim = system.Simulator;
+        // Kills are timed by what PostgreSQL holds (2EZi's ads come 250 a page) and by the simulator's call counts (a
+        // call is counted on arrival and stays in flight for the latency), never by sleeps.
+        switch (killPoint)
+        {
+            case "entity fetcher waiting for its first ads page":
+                await Suite.WaitForCallsAsync(sim, Suite.TwoEzi, "ads", 1);
+                fixture.Replace("EntityFetcher");
+                break;
+            case "entity fetcher after its first ads page":
+                await fixture.WaitForStoredAdsAsync(250);
+                fixture.Replace("EntityFetcher");
+                break;
+            case "entity fetcher on its last ads page":
+                sim.Configure(s => s.LatencyMs = 1500);
+                await fixture.WaitForStoredAdsAsync(750);
+                fixture.Replace("EntityFetcher");
+                break;
+            case "entity fetcher as the ads level is stored":
+                await fixture.WaitForAdsLevelStoredAsync();
+                fixture.Replace("EntityFetcher");
+                break;
+            case "entity fetcher and its replacement, each after an ads page":
+                await fixture.WaitForStoredAdsAsync(250);
+                var before = Suite.Calls(sim, Suite.TwoEzi, "ads");
+                fixture.Replace("EntityFetcher");
+                // A new process is refused once at limit 500, reads page 1 at 250, and asks for page 2.
+                await Suite.WaitForCallsAsync(sim, Suite.TwoEzi, "ads", before + 3);
+                fixture.Replace("EntityFetcher");
+                break;
+            case "insight fetcher holding a batch":
+                await Suite.WaitForCallsAsync(sim, Suite.TwoEzi, "insights", 1);
+                fixture.Replace("InsightFetcher");
+                break;
+            case "both fetchers at once, mid ads and holding a batch":
+                // The first batch (campaigns, one page) is asked while the ads edge is still on its first pages.
+                await Suite.WaitForCallsAsync(sim, Suite.TwoEzi, "insights", 1);
+                fixture.Replace("EntityFetcher", "InsightFetcher");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(killPoint), killPoint, null);
+        }
+
+        await RunChecks.AssertCompletedExactlyAsync(system, Suite.TwoEzi, runId);
+        await RunChecks.AssertOneRowPerRunAsync(system, Suite.TwoEzi, fixture.Runs);
+        output.WriteLine($"{killPoint}: completed exactly in {clock.Elapsed.TotalSeconds:F1} s; simulator: {string.Join(", ", sim.GetStats().Accounts[Suite.TwoEzi].CallsByEndpoint)}");
+    }
+
+    /// <summary>One system for every kill point: the Orchestrator and Gateway stay, fetchers come and go.</summary>
+    public sealed class KilledFetchers : IAsyncLifetime
+    {
+        public SyncSystem System { get; private set; } = null!;
+        public List<Guid> Runs { get; } = [];
+
+        public async Task InitializeAsync() => System = await Suite.StartSystemAsync(s => s.LatencyMs = 300);
+
+        public async Task DisposeAsync() => await System.DisposeAsync();
+
+        /// <summary>SIGKILLs the live hosts of these projects and starts one replacement of each.</summary>
+        public void Replace(params string[] projects)
+        {
+            foreach (var project in projects)
+            {
+                foreach (var host in System.Hosts.Where(h => h.Project == project && !h.HasExited))
+                {
+                    host.Kill();
+                }
+
+                System.StartHost(project);
+            }
+        }
+
+        /// <summary>Deletes everything stored of 2EZi but its run history, so the next run must copy it all again.</summary>
+        public async Task ForgetTwoEziAsync()
+        {
+            await using var connection = new NpgsqlConnection(System.Postgres);
+            await connection.OpenAsync();
+            foreach (var table in new[] { "campaigns", "ad_sets", "ads", "insights", "insight_fetches", "entity_sync_marks" })
+            {
+                await using var command = new NpgsqlCommand($"DELETE FROM {table} WHERE account_id = @a", connection);
+                command.Parameters.AddWithValue("a", Suite.TwoEzi);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+
+        public async Task<long> StoredAdsAsync()
+        {
+            await using var connection = new NpgsqlConnection(System.Postgres);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM ads WHERE account_id = @a", connection);
+            command.Parameters.AddWithValue("a", Suite.TwoEzi);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        public async Task WaitForStoredAdsAsync(int atLeast)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (await StoredAdsAsync() < atLeast)
+            {
+                Assert.True(deadline.Elapsed < Suite.RunTimeout, $"2EZi never had {atLeast} ads stored");
+                await Task.Delay(20);
+            }
+        }
+
+        /// <summary>
+        /// Waits for the mark the fetcher writes once the last ads page is stored, just before it announces that page
+        /// and acks: the kill lands in that window or just after it.
+        /// </summary>
+        public async Task WaitForAdsLevelStoredAsync()
+        {
+            await using var connection = new NpgsqlConnection(System.Postgres);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM entity_sync_marks WHERE account_id = @a AND level = 'ad'", connection);
+            command.Parameters.AddWithValue("a", Suite.TwoEzi);
+            var deadline = Stopwatch.StartNew();
+            while ((long)(await command.ExecuteScalarAsync())! == 0)
+            {
+                Assert.True(deadline.Elapsed < Suite.RunTimeout, "the ads level was never stored");
+                await Task.Delay(5);
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace MetaAdsSync.TestSupport;
+
+/// <summary>RabbitMQ's management API, for tests that lose messages on purpose.</summary>
+public static class Broker
+{
+    /// <summary>
+    /// Binds a queue of the test's own to the exchange MassTransit publishes <typeparamref name="T"/> to (declaring the
+    /// exchange as MassTransit does, should no host have yet), so the test sees every such message published.
+    /// </summary>
+    public static async Task<string> SpyOnAsync<T>(string virtualHost)
+    {
+        using var http = Management();
+        var vhost = Uri.EscapeDataString(virtualHost);
+        var exchange = Uri.EscapeDataString(typeof(T).Namespace + ":" + typeof(T).Name);
+        var queue = "spy-" + typeof(T).Name.ToLowerInvariant();
+        (await http.PutAsync($"api/exchanges/{vhost}/{exchange}", Json(new { type = "fanout", durable = true }))).EnsureSuccessStatusCode();
+        (await http.PutAsync($"api/queues/{vhost}/{queue}", Json(new { durable = true }))).EnsureSuccessStatusCode();
+        (await http.PostAsync($"api/bindings/{vhost}/e/{exchange}/q/{queue}", Json(new { routing_key = "" }))).EnsureSuccessStatusCode();
+        return queue;
+    }
+
+    /// <summary>Takes every message waiting in the queue; returns their bodies (MassTransit's JSON envelopes).</summary>
+    public static async Task<List<JsonElement>> TakeAllAsync(string virtualHost, string queue)
+    {
+        using var http = Management();
+        using var response = await http.PostAsync($"api/queues/{Uri.EscapeDataString(virtualHost)}/{queue}/get",
+            Json(new { count = 10_000, ackmode = "ack_requeue_false", encoding = "auto" }));
+        response.EnsureSuccessStatusCode();
+        var messages = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return messages.EnumerateArray().Select(m => JsonDocument.Parse(m.GetProperty("payload").GetString()!).RootElement).ToList();
+    }
+
+    /// <summary>Waits until the queue holds at least <paramref name="expectAtLeast"/> messages, then empties it.</summary>
+    public static async Task PurgeQueueAsync(string virtualHost, string queue, int expectAtLeast)
+    {
+        using var http = Management();
+        var path = $"api/queues/{Uri.EscapeDataString(virtualHost)}/{queue}";
+        for (var i = 0; i < 100; i++)
+        {
+            using var response = await http.GetAsync(path);
+            if (response.IsSuccessStatusCode)
+            {
+                var info = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (info.TryGetProperty("messages", out var messages) && messages.GetInt32() >= expectAtLeast)
+                {
+                    (await http.DeleteAsync(path + "/contents")).EnsureSuccessStatusCode();
+                    return;
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"queue {queue} never held {expectAtLeast} message(s)");
+    }
+
+    static HttpClient Management()
+    {
+        var port = ServiceMode.LocalPort("METAADSSYNC_RABBIT_MGMT_PORT", 45674);
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        return http;
+    }
+
+    static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+}

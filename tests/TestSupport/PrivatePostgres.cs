@@ -1,0 +1,75 @@
+using Npgsql;
+
+namespace MetaAdsSync.TestSupport;
+
+/// <summary>
+/// A PostgreSQL server of the test's own (Debian's PostgreSQL 15, as scripts/services.sh runs the shared one), on a
+/// free port with its data under <c>.local/reliability</c>, so the test may stop and start it without touching the
+/// server other tests share. Disposing it stops it and deletes its data.
+/// </summary>
+public sealed class PrivatePostgres : IAsyncDisposable
+{
+    const string Bin = "/usr/lib/postgresql/15/bin";
+    readonly string _directory;
+    readonly string _data;
+
+    PrivatePostgres(int port)
+    {
+        Port = port;
+        _directory = Path.Combine(RepoPaths.Root, ".local", "reliability", $"postgres-{port}");
+        _data = Path.Combine(_directory, "data");
+    }
+
+    public int Port { get; }
+
+    /// <summary>The database the system uses on this server.</summary>
+    public string ConnectionString =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database=metaadssync;Include Error Detail=true";
+
+    public static async Task<PrivatePostgres> StartAsync()
+    {
+        var server = new PrivatePostgres(HostProcess.FreePort());
+        Directory.CreateDirectory(server._directory);
+        if (IsRoot)
+        {
+            await ToolRunner.RunAsync("chown", ["-R", "postgres:postgres", server._directory]);
+        }
+
+        await AsPostgres(Path.Combine(Bin, "initdb"), "-D", server._data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8");
+        await server.StartAgainAsync();
+
+        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={server.Port};Username=postgres;Database=postgres");
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand("CREATE DATABASE metaadssync", connection);
+        await create.ExecuteNonQueryAsync();
+        return server;
+    }
+
+    /// <summary>A fast shutdown: open connections are closed, as an operator's restart does.</summary>
+    public Task StopAsync() => AsPostgres(Path.Combine(Bin, "pg_ctl"), "-D", _data, "-m", "fast", "-w", "-t", "60", "stop");
+
+    public Task StartAgainAsync() => AsPostgres(Path.Combine(Bin, "pg_ctl"), "-D", _data, "-l", Path.Combine(_directory, "postgres.log"),
+        "-w", "-t", "120", "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {_directory} -c max_connections=200 -c fsync=off -c synchronous_commit=off",
+        "start");
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await AsPostgres(Path.Combine(Bin, "pg_ctl"), "-D", _data, "-m", "immediate", "-w", "stop");
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped.
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>PostgreSQL refuses to run as root: as root (the build machines) its tools run as the postgres user.</summary>
+    static Task AsPostgres(string tool, params string[] arguments) =>
+        IsRoot ? ToolRunner.RunAsync("runuser", ["-u", "postgres", "--", tool, .. arguments]) : ToolRunner.RunAsync(tool, arguments);
+}
