@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MetaAdsSync.GraphSimulator;
+using MetaAdsSync.TestSupport;
 
 namespace MetaAdsSync.SyncBench;
 
@@ -40,8 +41,8 @@ static class AllAccounts
             Console.WriteLine($"run {i}: seed {Format.Seconds(seedRuns[^1].Seconds)}, ours {Format.Seconds(ourRuns[^1].Seconds)}");
         }
 
-        var seedData = await TruthCheck.CheckAsync(seed.Database, simulator, accounts);
-        var ourData = await TruthCheck.CheckAsync(ours.Database, simulator, accounts);
+        var seedData = await StoredData.CompareAsync(seed.Database.ConnectionString, simulator, accounts);
+        var ourData = await StoredData.CompareAsync(ours.Database.ConnectionString, simulator, accounts);
         report.Line($"All {accounts.Count} seed accounts requested at once (forced), simulator latency {latencyMs} ms per call; " +
             $"{runs} runs of each after a warm-up, alternating. Time: first request to the last run's end.");
         report.Line();

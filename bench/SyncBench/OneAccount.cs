@@ -1,4 +1,5 @@
 using MetaAdsSync.GraphSimulator;
+using MetaAdsSync.TestSupport;
 
 namespace MetaAdsSync.SyncBench;
 
@@ -39,8 +40,8 @@ static class OneAccount
             Console.WriteLine($"run {i}: seed {Format.Seconds(seedRuns[^1].Seconds)}, ours {Format.Seconds(ourRuns[^1].Seconds)}");
         }
 
-        var seedData = await TruthCheck.CheckAsync(seed.Database, simulator, [TwoEzi]);
-        var ourData = await TruthCheck.CheckAsync(ours.Database, simulator, [TwoEzi]);
+        var seedData = await StoredData.CompareAsync(seed.Database.ConnectionString, simulator, [TwoEzi]);
+        var ourData = await StoredData.CompareAsync(ours.Database.ConnectionString, simulator, [TwoEzi]);
         report.Line($"2EZi, forced syncs, simulator latency {latencyMs} ms per call; {runs} runs of each after a warm-up, alternating.");
         report.Line();
         var (ourTime, ourCalls) = Measured.SideBySide(report, seedRuns, seedData, ourRuns, ourData);

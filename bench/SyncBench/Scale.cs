@@ -1,4 +1,5 @@
 using MetaAdsSync.GraphSimulator;
+using MetaAdsSync.TestSupport;
 
 namespace MetaAdsSync.SyncBench;
 
@@ -39,7 +40,7 @@ static class Scale
                 Console.WriteLine($"run {i}: {Format.Seconds(elapsed.TotalSeconds)}");
             }
 
-            var data = await TruthCheck.CheckAsync(ours.Database, simulator, ids);
+            var data = await StoredData.CompareAsync(ours.Database.ConnectionString, simulator, ids);
             gateWaits.Add($"{fetchers} + {fetchers}: {(await ours.GateWaitAsync()).Since(gateBefore)}");
             var time = Spread.Of(measured.Select(m => m.Seconds));
             var written = data.Entities + data.InsightRows;

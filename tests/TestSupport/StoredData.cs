@@ -3,31 +3,44 @@ using Npgsql;
 
 namespace MetaAdsSync.TestSupport;
 
-/// <summary>Checks what PostgreSQL holds for an account against the simulator's truth: exact ids, each once.</summary>
+/// <summary>
+/// What PostgreSQL holds for accounts against the simulator's truth: exact ids per level, each once, and insight rows
+/// for exactly the eligible entities with delivery. The tests assert it; the benchmark reports it.
+/// </summary>
 public static class StoredData
 {
     public static async Task AssertMatchesTruthAsync(string postgres, RunningSimulator simulator, string accountId, string datePreset = "last_7d")
     {
-        var truth = simulator.GetTruth(accountId) ?? throw new InvalidOperationException("the simulator has no " + accountId);
+        var found = await CompareAsync(postgres, simulator, [accountId], datePreset);
+        Assert.True(found.Problems.Count == 0, found.Verdict);
+    }
+
+    public static async Task<Checked> CompareAsync(string postgres, RunningSimulator simulator, IEnumerable<string> accountIds, string datePreset = "last_7d")
+    {
         await using var connection = new NpgsqlConnection(postgres);
         await connection.OpenAsync();
-
-        var insights = truth.Insights[datePreset];
-        foreach (var (table, level, ids, eligible, withDelivery) in new[]
+        var (entities, insightRows, problems) = (0, 0, new List<string>());
+        foreach (var accountId in accountIds)
         {
-            ("campaigns", "campaign", truth.Campaigns.Ids, truth.Campaigns.InsightEligible, insights.Campaigns),
-            ("ad_sets", "adset", truth.AdSets.Ids, truth.AdSets.InsightEligible, insights.AdSets),
-            ("ads", "ad", truth.Ads.Ids, truth.Ads.InsightEligible, insights.Ads),
-        })
-        {
-            var stored = await Strings(connection, $"SELECT id FROM {table} WHERE account_id = @a", accountId);
-            Assert.Equal(ids.Order(), stored.Order());
-
-            var expectedRows = eligible.Intersect(withDelivery).Order().ToList();
-            var storedRows = await Strings(connection,
-                $"SELECT entity_id FROM insights WHERE account_id = @a AND level = '{level}' AND date_preset = '{datePreset}'", accountId);
-            Assert.Equal(expectedRows, storedRows.Order());
+            var truth = simulator.GetTruth(accountId) ?? throw new InvalidOperationException("the simulator has no " + accountId);
+            var insights = truth.Insights[datePreset];
+            foreach (var (table, level, ids, eligible, withDelivery) in new[]
+            {
+                ("campaigns", "campaign", truth.Campaigns.Ids, truth.Campaigns.InsightEligible, insights.Campaigns),
+                ("ad_sets", "adset", truth.AdSets.Ids, truth.AdSets.InsightEligible, insights.AdSets),
+                ("ads", "ad", truth.Ads.Ids, truth.Ads.InsightEligible, insights.Ads),
+            })
+            {
+                var stored = await Strings(connection, $"SELECT id FROM {table} WHERE account_id = @a", accountId);
+                Differ(problems, $"{accountId} {table}", ids, stored);
+                var rows = await Strings(connection,
+                    $"SELECT entity_id FROM insights WHERE account_id = @a AND level = '{level}' AND date_preset = '{datePreset}'", accountId);
+                Differ(problems, $"{accountId} {level} insight rows", eligible.Intersect(withDelivery).ToList(), rows);
+                (entities, insightRows) = (entities + stored.Count, insightRows + rows.Count);
+            }
         }
+
+        return new Checked(entities, insightRows, problems);
     }
 
     public static async Task<(DateTimeOffset? LastSyncedAt, string? Status)> AccountAsync(string postgres, string accountId)
@@ -54,4 +67,22 @@ public static class StoredData
 
         return values;
     }
+
+    static void Differ(List<string> problems, string what, IReadOnlyCollection<string> expected, List<string> stored)
+    {
+        var missing = expected.Except(stored).ToList();
+        var extra = stored.Except(expected).ToList();
+        var twice = stored.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (missing.Count + extra.Count + twice.Count > 0)
+        {
+            problems.Add($"{what}: {stored.Count} stored, {expected.Count} expected; missing [{string.Join(", ", missing.Take(5))}], " +
+                $"unexpected [{string.Join(", ", extra.Take(5))}], twice [{string.Join(", ", twice.Take(5))}]");
+        }
+    }
+}
+
+/// <summary>Entities and insight rows found, and every way they differ from the truth (none: exact).</summary>
+public sealed record Checked(int Entities, int InsightRows, IReadOnlyList<string> Problems)
+{
+    public string Verdict => Problems.Count == 0 ? "exact" : $"{Problems.Count} mismatch(es): {string.Join("; ", Problems.Take(3))}";
 }
