@@ -24,14 +24,15 @@ public sealed record RateGateKeyStatus(
 /// The rate gate every worker process shares, in PostgreSQL's <c>rate_gate</c> table (one row per key: the app, and
 /// each ad account per use case). Acquire, release and report are one atomic statement each, timed by the database's
 /// clock so that all processes agree. A permit is a lease that expires after <c>RateGate:LeaseTime</c>, so a killed
-/// worker's permits come back by themselves. Waiting polls at a bounded, jittered interval and is cancellable.
+/// worker's permits come back by themselves. A waiting caller is woken when any process releases a permit of its key
+/// (LISTEN/NOTIFY), and otherwise asks again at a bounded, jittered interval; waiting is cancellable.
 /// </summary>
 public sealed class PostgresRateGate(
     NpgsqlDataSource database,
     IOptions<RateGateOptions> options,
     IOptions<MetaOptions> meta,
     TimeProvider time,
-    ILogger<PostgresRateGate> logger) : IRateGate
+    ILogger<PostgresRateGate> logger) : IRateGate, IAsyncDisposable
 {
     public const string AppKey = "app";
 
@@ -143,9 +144,14 @@ public sealed class PostgresRateGate(
 
     const string ReleaseLeases = "jsonb_path_query_array(g.leases, '$[*] ? (@.until > $now && @.id != $id)', jsonb_build_object('now', extract(epoch from now()), 'id', $2::text))";
 
-    const string ReleaseSql = $"""
-        UPDATE rate_gate g SET leases = {ReleaseLeases}, in_flight = jsonb_array_length({ReleaseLeases}), updated_at = now()
-        WHERE g.key = $1
+    // The notice reaches the listening processes when the release commits, so a waiter that wakes finds the slot free.
+    static readonly string ReleaseSql = $"""
+        WITH released AS (
+            UPDATE rate_gate g SET leases = {ReleaseLeases}, in_flight = jsonb_array_length({ReleaseLeases}), updated_at = now()
+            WHERE g.key = $1
+            RETURNING g.key
+        )
+        SELECT pg_notify('{ReleaseSignals.Channel}', key) FROM released
         """;
 
     // Growth is +1 per round of calls (+1/c per report) and shrinking ×factor per round (×factor^(1/c) per report),
@@ -193,6 +199,7 @@ public sealed class PostgresRateGate(
     readonly RateGateOptions _options = options.Value;
     readonly MetaOptions _meta = meta.Value;
     readonly ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
+    readonly ReleaseSignals _released = new(database, logger);
 
     public static string KeyOf(RateScope scope) => scope.AccountId is null ? AppKey : $"{scope.AccountId}/{GraphUsage.UseCaseType(scope.UseCase)}";
 
@@ -204,6 +211,8 @@ public sealed class PostgresRateGate(
         var logged = false;
         while (true)
         {
+            // Asked for before trying, so that a release between a refusal and the wait still wakes this caller.
+            var released = _released.Next(key);
             if (await TryAcquireAsync(scope, key, lease, cancellationToken))
             {
                 return new Permit(this, key, lease);
@@ -232,8 +241,21 @@ public sealed class PostgresRateGate(
             }
 
             var poll = _options.PollInterval * (0.5 + Random.Shared.NextDouble());
-            var wait = blocked > TimeSpan.Zero ? Min(blocked + poll / 2, deadline - now) : Min(poll, deadline - now);
-            await Task.Delay(wait, time, cancellationToken);
+            if (blocked > TimeSpan.Zero)
+            {
+                await Task.Delay(Min(blocked + poll / 2, deadline - now), time, cancellationToken);
+                continue;
+            }
+
+            // A slot comes free when a permit is released (anywhere: the notice wakes this caller at once); the stop
+            // mark and a budget's window free up with time, which the poll covers.
+            await _released.ListeningAsync(cancellationToken);
+            logger.LogDebug("Rate gate: no permit for {Key} yet; waiting for a release or {Poll}", key, poll);
+            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var polled = Task.Delay(Min(poll, deadline - now), time, stopWaiting.Token);
+            await Task.WhenAny(released, polled);
+            await stopWaiting.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -392,6 +414,8 @@ public sealed class PostgresRateGate(
     }
 
     static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    public ValueTask DisposeAsync() => _released.DisposeAsync();
 
     sealed class Permit(PostgresRateGate gate, string key, string lease) : IAsyncDisposable
     {

@@ -72,7 +72,7 @@ public sealed class RateGateOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "RateGate:LeaseTime must be between 1 second and 1 hour.")]
     public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(90);
 
-    /// <summary>How often a waiting caller asks again (jittered ±50 %).</summary>
+    /// <summary>How often a waiting caller asks again when no release of its key wakes it first (jittered ±50 %).</summary>
     [Range(typeof(TimeSpan), "00:00:00.01", "00:01:00", ErrorMessage = "RateGate:PollInterval must be between 10 ms and 1 minute.")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
