@@ -144,14 +144,15 @@ public sealed class PostgresRateGate(
 
     const string ReleaseLeases = "jsonb_path_query_array(g.leases, '$[*] ? (@.until > $now && @.id != $id)', jsonb_build_object('now', extract(epoch from now()), 'id', $2::text))";
 
-    // The notice reaches the listening processes when the release commits, so a waiter that wakes finds the slot free.
+    // Only a release from a full key can let a waiter for a slot in, so only that one notifies (most calls then cost
+    // no notice); it reaches the listening processes when the release commits, so a waiter that wakes finds the slot free.
     static readonly string ReleaseSql = $"""
         WITH released AS (
             UPDATE rate_gate g SET leases = {ReleaseLeases}, in_flight = jsonb_array_length({ReleaseLeases}), updated_at = now()
             WHERE g.key = $1
-            RETURNING g.key
+            RETURNING g.key, g.in_flight + 1 >= greatest(1, floor(g.allowed_concurrency)) AS was_full
         )
-        SELECT pg_notify('{ReleaseSignals.Channel}', key) FROM released
+        SELECT pg_notify('{ReleaseSignals.Channel}', key) FROM released WHERE was_full
         """;
 
     // Growth is +1 per round of calls (+1/c per report) and shrinking ×factor per round (×factor^(1/c) per report),
