@@ -43,12 +43,15 @@ public sealed record GraphUsage(
     public double AppPercent => Max(AppCallCount, AppTotalCpuTime, AppTotalTime, InsightsAppUtilPercent);
 
     /// <summary>The figure closest to a block for one account and use case (app-wide usage included).</summary>
-    public double PercentFor(MetaUseCase useCase)
+    public double PercentFor(MetaUseCase useCase) => Math.Max(AppPercent, AccountPercentFor(useCase));
+
+    /// <summary>The account's own figure closest to a block for one use case (app-wide usage left out).</summary>
+    public double AccountPercentFor(MetaUseCase useCase)
     {
         var type = UseCaseType(useCase);
         var buc = (BusinessUseCases ?? []).Where(b => b.Type == type).Select(b => Max(b.CallCount, b.TotalCpuTime, b.TotalTime));
         var insights = useCase == MetaUseCase.AdsInsights ? InsightsAccountUtilPercent : null;
-        return Math.Max(AppPercent, Max([.. buc, AccountUtilPercent, insights]));
+        return Max([.. buc, AccountUtilPercent, insights]);
     }
 
     /// <summary>Meta's own estimate of how long a block on this use case lasts, when it gives one.</summary>

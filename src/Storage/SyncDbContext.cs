@@ -96,6 +96,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.HasKey(k => k.Key);
             e.Property(k => k.UseCase).HasMaxLength(32);
             e.Property(k => k.Leases).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
+            e.Property(k => k.Slices).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
         });
 
         modelBuilder.Entity<SyncRun>(e =>

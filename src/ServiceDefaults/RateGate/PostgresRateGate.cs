@@ -24,14 +24,15 @@ public sealed record RateGateKeyStatus(
 /// The rate gate every worker process shares, in PostgreSQL's <c>rate_gate</c> table (one row per key: the app, and
 /// each ad account per use case). Acquire, release and report are one atomic statement each, timed by the database's
 /// clock so that all processes agree. A permit is a lease that expires after <c>RateGate:LeaseTime</c>, so a killed
-/// worker's permits come back by themselves. Waiting polls at a bounded, jittered interval and is cancellable.
+/// worker's permits come back by themselves. A waiting caller is woken when any process releases a permit of its key
+/// (LISTEN/NOTIFY), and otherwise asks again at a bounded, jittered interval; waiting is cancellable.
 /// </summary>
 public sealed class PostgresRateGate(
     NpgsqlDataSource database,
     IOptions<RateGateOptions> options,
     IOptions<MetaOptions> meta,
     TimeProvider time,
-    ILogger<PostgresRateGate> logger) : IRateGate
+    ILogger<PostgresRateGate> logger) : IRateGate, IAsyncDisposable
 {
     public const string AppKey = "app";
 
@@ -41,71 +42,98 @@ public sealed class PostgresRateGate(
 
     const string AppNotBlocked = $"NOT EXISTS (SELECT 1 FROM rate_gate a WHERE a.key = '{AppKey}' AND a.blocked_until > now())";
 
-    // Admits when: neither the key nor the app is blocked, a slot is free under the adaptive cap, the last reported
-    // usage is under the stop mark (or old enough for the window to have decayed below it: with a budget the gate knows
-    // the window, so that is the excess plus one call's share of it, $9 the window in seconds and $12 the budget; without one,
-    // RateGate:HighUsagePause, $11, which also bounds it), and the budget has a token. Used
-    // without a budget, and for the app key (its own bucket) with one.
-    const string AcquireSql = $"""
+    // An explicit budget is counted as Meta counts it: calls in a sliding window, kept per slice of the window
+    // ({"<slice number>":calls}, slices of BudgetWindow / Slices seconds, $8 below). A call stays counted for two slices
+    // more than the window: one for its way to Meta, one because Meta's slices need not line up with ours. So no window
+    // of Meta's ever holds more than the budget. Within it a token bucket ($9 per second, $10 at most) spends the budget
+    // evenly at the window's own pace: filling the window in one burst would leave it idle until that burst had left it.
+    const int Slices = RateGateOptions.BudgetSlices;
+    const int CountedSlices = Slices + RateGateOptions.SlicesBeyondWindow;
+
+    static string Tokens(string row) => $"least($10, {row}.tokens + extract(epoch from now() - {row}.tokens_at) * $9)";
+
+    static string CurrentSlice(string sliceSeconds) => $"floor(extract(epoch from now()) / {sliceSeconds})::bigint";
+
+    static string WindowCount(string row, string sliceSeconds) =>
+        $"(SELECT coalesce(sum(s.value::int), 0) FROM jsonb_each_text({row}.slices) s WHERE s.key::bigint > {CurrentSlice(sliceSeconds)} - {CountedSlices})";
+
+    // The row's window without the slices that have left it, plus calls in the current slice.
+    static string WindowPlus(string row, string calls, string sliceSeconds) =>
+        $"((SELECT coalesce(jsonb_object_agg(s.key, s.value), jsonb_build_object()) FROM jsonb_each({row}.slices) s WHERE s.key::bigint > {CurrentSlice(sliceSeconds)} - {CountedSlices})"
+        + $" || jsonb_build_object({CurrentSlice(sliceSeconds)}::text, coalesce(({row}.slices ->> {CurrentSlice(sliceSeconds)}::text)::int, 0) + {calls}))";
+
+    static string WindowUsed(string row, string windowSeconds) =>
+        $"CASE WHEN now() >= {row}.window_started_at + make_interval(secs => {windowSeconds}) THEN 1 ELSE {row}.window_used + 1 END";
+
+    static string WindowStartedAt(string row, string windowSeconds) =>
+        $"CASE WHEN now() >= {row}.window_started_at + make_interval(secs => {windowSeconds}) THEN now() ELSE {row}.window_started_at END";
+
+    // Admits when: neither the key nor the app is blocked, a slot is free under the adaptive cap, and either (without a
+    // budget, $7 = 0) the last reported usage is under the stop mark $11 or old enough ($12) for the window to have decayed,
+    // or (with one) the bucket has a token and the window holds fewer calls than the budget; usage reported beyond the gate's own count is
+    // counted into the window by the report. Used without a budget, and for the app key (its own window) with one.
+    static readonly string AcquireSql = $"""
         INSERT INTO rate_gate AS g (key, account_id, use_case, allowed_concurrency, in_flight, leases,
-                                    window_started_at, window_used, tokens, tokens_at, usage_percent, updated_at)
+                                    window_started_at, window_used, tokens, tokens_at, slices, usage_percent, updated_at)
         SELECT $1, $2, $3, $6, 1, jsonb_build_array(jsonb_build_object('id', $4::text, 'until', extract(epoch from now()) + $5)),
-               now(), 1, greatest($8 - 1, 0), now(), 0, now()
+               now(), 1, greatest($10 - 1, 0), now(), CASE WHEN $7 > 0 THEN jsonb_build_object({CurrentSlice("$8")}::text, 1) ELSE jsonb_build_object() END, 0, now()
         WHERE {AppNotBlocked}
         ON CONFLICT (key) DO UPDATE SET
             leases = {LiveLeases} || excluded.leases,
             in_flight = jsonb_array_length({LiveLeases}) + 1,
-            tokens = CASE WHEN $7 > 0 THEN least($8, g.tokens + extract(epoch from now() - g.tokens_at) * $7) - 1 ELSE g.tokens END,
+            tokens = CASE WHEN $7 > 0 THEN {Tokens("g")} - 1 ELSE g.tokens END,
             tokens_at = now(),
-            window_used = CASE WHEN now() >= g.window_started_at + make_interval(secs => $9) THEN 1 ELSE g.window_used + 1 END,
-            window_started_at = CASE WHEN now() >= g.window_started_at + make_interval(secs => $9) THEN now() ELSE g.window_started_at END,
+            slices = CASE WHEN $7 > 0 THEN {WindowPlus("g", "1", "$8")} ELSE g.slices END,
+            window_used = {WindowUsed("g", $"$8 * {Slices}")},
+            window_started_at = {WindowStartedAt("g", $"$8 * {Slices}")},
             updated_at = now()
         WHERE coalesce(g.blocked_until, '-infinity') <= now()
           AND {AppNotBlocked}
           AND jsonb_array_length({LiveLeases}) < greatest(1, floor(g.allowed_concurrency))
-          AND (g.usage_percent < $10 OR g.usage_at IS NULL OR g.usage_at <= now() - make_interval(secs => least($11, CASE WHEN $12 > 0 THEN $9 * (greatest(0, g.usage_percent - $10) / 100 + 1 / greatest(1, $12)) ELSE $11 END)))
-          AND ($7 <= 0 OR least($8, g.tokens + extract(epoch from now() - g.tokens_at) * $7) >= 1)
+          AND ($7 > 0 OR g.usage_percent < $11 OR g.usage_at IS NULL OR g.usage_at <= now() - make_interval(secs => $12))
+          AND ($7 <= 0 OR ({Tokens("g")} >= 1 AND {WindowCount("g", "$8")} < $7))
         RETURNING g.in_flight
         """;
 
-    // With a budget an ad account's two use cases spend one bucket, on the account's own row ($13), as Meta counts an
+    // With a budget an ad account's two use cases spend one bucket and window, on the account's own row ($11), as Meta counts an
     // ad account's calls (X-Ad-Account-Usage) across them. Both rows are locked first, so that the key's slot and the
-    // account's token are taken together or not at all; every value written comes from the locked (latest) rows.
-    const string AcquireWithAccountBudgetSql = $"""
+    // account's call are taken together or not at all; every value written comes from the locked (latest) rows.
+    static readonly string AcquireWithAccountBudgetSql = $"""
         WITH locked AS (
-            SELECT key, allowed_concurrency, leases, blocked_until, usage_percent, usage_at, tokens, tokens_at, window_started_at, window_used
-            FROM rate_gate WHERE key IN ($1, $13) ORDER BY key FOR UPDATE
+            SELECT key, allowed_concurrency, leases, blocked_until, tokens, tokens_at, slices, window_started_at, window_used
+            FROM rate_gate WHERE key IN ($1, $11) ORDER BY key FOR UPDATE
         ),
         k AS (SELECT * FROM locked WHERE key = $1),
-        a AS (SELECT * FROM locked WHERE key = $13),
+        a AS (SELECT * FROM locked WHERE key = $11),
         admitted AS (
             SELECT 1 FROM k, a
             WHERE coalesce(k.blocked_until, '-infinity') <= now()
               AND {AppNotBlocked}
               AND jsonb_array_length({LiveLeasesOfK}) < greatest(1, floor(k.allowed_concurrency))
-              AND (k.usage_percent < $10 OR k.usage_at IS NULL OR k.usage_at <= now() - make_interval(secs => least($11, $9 * (greatest(0, k.usage_percent - $10) / 100 + 1 / greatest(1, $12)))))
-              AND least($8, a.tokens + extract(epoch from now() - a.tokens_at) * $7) >= 1
+              AND {Tokens("a")} >= 1
+              AND {WindowCount("a", "$8")} < $7
         ),
         spent AS (
             UPDATE rate_gate g SET
-                tokens = least($8, a.tokens + extract(epoch from now() - a.tokens_at) * $7) - 1,
+                tokens = {Tokens("a")} - 1,
                 tokens_at = now(),
-                window_used = CASE WHEN now() >= a.window_started_at + make_interval(secs => $9) THEN 1 ELSE a.window_used + 1 END,
-                window_started_at = CASE WHEN now() >= a.window_started_at + make_interval(secs => $9) THEN now() ELSE a.window_started_at END,
+                slices = {WindowPlus("a", "1", "$8")},
+                window_used = {WindowUsed("a", $"$8 * {Slices}")},
+                window_started_at = {WindowStartedAt("a", $"$8 * {Slices}")},
                 updated_at = now()
             FROM a WHERE g.key = a.key AND EXISTS (SELECT 1 FROM admitted)
         )
         UPDATE rate_gate g SET
             leases = {LiveLeasesOfK} || jsonb_build_array(jsonb_build_object('id', $4::text, 'until', extract(epoch from now()) + $5)),
             in_flight = jsonb_array_length({LiveLeasesOfK}) + 1,
-            window_used = CASE WHEN now() >= k.window_started_at + make_interval(secs => $9) THEN 1 ELSE k.window_used + 1 END,
-            window_started_at = CASE WHEN now() >= k.window_started_at + make_interval(secs => $9) THEN now() ELSE k.window_started_at END,
+            window_used = {WindowUsed("k", $"$8 * {Slices}")},
+            window_started_at = {WindowStartedAt("k", $"$8 * {Slices}")},
             updated_at = now()
         FROM k WHERE g.key = k.key AND EXISTS (SELECT 1 FROM admitted)
         RETURNING g.in_flight
         """;
 
-    // The rows the statement above locks must exist: a key's on its first use in this process, its account's bucket full.
+    // The rows the statement above locks must exist: a key's on its first use in this process, its account's bucket full and window empty.
     const string EnsureRowsSql = """
         INSERT INTO rate_gate (key, account_id, use_case, allowed_concurrency, in_flight, window_started_at, window_used,
                                tokens, tokens_at, usage_percent, updated_at)
@@ -116,13 +144,20 @@ public sealed class PostgresRateGate(
 
     const string ReleaseLeases = "jsonb_path_query_array(g.leases, '$[*] ? (@.until > $now && @.id != $id)', jsonb_build_object('now', extract(epoch from now()), 'id', $2::text))";
 
-    const string ReleaseSql = $"""
-        UPDATE rate_gate g SET leases = {ReleaseLeases}, in_flight = jsonb_array_length({ReleaseLeases}), updated_at = now()
-        WHERE g.key = $1
+    // Only a release from a full key can let a waiter for a slot in, so only that one notifies (most calls then cost
+    // no notice); it reaches the listening processes when the release commits, so a waiter that wakes finds the slot free.
+    static readonly string ReleaseSql = $"""
+        WITH released AS (
+            UPDATE rate_gate g SET leases = {ReleaseLeases}, in_flight = jsonb_array_length({ReleaseLeases}), updated_at = now()
+            WHERE g.key = $1
+            RETURNING g.key, g.in_flight + 1 >= greatest(1, floor(g.allowed_concurrency)) AS was_full
+        )
+        SELECT pg_notify('{ReleaseSignals.Channel}', key) FROM released WHERE was_full
         """;
 
     // Growth is +1 per round of calls (+1/c per report) and shrinking ×factor per round (×factor^(1/c) per report),
-    // so the cap moves at the same pace however many calls report. A throttle drops it to the floor.
+    // so the cap moves at the same pace however many calls report. A throttle drops it to the floor. Only usage and
+    // throttles move it: an error that is no rate-limit signal reports the usage headers it came with, nothing more.
     const string ReportSql = """
         INSERT INTO rate_gate AS g (key, account_id, use_case, allowed_concurrency, in_flight, window_started_at, window_used,
                                     tokens, tokens_at, usage_percent, usage_at, blocked_until, updated_at)
@@ -138,6 +173,14 @@ public sealed class PostgresRateGate(
                 WHEN $6 < $12 THEN least($10, g.allowed_concurrency + 1 / greatest(1, g.allowed_concurrency))
                 ELSE g.allowed_concurrency END,
             updated_at = now()
+        """;
+
+    // With a budget: Meta's usage ($2 percent of the budget $3) beyond what the window holds is calls the gate did not
+    // make (another client of the account or app, or a budget smaller than Meta's); they are counted in the current slice
+    // so that the window never promises what Meta has already spent.
+    static readonly string CountReportedUsageSql = $"""
+        UPDATE rate_gate g SET slices = {WindowPlus("g", $"(floor($2 * $3 / 100 + 1e-6)::int - {WindowCount("g", "$4")})", "$4")}, updated_at = now()
+        WHERE g.key = $1 AND floor($2 * $3 / 100 + 1e-6) > {WindowCount("g", "$4")}
         """;
 
     // Why a caller must wait: the longer of the key's and the app's block, in seconds from now (≤ 0 when none).
@@ -157,6 +200,7 @@ public sealed class PostgresRateGate(
     readonly RateGateOptions _options = options.Value;
     readonly MetaOptions _meta = meta.Value;
     readonly ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
+    readonly ReleaseSignals _released = new(database, logger);
 
     public static string KeyOf(RateScope scope) => scope.AccountId is null ? AppKey : $"{scope.AccountId}/{GraphUsage.UseCaseType(scope.UseCase)}";
 
@@ -168,6 +212,8 @@ public sealed class PostgresRateGate(
         var logged = false;
         while (true)
         {
+            // Asked for before trying, so that a release between a refusal and the wait still wakes this caller.
+            var released = _released.Next(key);
             if (await TryAcquireAsync(scope, key, lease, cancellationToken))
             {
                 return new Permit(this, key, lease);
@@ -196,8 +242,21 @@ public sealed class PostgresRateGate(
             }
 
             var poll = _options.PollInterval * (0.5 + Random.Shared.NextDouble());
-            var wait = blocked > TimeSpan.Zero ? Min(blocked + poll / 2, deadline - now) : Min(poll, deadline - now);
-            await Task.Delay(wait, time, cancellationToken);
+            if (blocked > TimeSpan.Zero)
+            {
+                await Task.Delay(Min(blocked + poll / 2, deadline - now), time, cancellationToken);
+                continue;
+            }
+
+            // A slot comes free when a permit is released (anywhere: the notice wakes this caller at once); the stop
+            // mark and a budget's window free up with time, which the poll covers.
+            await _released.ListeningAsync(cancellationToken);
+            logger.LogDebug("Rate gate: no permit for {Key} yet; waiting for a release or {Poll}", key, poll);
+            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var polled = Task.Delay(Min(poll, deadline - now), time, stopWaiting.Token);
+            await Task.WhenAny(released, polled);
+            await stopWaiting.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -206,6 +265,11 @@ public sealed class PostgresRateGate(
         await using var batch = database.CreateBatch();
         batch.BatchCommands.Add(ReportCommand(scope, usage, blockedFor));
         var blocked = blockedFor > TimeSpan.Zero;
+        if (_options.CallBudget > 0)
+        {
+            batch.BatchCommands.Add(CountReportedUsageCommand(scope, blocked ? 100 : scope.AccountId is null ? usage.AppPercent : usage.AccountPercentFor(scope.UseCase)));
+        }
+
         if (blocked && scope.AccountId is not null)
         {
             // Meta estimates regain per use case, but an account throttled on one is at its limit on the other too
@@ -240,6 +304,19 @@ public sealed class PostgresRateGate(
         command.Parameters.Add(new NpgsqlParameter { Value = _options.ShrinkFactor });
         return command;
     }
+
+    // An ad account's usage goes to the window its two use cases share, the app's to the app's.
+    NpgsqlBatchCommand CountReportedUsageCommand(RateScope scope, double percent)
+    {
+        var command = new NpgsqlBatchCommand(CountReportedUsageSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = scope.AccountId ?? AppKey });
+        command.Parameters.Add(new NpgsqlParameter { Value = percent });
+        command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.CallBudget });
+        command.Parameters.Add(new NpgsqlParameter { Value = SliceSeconds });
+        return command;
+    }
+
+    double SliceSeconds => _options.BudgetWindow.TotalSeconds / Slices;
 
     /// <summary>Every key's state, for <c>GET /api/ratelimits</c>.</summary>
     public async Task<IReadOnlyList<RateGateKeyStatus>> ReadAsync(CancellationToken cancellationToken)
@@ -279,15 +356,18 @@ public sealed class PostgresRateGate(
         command.Parameters.Add(new NpgsqlParameter { Value = lease, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.LeaseTime.TotalSeconds });
         command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.InitialConcurrency });
-        command.Parameters.Add(new NpgsqlParameter { Value = _options.TokensPerSecond });
-        command.Parameters.Add(new NpgsqlParameter { Value = _options.CallBudget == 0 ? 0.0 : _options.BucketSize });
-        command.Parameters.Add(new NpgsqlParameter { Value = _options.BudgetWindow.TotalSeconds });
-        command.Parameters.Add(new NpgsqlParameter { Value = _options.StopAtPercent });
-        command.Parameters.Add(new NpgsqlParameter { Value = _options.HighUsagePause.TotalSeconds });
         command.Parameters.Add(new NpgsqlParameter { Value = (double)_options.CallBudget });
+        command.Parameters.Add(new NpgsqlParameter { Value = SliceSeconds });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.TokensPerSecond });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.BucketSize });
         if (accountBudget)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = scope.AccountId });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = _options.StopAtPercent });
+            command.Parameters.Add(new NpgsqlParameter { Value = _options.HighUsagePause.TotalSeconds });
         }
 
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
@@ -335,6 +415,8 @@ public sealed class PostgresRateGate(
     }
 
     static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    public ValueTask DisposeAsync() => _released.DisposeAsync();
 
     sealed class Permit(PostgresRateGate gate, string key, string lease) : IAsyncDisposable
     {

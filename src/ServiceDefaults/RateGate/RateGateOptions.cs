@@ -6,8 +6,8 @@ namespace MetaAdsSync.ServiceDefaults.RateGate;
 /// <c>RateGate:*</c>: how the PostgreSQL-shared rate gate paces every worker's Graph calls. Without
 /// <see cref="CallBudget"/> it steers by Meta's usage headers alone (Meta's standard tier counts in the tens of
 /// thousands of calls per hour, so the headers are the only reliable measure); with it, each ad account (both use
-/// cases together, as Meta's <c>X-Ad-Account-Usage</c> counts) and the app also spend a token bucket that can never
-/// overshoot the budget within one window.
+/// cases together, as Meta's <c>X-Ad-Account-Usage</c> counts) and the app also count their calls in a sliding window
+/// like Meta's, which never holds more than the budget, and are paced by a bucket that spends it evenly.
 /// </summary>
 public sealed class RateGateOptions : IValidatableObject
 {
@@ -20,13 +20,18 @@ public sealed class RateGateOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "RateGate:BudgetWindow must be between 1 second and 1 day.")]
     public TimeSpan BudgetWindow { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>The sustained share of the budget the gate spends; with <see cref="BurstShare"/> it must stay below 1 so no window overshoots.</summary>
-    [Range(0.1, 0.99, ErrorMessage = "RateGate:BudgetShare must be between 0.1 and 0.99.")]
-    public double BudgetShare { get; set; } = 0.92;
-
-    /// <summary>The share of the budget that may go out at once after a quiet spell (at least one call).</summary>
+    /// <summary>
+    /// The share of the budget that may go out at once after a quiet spell (at least one call). The window bounds every
+    /// burst, so a larger share cannot overshoot; it only makes the calls less even.
+    /// </summary>
     [Range(0.0, 0.5, ErrorMessage = "RateGate:BurstShare must be between 0 and 0.5.")]
     public double BurstShare { get; set; } = 0.05;
+
+    /// <summary>Slices of <see cref="BudgetWindow"/> in which an explicit budget is counted, as Meta's usage decays.</summary>
+    public const int BudgetSlices = 60;
+
+    /// <summary>A call stays counted this many slices beyond the window: one for its way to Meta, one because Meta's slices need not line up with ours.</summary>
+    public const int SlicesBeyondWindow = 2;
 
     /// <summary>Concurrent calls per key at first; it then grows while usage is low and shrinks as it rises.</summary>
     [Range(1, 256, ErrorMessage = "RateGate:InitialConcurrency must be between 1 and 256.")]
@@ -49,7 +54,10 @@ public sealed class RateGateOptions : IValidatableObject
     [Range(0.1, 0.95, ErrorMessage = "RateGate:ShrinkFactor must be between 0.1 and 0.95.")]
     public double ShrinkFactor { get; set; } = 0.5;
 
-    /// <summary>From this usage no new call starts until the usage report is <see cref="HighUsagePause"/> old (the window has decayed); then one probe refreshes it.</summary>
+    /// <summary>
+    /// Without a budget: from this usage no new call starts until the usage report is <see cref="HighUsagePause"/> old
+    /// (the window has decayed); then one probe refreshes it. With one the window knows when calls leave it instead.
+    /// </summary>
     [Range(1, 100, ErrorMessage = "RateGate:StopAtPercent must be between 1 and 100.")]
     public double StopAtPercent { get; set; } = 95;
 
@@ -64,7 +72,7 @@ public sealed class RateGateOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "RateGate:LeaseTime must be between 1 second and 1 hour.")]
     public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(90);
 
-    /// <summary>How often a waiting caller asks again (jittered ±50 %).</summary>
+    /// <summary>How often a waiting caller asks again when no release of its key wakes it first (jittered ±50 %).</summary>
     [Range(typeof(TimeSpan), "00:00:00.01", "00:01:00", ErrorMessage = "RateGate:PollInterval must be between 10 ms and 1 minute.")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -72,15 +80,16 @@ public sealed class RateGateOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "RateGate:AcquireTimeout must be between 1 second and 1 hour.")]
     public TimeSpan AcquireTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Tokens per second of the explicit budget (0 without one).</summary>
-    public double TokensPerSecond => CallBudget == 0 ? 0 : CallBudget * BudgetShare / BudgetWindow.TotalSeconds;
-
     /// <summary>
-    /// Where the cap starts to shrink. With a budget the bucket paces the calls, so usage up to what it lets through
-    /// (<see cref="BudgetShare"/> plus the burst) is the gate's own doing, and shrinking there would only starve the
-    /// budget; beyond it someone else spends the account, and the cap shrinks.
+    /// Where the cap starts to shrink. With a budget the window paces the calls, and any usage up to the whole budget is
+    /// the gate's own doing (usage that others cause is counted into the window), so shrinking below it would only
+    /// starve the budget.
     /// </summary>
-    public double ShrinkAtPercent => CallBudget == 0 ? ShrinkFromPercent : Math.Max(ShrinkFromPercent, Math.Min(100, (BudgetShare + BurstShare) * 100));
+    public double ShrinkAtPercent => CallBudget == 0 ? ShrinkFromPercent : 100;
+
+    /// <summary>The bucket's pace: the budget per window as the gate counts it, with its extra slices (0 without a budget).</summary>
+    public double TokensPerSecond => CallBudget == 0 ? 0
+        : CallBudget / (BudgetWindow.TotalSeconds * (BudgetSlices + SlicesBeyondWindow) / BudgetSlices);
 
     /// <summary>The bucket's size: the burst after a quiet spell.</summary>
     public double BucketSize => Math.Max(1, Math.Floor(CallBudget * BurstShare));
@@ -95,13 +104,6 @@ public sealed class RateGateOptions : IValidatableObject
         if (GrowBelowPercent > ShrinkFromPercent || ShrinkFromPercent > StopAtPercent)
         {
             yield return new ValidationResult("RateGate: GrowBelowPercent ≤ ShrinkFromPercent ≤ StopAtPercent must hold.", [nameof(ShrinkFromPercent)]);
-        }
-
-        if (CallBudget > 0 && BucketSize + CallBudget * BudgetShare > CallBudget)
-        {
-            yield return new ValidationResult(
-                "RateGate: the burst (CallBudget × BurstShare) plus CallBudget × BudgetShare must not exceed CallBudget, or one window could overshoot.",
-                [nameof(BurstShare)]);
         }
     }
 }

@@ -619,6 +619,13 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnName("leases")
                         .HasDefaultValueSql("'[]'::jsonb");
 
+                    b.Property<string>("Slices")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("slices")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
                     b.Property<double>("Tokens")
                         .HasColumnType("double precision")
                         .HasColumnName("tokens");

@@ -1,6 +1,7 @@
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults.RateGate;
 using MetaAdsSync.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,16 +12,20 @@ namespace MetaAdsSync.Workers.Tests.RateGate;
 public sealed class GateFactory(MigratedDatabase database) : IAsyncDisposable
 {
     readonly List<NpgsqlDataSource> _sources = [];
+    readonly List<PostgresRateGate> _gates = [];
 
-    public PostgresRateGate Create(Action<RateGateOptions>? configure = null, TimeSpan? maxThrottleWait = null)
+    public PostgresRateGate Create(Action<RateGateOptions>? configure = null, TimeSpan? maxThrottleWait = null, TimeProvider? time = null,
+        ILogger<PostgresRateGate>? logger = null)
     {
         var options = new RateGateOptions { PollInterval = TimeSpan.FromMilliseconds(50), AcquireTimeout = TimeSpan.FromSeconds(30) };
         configure?.Invoke(options);
         var source = StorageRegistration.CreateDataSource(database.ConnectionString);
         _sources.Add(source);
-        return new PostgresRateGate(source, Options.Create(options),
+        var gate = new PostgresRateGate(source, Options.Create(options),
             Options.Create(new MetaOptions { AccessToken = "t", MaxThrottleWait = maxThrottleWait ?? TimeSpan.FromMinutes(5) }),
-            TimeProvider.System, NullLogger<PostgresRateGate>.Instance);
+            time ?? TimeProvider.System, logger ?? NullLogger<PostgresRateGate>.Instance);
+        _gates.Add(gate);
+        return gate;
     }
 
     public async Task<RateGateKeyStatus> StatusAsync(RateScope scope) =>
@@ -28,6 +33,11 @@ public sealed class GateFactory(MigratedDatabase database) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var gate in _gates)
+        {
+            await gate.DisposeAsync();
+        }
+
         foreach (var source in _sources)
         {
             await source.DisposeAsync();

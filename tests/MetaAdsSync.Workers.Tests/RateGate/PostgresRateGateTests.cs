@@ -1,5 +1,7 @@
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults.RateGate;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MetaAdsSync.Workers.Tests.RateGate;
 
@@ -257,5 +259,82 @@ public class When_an_accounts_two_use_cases_share_its_budget(MigratedDatabase da
         }
 
         Assert.Equal(5, await database.CountAsync("SELECT window_used FROM rate_gate WHERE key = 'act_shared'"));
+    }
+}
+
+public class When_meta_reports_more_usage_than_the_gate_counted(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+{
+    [Fact]
+    public async Task Should_count_the_difference_into_the_window_and_never_let_the_window_hold_more_than_the_budget()
+    {
+        await using var gates = new GateFactory(database);
+        var scope = new RateScope("act_shared_with_others", MetaUseCase.AdsManagement);
+        // 10 calls an hour with a burst of 5: the window, not the bucket, refuses the third call below.
+        var gate = gates.Create(o =>
+        {
+            o.CallBudget = 10;
+            o.BurstShare = 0.5;
+            o.BudgetWindow = TimeSpan.FromHours(1);
+            o.AcquireTimeout = TimeSpan.FromSeconds(1);
+        });
+        await (await gate.AcquireAsync(scope, default)).DisposeAsync();
+
+        // Meta counts 8 of the 10 (another client made 7): two calls are left, not nine.
+        await gate.ReportAsync(scope, new GraphUsage(AccountUtilPercent: 80), null, default);
+        await (await gate.AcquireAsync(scope with { UseCase = MetaUseCase.AdsInsights }, default)).DisposeAsync();
+        await (await gate.AcquireAsync(scope, default)).DisposeAsync();
+
+        await Assert.ThrowsAsync<RateGateBusyException>(() => gate.AcquireAsync(scope, default).AsTask());
+        Assert.Equal(2, await database.CountAsync("SELECT floor(tokens)::int FROM rate_gate WHERE key = 'act_shared_with_others'"));
+    }
+}
+
+public class When_a_permit_is_released_while_another_worker_waits_for_it(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+{
+    [Fact]
+    public async Task Should_let_the_waiting_worker_in_without_waiting_for_its_next_poll()
+    {
+        await using var gates = new GateFactory(database);
+        var scope = new RateScope("act_released", MetaUseCase.AdsManagement);
+        static void OneSlot(RateGateOptions o)
+        {
+            o.InitialConcurrency = 1;
+            o.MaxConcurrency = 1;
+            o.PollInterval = TimeSpan.FromMinutes(1);
+            o.AcquireTimeout = TimeSpan.FromMinutes(10);
+        }
+
+        var holder = gates.Create(OneSlot);
+        // The waiter's clock stands still, so its next poll never comes: only the release can let it in.
+        var log = new WaitLog();
+        var waiter = gates.Create(OneSlot, time: new FakeTimeProvider(), logger: log);
+        var permit = await holder.AcquireAsync(scope, default);
+
+        var acquiring = waiter.AcquireAsync(scope, default).AsTask();
+        await log.Waiting.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        await permit.DisposeAsync();
+
+        // A bound on a hang, not a timing: polling alone, the waiter would never get in.
+        await using (await acquiring.WaitAsync(TimeSpan.FromMinutes(1)))
+        {
+            Assert.Equal(1, (await gates.StatusAsync(scope)).InFlight);
+        }
+    }
+
+    sealed class WaitLog : ILogger<PostgresRateGate>
+    {
+        public TaskCompletionSource Waiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (formatter(state, exception).Contains("waiting for a release", StringComparison.Ordinal))
+            {
+                Waiting.TrySetResult();
+            }
+        }
     }
 }
