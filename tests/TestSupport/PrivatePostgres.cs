@@ -36,7 +36,15 @@ public sealed class PrivatePostgres : IAsyncDisposable
         }
 
         await AsPostgres(Path.Combine(Bin, "initdb"), "-D", server._data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8");
-        await server.StartAgainAsync();
+        try
+        {
+            await server.StartAgainAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
 
         await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={server.Port};Username=postgres;Database=postgres");
         await connection.OpenAsync();

@@ -69,7 +69,17 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
             log.file.level = warning
             """);
         await File.WriteAllTextAsync(Path.Combine(broker._directory, "enabled_plugins"), "[].");
-        await broker.StartAgainAsync();
+        try
+        {
+            await broker.StartAgainAsync();
+        }
+        catch
+        {
+            // A node that never booted is not left running for the rest of the suite.
+            await broker.DisposeAsync();
+            throw;
+        }
+
         return broker;
     }
 
@@ -167,6 +177,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
             catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
             {
                 _server?.Kill(entireProcessTree: true);
+                _server = null;
             }
         }
 
