@@ -23,6 +23,12 @@ public sealed class MigratedDatabase : IAsyncLifetime
 
     public async Task DisposeAsync() => await DataSource.DisposeAsync();
 
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<long> CountAsync(string sql)
     {
         await using var command = DataSource.CreateCommand(sql);

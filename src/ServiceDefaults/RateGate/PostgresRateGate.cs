@@ -50,7 +50,9 @@ public sealed class PostgresRateGate(
     const int Slices = RateGateOptions.BudgetSlices;
     const int CountedSlices = Slices + RateGateOptions.SlicesBeyondWindow;
 
-    static string Tokens(string row) => $"least($10, {row}.tokens + extract(epoch from now() - {row}.tokens_at) * $9)";
+    // now() is when the statement's transaction began: one that waited for a row lock can begin before the refill the
+    // lock holder just wrote, so time never runs backwards here (a negative refill would spend a token twice).
+    static string Tokens(string row) => $"least($10, {row}.tokens + greatest(0, extract(epoch from now() - {row}.tokens_at)) * $9)";
 
     static string CurrentSlice(string sliceSeconds) => $"floor(extract(epoch from now()) / {sliceSeconds})::bigint";
 
@@ -82,7 +84,7 @@ public sealed class PostgresRateGate(
             leases = {LiveLeases} || excluded.leases,
             in_flight = jsonb_array_length({LiveLeases}) + 1,
             tokens = CASE WHEN $7 > 0 THEN {Tokens("g")} - 1 ELSE g.tokens END,
-            tokens_at = now(),
+            tokens_at = greatest(g.tokens_at, now()),
             slices = CASE WHEN $7 > 0 THEN {WindowPlus("g", "1", "$8")} ELSE g.slices END,
             window_used = {WindowUsed("g", $"$8 * {Slices}")},
             window_started_at = {WindowStartedAt("g", $"$8 * {Slices}")},
@@ -116,7 +118,7 @@ public sealed class PostgresRateGate(
         spent AS (
             UPDATE rate_gate g SET
                 tokens = {Tokens("a")} - 1,
-                tokens_at = now(),
+                tokens_at = greatest(a.tokens_at, now()),
                 slices = {WindowPlus("a", "1", "$8")},
                 window_used = {WindowUsed("a", $"$8 * {Slices}")},
                 window_started_at = {WindowStartedAt("a", $"$8 * {Slices}")},

@@ -19,6 +19,7 @@ sealed class ReleaseSignals(NpgsqlDataSource database, ILogger logger) : IAsyncD
     readonly CancellationTokenSource _stop = new();
     readonly Lock _starting = new();
     Task? _listener;
+    int _disposed;
 
     /// <summary>Completes at the key's next release.</summary>
     public Task Next(string key)
@@ -88,6 +89,12 @@ sealed class ReleaseSignals(NpgsqlDataSource database, ILogger logger) : IAsyncD
 
     public async ValueTask DisposeAsync()
     {
+        // The host disposes its services once for DisposeAsync and may come again through Dispose.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         if (_listener is not null)
         {
