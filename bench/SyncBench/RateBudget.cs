@@ -59,7 +59,16 @@ static class RateBudget
                     var (done, failed) = (0, 0);
                     while (DateTimeOffset.UtcNow < deadline)
                     {
-                        if (await sync(a.AccountId)) { done++; } else { failed++; }
+                        if (await sync(a.AccountId))
+                        {
+                            done++;
+                        }
+                        else
+                        {
+                            // A user presses again a second later; not a tight loop against a blocked account.
+                            failed++;
+                            await Task.Delay(TimeSpan.FromSeconds(1));
+                        }
                     }
 
                     return (done, failed);
