@@ -53,28 +53,37 @@ public sealed class InProcessRateGate : IRateGate, IDisposable
 
     public async ValueTask<IAsyncDisposable> AcquireAsync(RateScope scope, CancellationToken cancellationToken)
     {
-        var wait = BlockedFor(scope);
-        if (wait > _options.MaxThrottleWait)
+        while (true)
         {
-            throw new RateGateBlockedException(
-                new GraphError(GraphErrorKind.Throttled, $"Meta throttles {scope} for {wait:g} more", RegainAccessIn: wait),
-                $"not waiting longer than Meta:MaxThrottleWait ({_options.MaxThrottleWait:g})");
-        }
+            var wait = BlockedFor(scope);
+            if (wait > _options.MaxThrottleWait)
+            {
+                throw new RateGateBlockedException(
+                    new GraphError(GraphErrorKind.Throttled, $"Meta throttles {scope} for {wait:g} more", RegainAccessIn: wait),
+                    $"not waiting longer than Meta:MaxThrottleWait ({_options.MaxThrottleWait:g})");
+            }
 
-        if (wait > TimeSpan.Zero)
-        {
-            _logger.LogInformation("Rate gate: {Scope} is throttled, waiting {Wait} before the next call", scope, wait);
-            await Task.Delay(wait, _time, cancellationToken);
-        }
+            if (wait > TimeSpan.Zero)
+            {
+                _logger.LogInformation("Rate gate: {Scope} is throttled, waiting {Wait} before the next call", scope, wait);
+                await Task.Delay(wait, _time, cancellationToken);
+            }
 
-        var pause = Slowdown(scope);
-        if (pause > TimeSpan.Zero)
-        {
-            await Task.Delay(pause, _time, cancellationToken);
-        }
+            var pause = Slowdown(scope);
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, _time, cancellationToken);
+            }
 
-        await _slots.WaitAsync(cancellationToken);
-        return new Permit(_slots);
+            await _slots.WaitAsync(cancellationToken);
+            // A block reported while this caller waited for its slot is waited out before the call, not met by it.
+            if (BlockedFor(scope) == TimeSpan.Zero)
+            {
+                return new Permit(_slots);
+            }
+
+            _slots.Release();
+        }
     }
 
     public ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)

@@ -24,8 +24,10 @@ public sealed record RateGateKeyStatus(
 /// The rate gate every worker process shares, in PostgreSQL's <c>rate_gate</c> table (one row per key: the app, and
 /// each ad account per use case). Acquire, release and report are one atomic statement each, timed by the database's
 /// clock so that all processes agree. A permit is a lease that expires after <c>RateGate:LeaseTime</c>, so a killed
-/// worker's permits come back by themselves. A waiting caller is woken when any process releases a permit of its key
-/// (LISTEN/NOTIFY), and otherwise asks again at a bounded, jittered interval; waiting is cancellable.
+/// worker's permits come back by themselves. A throttle a process hears of holds its own callers off at once, before
+/// the shared record of it commits, and a permit granted in that gap is handed back unused. A waiting caller is woken
+/// when any process releases a permit of its key (LISTEN/NOTIFY), and otherwise asks again at a bounded, jittered
+/// interval; waiting is cancellable.
 /// </summary>
 public sealed class PostgresRateGate(
     NpgsqlDataSource database,
@@ -202,6 +204,7 @@ public sealed class PostgresRateGate(
     readonly RateGateOptions _options = options.Value;
     readonly MetaOptions _meta = meta.Value;
     readonly ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, DateTimeOffset> _heard = new(StringComparer.Ordinal);
     readonly ReleaseSignals _released = new(database, logger);
 
     public static string KeyOf(RateScope scope) => scope.AccountId is null ? AppKey : $"{scope.AccountId}/{GraphUsage.UseCaseType(scope.UseCase)}";
@@ -216,12 +219,18 @@ public sealed class PostgresRateGate(
         {
             // Asked for before trying, so that a release between a refusal and the wait still wakes this caller.
             var released = _released.Next(key);
-            if (await TryAcquireAsync(scope, key, lease, cancellationToken))
+            if (HeardBlockedFor(key) == TimeSpan.Zero && await TryAcquireAsync(scope, key, lease, cancellationToken))
             {
-                return new Permit(this, key, lease);
+                // A refusal this process heard while the permit was granted wins: its shared record is still on the way.
+                if (HeardBlockedFor(key) == TimeSpan.Zero)
+                {
+                    return new Permit(this, key, lease);
+                }
+
+                await ReleaseAsync(key, lease);
             }
 
-            var blocked = await BlockedForAsync(key, cancellationToken);
+            var blocked = Max(HeardBlockedFor(key), await BlockedForAsync(key, cancellationToken));
             if (blocked > _meta.MaxThrottleWait)
             {
                 throw new RateGateBlockedException(
@@ -264,9 +273,16 @@ public sealed class PostgresRateGate(
 
     public async ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)
     {
+        var blocked = blockedFor > TimeSpan.Zero;
+        if (blocked)
+        {
+            // This process's callers hold off at once, not only once the shared record below has committed: a caller
+            // of this process granted a permit in the meantime would otherwise call into the block it just heard of.
+            Hear(scope, blockedFor!.Value);
+        }
+
         await using var batch = database.CreateBatch();
         batch.BatchCommands.Add(ReportCommand(scope, usage, blockedFor));
-        var blocked = blockedFor > TimeSpan.Zero;
         if (_options.CallBudget > 0)
         {
             batch.BatchCommands.Add(CountReportedUsageCommand(scope, blocked ? 100 : scope.AccountId is null ? usage.AppPercent : usage.AccountPercentFor(scope.UseCase)));
@@ -277,8 +293,7 @@ public sealed class PostgresRateGate(
             // Meta estimates regain per use case, but an account throttled on one is at its limit on the other too
             // (codes 17 and 613 are account-wide): both wait, rather than spend a call to learn it again. One batch is
             // one transaction, so no worker finds one use case blocked and the other still open.
-            var other = scope with { UseCase = scope.UseCase == MetaUseCase.AdsInsights ? MetaUseCase.AdsManagement : MetaUseCase.AdsInsights };
-            batch.BatchCommands.Add(ReportCommand(other, usage, blockedFor));
+            batch.BatchCommands.Add(ReportCommand(OtherUseCase(scope), usage, blockedFor));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -287,6 +302,27 @@ public sealed class PostgresRateGate(
             logger.LogWarning("Rate gate: Meta throttled {Key}; every worker holds off for {Wait} (+ up to {Jitter} jitter)",
                 KeyOf(scope), blockedFor, _options.BlockJitter);
         }
+    }
+
+    static RateScope OtherUseCase(RateScope scope) =>
+        scope with { UseCase = scope.UseCase == MetaUseCase.AdsInsights ? MetaUseCase.AdsManagement : MetaUseCase.AdsInsights };
+
+    // The blocks this process heard of, by key: the shared record lasts at least as long (it adds jitter). One entry per
+    // key ever throttled, so nothing needs clearing.
+    void Hear(RateScope scope, TimeSpan blockedFor)
+    {
+        var until = time.GetUtcNow() + blockedFor;
+        foreach (var key in scope.AccountId is null ? [AppKey] : new[] { KeyOf(scope), KeyOf(OtherUseCase(scope)) })
+        {
+            _heard.AddOrUpdate(key, until, (_, known) => Max(known, until));
+        }
+    }
+
+    TimeSpan HeardBlockedFor(string key)
+    {
+        var until = Max(_heard.GetValueOrDefault(key), _heard.GetValueOrDefault(AppKey));
+        var now = time.GetUtcNow();
+        return until > now ? until - now : TimeSpan.Zero;
     }
 
     NpgsqlBatchCommand ReportCommand(RateScope scope, GraphUsage usage, TimeSpan? blockedFor)
@@ -417,6 +453,10 @@ public sealed class PostgresRateGate(
     }
 
     static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     public ValueTask DisposeAsync() => _released.DisposeAsync();
 

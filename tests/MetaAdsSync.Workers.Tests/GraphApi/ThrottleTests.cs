@@ -97,6 +97,22 @@ public class When_meta_throttles_a_call
         await Assert.ThrowsAsync<RateGateBlockedException>(() => gate.AcquireAsync(new RateScope("act_1", MetaUseCase.AdsManagement), default).AsTask());
     }
 
+    [Fact]
+    public async Task Should_not_let_a_caller_that_waited_for_a_slot_call_into_a_block_reported_meanwhile()
+    {
+        var gate = new InProcessRateGate(Options.Create(new MetaOptions { AccessToken = "t", MaxConcurrentCalls = 1, MaxThrottleWait = TimeSpan.FromSeconds(1) }),
+            TimeProvider.System, NullLogger<InProcessRateGate>.Instance);
+        var scope = new RateScope("act_1", MetaUseCase.AdsManagement);
+        var held = await gate.AcquireAsync(scope, default);
+        var waiting = gate.AcquireAsync(scope, default).AsTask();
+
+        await gate.ReportAsync(scope, GraphUsage.None, TimeSpan.FromMinutes(5), default);
+        await held.DisposeAsync();
+
+        await Assert.ThrowsAsync<RateGateBlockedException>(() => waiting);
+        await using var other = await gate.AcquireAsync(new RateScope("act_2", MetaUseCase.AdsManagement), default);
+    }
+
     sealed class RecordingGate : IRateGate
     {
         public ConcurrentQueue<(RateScope, GraphUsage, TimeSpan?)> Reports { get; } = new();
