@@ -62,6 +62,14 @@ public sealed class SimulatorOptions
     [Range(1, 86_400)]
     public int BlockSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// How long after the first answer that told of a block went out a client is given to hear of it, before its calls
+    /// count as "while blocked": the answer's way back, the client's bookkeeping and, for a client of many processes,
+    /// telling the others. 0 counts every call that arrives once the answer has gone out.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int ThrottleNoticeMs { get; set; }
+
     public ThrottleErrorVariant ThrottleError { get; set; } = ThrottleErrorVariant.BusinessUseCase;
 
     /// <summary>

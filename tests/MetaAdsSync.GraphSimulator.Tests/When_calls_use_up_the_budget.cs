@@ -95,6 +95,24 @@ public sealed class When_calls_use_up_the_budget
     }
 
     [Fact]
+    public async Task Should_give_a_client_the_notice_time_to_hear_of_a_block_before_its_calls_count_as_while_blocked()
+    {
+        await using var sim = await StartAsync(o => o.ThrottleNoticeMs = 500);
+        sim.Running.BlockAccount(Account, TimeSpan.FromSeconds(120));
+
+        await sim.GetAsync($"{Account}/ads");
+        _clock.Advance(TimeSpan.FromMilliseconds(499));
+        await sim.GetAsync($"{Account}/ads");
+        var withinNotice = sim.Running.GetStats().Accounts[Account].CallsWhileBlocked;
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        await sim.GetAsync($"{Account}/ads");
+
+        Assert.Equal(0, withinNotice);
+        Assert.Equal(1, sim.Running.GetStats().Accounts[Account].CallsWhileBlocked);
+        Assert.Equal(3, sim.Running.GetStats().Accounts[Account].ThrottledResponses);
+    }
+
+    [Fact]
     public async Task Should_send_the_usage_headers_on_error_answers_too()
     {
         await using var sim = await StartAsync();

@@ -3,8 +3,8 @@ namespace MetaAdsSync.GraphSimulator;
 /// <summary>
 /// What the simulator has served since it started or was last reset (<c>GET /_sim/stats</c>).
 /// <see cref="CallsWhileBlocked"/> counts the calls that arrived at a blocked account after an answer had told a
-/// client of that block; the calls that met it before (the one over budget, those already on their way) are
-/// throttled responses only.
+/// client of that block and <see cref="SimulatorOptions.ThrottleNoticeMs"/> had passed; the calls that met it before
+/// (the one over budget, those already on their way) are throttled responses only.
 /// </summary>
 public sealed record SimulatorStats(
     long Calls,

@@ -43,7 +43,7 @@ internal static class Batch
             state.Limiter.AddHeaders(headers, null, false, state.Options);
             var body = Json.Write(w => WriteAnswers(w, answers, includeHeaders), 4096);
             await GraphEndpoint.WriteAsync(context.Response, new GraphResponse(200, headers, body));
-            answers.ForEach(a => state.Limiter.Announce(a?.ThrottledAccount));
+            answers.ForEach(a => state.Limiter.Announce(a?.ThrottledAccount, state.Options.Clock));
         }
         finally
         {

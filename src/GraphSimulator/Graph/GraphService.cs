@@ -28,7 +28,7 @@ internal sealed class GraphService(SimulatorState state)
         using var flight = state.Stats.Enter(Route.PeekAccount(request.Path, state.Data, state.Reports));
         var answer = Execute(request);
         await WaitAsync(FaultKey(request), started, ct);
-        state.Limiter.Announce(answer.ThrottledAccount);
+        state.Limiter.Announce(answer.ThrottledAccount, state.Options.Clock);
         return answer;
     }
 

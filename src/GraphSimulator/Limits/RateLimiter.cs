@@ -5,10 +5,10 @@ namespace MetaAdsSync.GraphSimulator.Limits;
 
 /// <summary>
 /// Per-app and per-ad-account call budgets over a sliding window. A call over budget is refused and starts a
-/// block; every call during the block is refused too without using budget. A block is a call "while blocked" only
-/// once an answer has told a client of it: the calls that meet a block before any answer could have (the one over
-/// budget, those on their way beside it, the first ones after an injected block) are how a client learns of it,
-/// so they count as throttled only.
+/// block; every call during the block is refused too without using budget. A call is "while blocked" only once an
+/// answer has told a client of the block and <see cref="SimulatorOptions.ThrottleNoticeMs"/> has passed since: the calls
+/// that meet a block before a client could have heard of it (the one over budget, those on their way beside it, the
+/// first ones after an injected block) are how it learns of it, so they count as throttled only.
 /// </summary>
 internal sealed class RateLimiter
 {
@@ -19,7 +19,8 @@ internal sealed class RateLimiter
     {
         public readonly UsageWindow Window = new();
         public DateTimeOffset BlockedUntil;
-        public bool BlockAnnounced;
+        /// <summary>When the first answer telling of the current block went out; null until one has.</summary>
+        public DateTimeOffset? AnnouncedAt;
     }
 
     /// <summary>What admission decided: null when the call may go on, else why it is refused.</summary>
@@ -37,7 +38,7 @@ internal sealed class RateLimiter
     {
         var now = options.Clock.GetUtcNow();
         var window = TimeSpan.FromSeconds(options.BudgetWindowSeconds);
-        if (!TryUse(_app, now, window, options.AppCallBudget, options.BlockSeconds, out _))
+        if (!TryUse(_app, now, window, options.AppCallBudget, options.BlockSeconds, TimeSpan.Zero, out _))
         {
             return Refusal.AppThrottled;
         }
@@ -48,18 +49,19 @@ internal sealed class RateLimiter
         }
 
         var meter = _accounts.GetOrAdd(accountId, _ => new Meter());
-        return TryUse(meter, now, window, options.CallBudget, options.BlockSeconds, out var wasBlocked) ? Refusal.None
+        var notice = TimeSpan.FromMilliseconds(options.ThrottleNoticeMs);
+        return TryUse(meter, now, window, options.CallBudget, options.BlockSeconds, notice, out var wasBlocked) ? Refusal.None
             : wasBlocked ? Refusal.AccountBlocked
             : Refusal.AccountThrottled;
     }
 
-    static bool TryUse(Meter meter, DateTimeOffset now, TimeSpan window, int budget, int blockSeconds, out bool wasBlocked)
+    static bool TryUse(Meter meter, DateTimeOffset now, TimeSpan window, int budget, int blockSeconds, TimeSpan notice, out bool wasBlocked)
     {
         lock (meter)
         {
             if (now < meter.BlockedUntil)
             {
-                wasBlocked = meter.BlockAnnounced;
+                wasBlocked = now >= meter.AnnouncedAt + notice;
                 return false;
             }
 
@@ -67,7 +69,7 @@ internal sealed class RateLimiter
             if (meter.Window.Count(now, window) >= budget)
             {
                 meter.BlockedUntil = now.AddSeconds(blockSeconds);
-                meter.BlockAnnounced = false;
+                meter.AnnouncedAt = null;
                 return false;
             }
 
@@ -82,18 +84,18 @@ internal sealed class RateLimiter
         lock (meter)
         {
             meter.BlockedUntil = clock.GetUtcNow() + duration;
-            meter.BlockAnnounced = false;
+            meter.AnnouncedAt = null;
         }
     }
 
-    /// <summary>An answer telling of the account's throttle has gone out: from now on its block is known.</summary>
-    public void Announce(string? accountId)
+    /// <summary>An answer telling of the account's throttle has gone out: the first one starts the notice time.</summary>
+    public void Announce(string? accountId, TimeProvider clock)
     {
         if (accountId is not null && _accounts.TryGetValue(accountId, out var meter))
         {
             lock (meter)
             {
-                meter.BlockAnnounced = true;
+                meter.AnnouncedAt ??= clock.GetUtcNow();
             }
         }
     }

@@ -90,10 +90,10 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
         output.WriteLine($"2EZi: {account.CallsWhileBlocked} call(s) while blocked, {account.ThrottledResponses} throttled, max {account.MaxInFlight} in flight; others done {othersDoneIn.TotalSeconds:F1} s after the block began; blocked run ended {blockedAt.Elapsed.TotalSeconds:F1} s after");
         Assert.All(otherRuns, r => Assert.Equal("Completed", r.GetProperty("state").GetString()));
         Assert.Equal("Completed", blockedRun.GetProperty("state").GetString());
-        // The block is injected unannounced, so the first refusal is how anyone can learn of it: the calls that met the
-        // block before that answer went out are throttled responses, and none came once it had.
+        // The block is injected unannounced, so the first refusal is how anyone can learn of it: the calls already on their
+        // way meet it too, and none may arrive once that answer has gone out and SyncSystem.ThrottleNoticeMs has passed.
+        Assert.True(account.ThrottledResponses > 0, "the block was never met");
         Assert.Equal(0, account.CallsWhileBlocked);
-        Assert.InRange(account.ThrottledResponses, 1, account.MaxInFlight);
     }
 
     [Fact]
