@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using MetaAdsSync.GraphSimulator;
 using MetaAdsSync.TestSupport;
 using Npgsql;
@@ -7,67 +5,36 @@ using Npgsql;
 namespace MetaAdsSync.SyncBench;
 
 /// <summary>
-/// The real system, as <c>scripts/demo.sh</c> runs it: Orchestrator, Gateway and fetchers as separate processes on a fresh
-/// database and virtual host, driven through the HTTP API. A run is timed from just before its POST to the
-/// <c>finished_at</c> the saga wrote into <c>sync_runs</c> (same machine, same clock).
+/// The real system (<see cref="SyncSystem"/>: Orchestrator, Gateway and fetchers as separate processes on a fresh database and
+/// virtual host), driven through the HTTP API against the benchmark's simulator. A run is timed from just before its POST
+/// to the <c>finished_at</c> the saga wrote into <c>sync_runs</c> (same machine, same clock).
 /// </summary>
 sealed class OurSystem : IAsyncDisposable
 {
-    readonly List<HostProcess> _hosts = [];
-    readonly RabbitMqFixture _rabbit;
+    readonly SyncSystem _system;
 
-    OurSystem(RabbitMqFixture rabbit, string postgres, HttpClient api)
+    OurSystem(SyncSystem system)
     {
-        _rabbit = rabbit;
-        Database = NpgsqlDataSource.Create(postgres);
-        Api = api;
+        _system = system;
+        Database = NpgsqlDataSource.Create(system.Postgres);
     }
 
     public NpgsqlDataSource Database { get; }
-    public HttpClient Api { get; }
 
     public static async Task<OurSystem> StartAsync(RunningSimulator simulator, int fetchersEach, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var rabbit = new RabbitMqFixture();
-        await rabbit.InitializeAsync();
-        var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
-        var environment = HostSettings.For(postgres, rabbit, new Dictionary<string, string>
-        {
-            ["Meta__BaseUrl"] = simulator.BaseUrl.ToString().TrimEnd('/'),
-            ["Meta__AccessToken"] = simulator.AccessToken,
-            ["Gateway__SyncRequestsPerMinute"] = "100000",
-        });
+        var all = new Dictionary<string, string> { ["Gateway__SyncRequestsPerMinute"] = "100000" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
-            environment[key] = value;
+            all[key] = value;
         }
 
-        var orchestrator = HostProcess.Start("Orchestrator", environment);
-        var gateway = HostProcess.Start("Gateway", environment);
-        var system = new OurSystem(rabbit, postgres, new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromMinutes(2) });
-        system._hosts.AddRange([orchestrator, gateway]);
-        for (var i = 0; i < fetchersEach; i++)
-        {
-            system._hosts.Add(HostProcess.Start("EntityFetcher", environment));
-            system._hosts.Add(HostProcess.Start("InsightFetcher", environment));
-        }
-
-        await HostProcess.WaitUntilAllReadyAsync(system._hosts, TimeSpan.FromMinutes(3));
-        return system;
+        return new OurSystem(await SyncSystem.StartAsync(simulator, fetchersEach, fetchersEach, all));
     }
 
-    /// <summary>POSTs a sync; returns the run's id (an already running run's id when deduplicated).</summary>
-    public async Task<Guid> RequestAsync(string accountId, string datePreset = "last_7d", bool force = true)
-    {
-        using var response = await Api.PostAsJsonAsync("api/meta-ads/sync", new { accountId, datePreset, force });
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        if ((int)response.StatusCode != 202)
-        {
-            throw new InvalidOperationException($"POST /api/meta-ads/sync for {accountId} answered {(int)response.StatusCode}: {body}");
-        }
-
-        return body.GetProperty("syncId").GetGuid();
-    }
+    /// <summary>POSTs a forced sync; returns the run's id (an already running run's id when deduplicated).</summary>
+    public async Task<Guid> RequestAsync(string accountId) =>
+        (await _system.RequestSync(accountId, force: true)).GetProperty("syncId").GetGuid();
 
     /// <summary>Waits for the run's <c>sync_runs</c> row (written when the saga finished it).</summary>
     public async Task<FinishedRun> WaitAsync(Guid runId, TimeSpan timeout)
@@ -105,7 +72,7 @@ sealed class OurSystem : IAsyncDisposable
     {
         var total = new GateWait(0, 0);
         using var http = new HttpClient();
-        foreach (var host in _hosts)
+        foreach (var host in _system.Hosts)
         {
             var metrics = await http.GetStringAsync(new Uri(host.BaseAddress, "metrics"));
             foreach (var line in metrics.Split('\n'))
@@ -134,14 +101,8 @@ sealed class OurSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Api.Dispose();
-        foreach (var host in _hosts)
-        {
-            await host.DisposeAsync();
-        }
-
+        await _system.DisposeAsync();
         await Database.DisposeAsync();
-        await _rabbit.DisposeAsync();
     }
 }
 

@@ -20,10 +20,7 @@ static class Scale
             AppCallBudget = 100_000_000,
         });
         var ids = simulator.AccountIds;
-        var rows = new List<IReadOnlyList<string>>();
-        var throughput = new Dictionary<int, double>();
-        var rowsPerSecond = new List<double>();
-        var gateWaits = new List<string>();
+        var configurations = new List<Configuration>();
         foreach (var fetchers in new[] { 1, 2 })
         {
             await using var ours = await OurSystem.StartAsync(simulator, fetchers);
@@ -41,30 +38,36 @@ static class Scale
             }
 
             var data = await StoredData.CompareAsync(ours.Database.ConnectionString, simulator, ids);
-            gateWaits.Add($"{fetchers} + {fetchers}: {(await ours.GateWaitAsync()).Since(gateBefore)}");
-            var time = Spread.Of(measured.Select(m => m.Seconds));
-            var written = data.Entities + data.InsightRows;
-            throughput[fetchers] = data.Entities / time.Median;
-            rowsPerSecond.Add(written / time.Median);
-            rows.Add(
-            [
-                $"{fetchers} + {fetchers}", Format.Seconds(time.Median), Format.Seconds(time.Min), Format.Seconds(time.Max),
-                Format.Number(data.Entities / time.Median), Format.Number(ids.Count / time.Median * 60, "N1"),
-                Format.Number(written / time.Median), Format.Number(Spread.Of(measured.Select(m => (double)m.Stats.Calls)).Median),
-                data.Verdict, Format.Number(measured.Sum(m => m.Stats.ThrottledResponses)), Format.Number(measured.Count(m => m.Error is not null)),
-            ]);
+            configurations.Add(new Configuration(fetchers, measured, data, (await ours.GateWaitAsync()).Since(gateBefore)));
         }
 
         report.Line($"{ids.Count} synthetic accounts requested at once (forced), simulator latency {latencyMs} ms per call; {runs} runs per " +
             "configuration after a warm-up on 20 accounts. Rows written = entities + insight rows upserted per run.");
         report.Line();
-        report.Table(["Entity + insight fetchers", "Median", "Min", "Max", "Entities/s", "Syncs/min", "Rows written/s", "Graph calls", "Data vs truth", "Throttled", "Failed runs"], rows);
-        report.Line("At the rate gate: " + string.Join("; ", gateWaits) + ".");
+        report.Table(["Entity + insight fetchers", "Median", "Min", "Max", "Entities/s", "Syncs/min", "Rows written/s", "Graph calls", "Data vs truth", "Throttled", "Failed runs"],
+            configurations.Select(c => (IReadOnlyList<string>)
+            [
+                c.Name, Format.Seconds(c.Time.Median), Format.Seconds(c.Time.Min), Format.Seconds(c.Time.Max),
+                Format.Number(c.EntitiesPerSecond), Format.Number(ids.Count / c.Time.Median * 60, "N1"),
+                Format.Number(c.RowsPerSecond), Format.Number(Spread.Of(c.Runs.Select(m => (double)m.Stats.Calls)).Median),
+                c.Data.Verdict, Format.Number(c.Runs.Sum(m => m.Stats.ThrottledResponses)), Format.Number(c.Runs.Count(m => m.Error is not null)),
+            ]));
+        report.Line("At the rate gate: " + string.Join("; ", configurations.Select(c => $"{c.Name}: {c.GateWait}")) + ".");
         report.Line();
-        var ratio = throughput[2] / throughput[1];
+        var ratio = configurations[1].EntitiesPerSecond / configurations[0].EntitiesPerSecond;
         report.Line($"Two of each fetcher against one: {Format.Ratio(ratio)} the throughput.");
         report.Line();
-        report.Goal("≥ 20,000 rows written/s", rowsPerSecond.Max() >= 20_000, string.Join(", ", rows.Select(r => $"{r[0]}: {r[6]}")));
+        report.Goal("≥ 20,000 rows written/s", configurations.Max(c => c.RowsPerSecond) >= 20_000,
+            string.Join(", ", configurations.Select(c => $"{c.Name}: {Format.Number(c.RowsPerSecond)}")));
         report.Goal("≥ 1.7× with two of each fetcher", ratio >= 1.7, Format.Ratio(ratio));
+    }
+
+    /// <summary>One configuration's runs, the data they left and what they waited at the rate gate.</summary>
+    sealed record Configuration(int Fetchers, IReadOnlyList<Measured> Runs, Checked Data, GateWait GateWait)
+    {
+        public string Name => $"{Fetchers} + {Fetchers}";
+        public Spread Time { get; } = Spread.Of(Runs.Select(m => m.Seconds));
+        public double EntitiesPerSecond => Data.Entities / Time.Median;
+        public double RowsPerSecond => (Data.Entities + Data.InsightRows) / Time.Median;
     }
 }

@@ -24,10 +24,12 @@ public sealed class SyncSystem : IAsyncDisposable
 
     readonly List<HostProcess> _hosts = [];
     readonly RabbitMqFixture? _rabbit;
+    readonly bool _ownsSimulator;
 
-    SyncSystem(RunningSimulator simulator, RabbitMqFixture? rabbit, string postgres, Dictionary<string, string> settings)
+    SyncSystem(RunningSimulator simulator, bool ownsSimulator, RabbitMqFixture? rabbit, string postgres, Dictionary<string, string> settings)
     {
         Simulator = simulator;
+        _ownsSimulator = ownsSimulator;
         _rabbit = rabbit;
         Postgres = postgres;
         Settings = settings;
@@ -54,7 +56,17 @@ public sealed class SyncSystem : IAsyncDisposable
     {
         var options = new SimulatorOptions { CallBudget = 1_000_000, ThrottleNoticeMs = ThrottleNoticeMs };
         simulator?.Invoke(options);
-        var sim = await SimulatorApp.StartAsync(options);
+        return await StartAsync(await SimulatorApp.StartAsync(options), ownsSimulator: true, entityFetchers, insightFetchers, settings, postgres, broker);
+    }
+
+    /// <summary>Starts the system against a simulator the caller runs and disposes (the benchmark shares one with the seed's sync).</summary>
+    public static Task<SyncSystem> StartAsync(RunningSimulator simulator, int entityFetchers, int insightFetchers, IReadOnlyDictionary<string, string>? settings = null) =>
+        StartAsync(simulator, ownsSimulator: false, entityFetchers, insightFetchers, settings, postgres: null, broker: null);
+
+    static async Task<SyncSystem> StartAsync(
+        RunningSimulator sim, bool ownsSimulator, int entityFetchers, int insightFetchers, IReadOnlyDictionary<string, string>? settings,
+        string? postgres, IReadOnlyDictionary<string, string>? broker)
+    {
         RabbitMqFixture? rabbit = null;
         if (broker is null)
         {
@@ -74,7 +86,7 @@ public sealed class SyncSystem : IAsyncDisposable
             all[key] = value;
         }
 
-        var system = new SyncSystem(sim, rabbit, postgres, all);
+        var system = new SyncSystem(sim, ownsSimulator, rabbit, postgres, all);
         var starting = new List<HostProcess> { system.StartHost("Orchestrator") };
         for (var i = 0; i < entityFetchers; i++)
         {
@@ -151,6 +163,9 @@ public sealed class SyncSystem : IAsyncDisposable
             await _rabbit.DisposeAsync();
         }
 
-        await Simulator.DisposeAsync();
+        if (_ownsSimulator)
+        {
+            await Simulator.DisposeAsync();
+        }
     }
 }
