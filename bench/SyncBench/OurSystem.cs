@@ -29,7 +29,10 @@ sealed class OurSystem : IAsyncDisposable
             all[key] = value;
         }
 
-        return new OurSystem(await SyncSystem.StartAsync(simulator, fetchersEach, fetchersEach, all));
+        var system = await SyncSystem.StartAsync(simulator, fetchersEach, fetchersEach, all);
+        // Every account is asked for at once; on a loaded machine the Gateway's answers may take longer than a test waits.
+        system.Api.Timeout = TimeSpan.FromMinutes(2);
+        return new OurSystem(system);
     }
 
     /// <summary>POSTs a forced sync; returns the run's id (an already running run's id when deduplicated).</summary>

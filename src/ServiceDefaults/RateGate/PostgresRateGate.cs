@@ -222,6 +222,7 @@ public sealed class PostgresRateGate(
             if (HeardBlockedFor(key) == TimeSpan.Zero && await TryAcquireAsync(scope, key, lease, cancellationToken))
             {
                 // A refusal this process heard while the permit was granted wins: its shared record is still on the way.
+                // (With a budget the handed-back permit has spent a token; the throttle's report fills the window anyway.)
                 if (HeardBlockedFor(key) == TimeSpan.Zero)
                 {
                     return new Permit(this, key, lease);

@@ -133,12 +133,16 @@ public class When_a_worker_hears_of_a_block_before_the_others_can(MigratedDataba
         {
         }
 
+        // Refused without asking PostgreSQL: no permit was taken, not even one handed back at once.
+        Assert.Equal(0, await database.CountAsync("SELECT count(*) FROM rate_gate WHERE key LIKE 'act_heard/%'"));
+
         // Only this process heard: another worker learns of the block from the shared record or from Meta.
         await using (await gates.Create().AcquireAsync(scope, default))
         {
         }
     }
 
+    // The second permit is granted (the window counts it) and handed back (none in flight) instead of being used.
     [Fact]
     public async Task Should_hand_back_a_permit_granted_while_it_heard_of_the_block_instead_of_calling()
     {
@@ -158,9 +162,12 @@ public class When_a_worker_hears_of_a_block_before_the_others_can(MigratedDataba
         }
 
         var acquiring = gate.AcquireAsync(scope, default).AsTask();
-        while (await database.CountAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") == 0)
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await database.CountAsync(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE '%rate_gate%' AND pid <> pg_backend_pid()") == 0)
         {
             Assert.False(acquiring.IsCompleted, "the permit did not wait for the locked row");
+            Assert.True(DateTime.UtcNow < deadline, "the permit never waited for the locked row");
             await Task.Delay(20);
         }
 
@@ -168,7 +175,9 @@ public class When_a_worker_hears_of_a_block_before_the_others_can(MigratedDataba
         await transaction.CommitAsync();
 
         await Assert.ThrowsAsync<RateGateBlockedException>(() => acquiring);
-        Assert.Equal(0, (await gates.StatusAsync(scope)).InFlight);
+        var status = await gates.StatusAsync(scope);
+        Assert.Equal(2, status.WindowUsed);
+        Assert.Equal(0, status.InFlight);
     }
 }
 
