@@ -198,11 +198,43 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A loopback port nobody listens on right now.</summary>
+    /// <summary>
+    /// A loopback port nobody listens on right now, never handed out twice by this process. It lies below the kernel's
+    /// ephemeral range: a port from that range can be taken as the local end of some outgoing connection (to PostgreSQL,
+    /// RabbitMQ, the simulator) in the seconds before the host binds it, which failed a CI run with "address already in use".
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var (low, high) = PortsToPickFrom.Value;
+        while (true)
+        {
+            var port = Random.Shared.Next(low, high);
+            if (!HandedOut.TryAdd(port, 0))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Someone listens there already: pick another.
+            }
+        }
     }
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> HandedOut = new();
+
+    // The 12,000 ports below the ephemeral range's start (Linux: /proc/sys/net/ipv4/ip_local_port_range, 32768 by default).
+    static readonly Lazy<(int Low, int High)> PortsToPickFrom = new(() =>
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        var start = File.Exists(range) && int.TryParse(File.ReadAllText(range).Split(['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[0], out var s) ? s : 32768;
+        var high = Math.Max(start, 13_024);
+        return (high - 12_000, high);
+    });
 }
