@@ -49,16 +49,45 @@ public static class SchemaMigrator
     public static async Task<bool> IsSchemaCurrentAsync(SyncDbContext db, CancellationToken cancellationToken) =>
         (await PendingMigrationsAsync(db, cancellationToken)).Count == 0;
 
-    // Asks whether the history table exists before reading it: EF Core otherwise logs a failed
-    // command at error level on every probe of a database that is not migrated yet.
+    // Asks PostgreSQL whether the history table exists before reading it: EF Core otherwise logs a failed command at
+    // error level on every probe of a database that is not migrated yet. (Npgsql's IHistoryRepository.ExistsAsync
+    // answers true for an empty database, so it cannot be asked.)
     static async Task<IReadOnlyList<string>> PendingMigrationsAsync(SyncDbContext db, CancellationToken cancellationToken)
     {
-        var history = db.GetService<IHistoryRepository>();
-        if (!await history.ExistsAsync(cancellationToken))
+        if (!await HistoryTableExistsAsync(db, cancellationToken))
         {
             return db.Database.GetMigrations().ToList();
         }
 
         return (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+    }
+
+    static async Task<bool> HistoryTableExistsAsync(SyncDbContext db, CancellationToken cancellationToken)
+    {
+        var options = RelationalOptionsExtension.Extract(db.GetService<IDbContextOptions>());
+        var table = options.MigrationsHistoryTableName ?? HistoryRepository.DefaultTableName;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT to_regclass(CASE WHEN @schema IS NULL THEN quote_ident(@table) ELSE quote_ident(@schema) || '.' || quote_ident(@table) END) IS NOT NULL",
+                connection);
+            command.Parameters.AddWithValue("schema", NpgsqlTypes.NpgsqlDbType.Text, (object?)options.MigrationsHistoryTableSchema ?? DBNull.Value);
+            command.Parameters.AddWithValue("table", table);
+            return await command.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync();
+            }
+        }
     }
 }

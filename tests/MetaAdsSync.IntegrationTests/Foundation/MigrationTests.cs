@@ -51,6 +51,23 @@ public class When_the_schema_is_migrated
         Assert.Equal(check.Database.GetMigrations().Count(), await HistoryRows(connectionString));
     }
 
+    [Fact]
+    public async Task Should_tell_an_unmigrated_database_without_a_failed_command()
+    {
+        var (connectionString, _) = await PostgresFixture.CreateDatabaseAsync();
+        var failed = new List<string>();
+        var options = new DbContextOptionsBuilder<SyncDbContext>();
+        StorageRegistration.Configure(options, connectionString)
+            .LogTo(failed.Add, [Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError]);
+
+        await using var db = new SyncDbContext(options.Options);
+        var current = await SchemaMigrator.IsSchemaCurrentAsync(db, default);
+
+        // Every readiness probe of a worker started before the Orchestrator's migration asks this question.
+        Assert.False(current);
+        Assert.Empty(failed);
+    }
+
     static async Task<List<string>> Tables(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
