@@ -32,6 +32,9 @@ public static class SchemaMigrator
             var pending = await PendingMigrationsAsync(db, cancellationToken);
             if (pending.Count > 0)
             {
+                // Created first, so that EF Core's migrator finds it: otherwise it reads the missing table and logs that
+                // failed command at error level on every first start.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
             }
 

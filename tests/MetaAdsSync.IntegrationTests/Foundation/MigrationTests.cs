@@ -52,7 +52,7 @@ public class When_the_schema_is_migrated
     }
 
     [Fact]
-    public async Task Should_tell_an_unmigrated_database_without_a_failed_command()
+    public async Task Should_check_and_migrate_an_empty_database_without_a_failed_command()
     {
         var (connectionString, _) = await PostgresFixture.CreateDatabaseAsync();
         var failed = new List<string>();
@@ -61,10 +61,12 @@ public class When_the_schema_is_migrated
             .LogTo(failed.Add, [Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError]);
 
         await using var db = new SyncDbContext(options.Options);
-        var current = await SchemaMigrator.IsSchemaCurrentAsync(db, default);
-
         // Every readiness probe of a worker started before the Orchestrator's migration asks this question.
+        var current = await SchemaMigrator.IsSchemaCurrentAsync(db, default);
+        var applied = await SchemaMigrator.MigrateAsync(db, default);
+
         Assert.False(current);
+        Assert.Equal(db.Database.GetMigrations(), applied);
         Assert.Empty(failed);
     }
 
