@@ -22,7 +22,7 @@ public interface IMetaGraphClient
     /// <summary>Insights of up to a batch of entities of one level in one call (<c>act_…/insights</c> filtered on their ids), paged if needed.</summary>
     Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken);
 
-    /// <summary>The seed's way, kept for comparison and as a fallback: one <c>{id}/insights</c> call per entity.</summary>
+    /// <summary>The seed's way, one <c>{id}/insights</c> call per entity: only the benchmark's seed baseline (<c>bench/SyncBench</c>) calls it.</summary>
     Task<InsightsResult> GetInsightsPerEntityAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken);
 }
 
