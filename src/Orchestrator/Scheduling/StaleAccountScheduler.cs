@@ -79,7 +79,7 @@ public sealed class StaleAccountScheduler(
 
     static async Task<List<string>> StaleAccounts(NpgsqlConnection connection, DateTimeOffset syncedBefore, int limit, CancellationToken cancellationToken)
     {
-        const string eligible = "effective_status IN ('ACTIVE', 'WITH_ISSUES')";
+        const string eligible = "effective_status = ANY(@eligible)";
         await using var command = new NpgsqlCommand($"""
             SELECT a.id FROM (
                 SELECT a.id, a.last_synced_at,
@@ -95,6 +95,7 @@ public sealed class StaleAccountScheduler(
              ORDER BY a.has_eligible DESC, a.has_entities DESC, a.last_synced_at NULLS FIRST, a.id
              LIMIT @limit
             """, connection);
+        command.Parameters.AddWithValue("eligible", InsightEligibility.Statuses);
         command.Parameters.AddWithValue("before", syncedBefore);
         command.Parameters.AddWithValue("limit", limit);
         var accounts = new List<string>();
