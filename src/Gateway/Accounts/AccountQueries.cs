@@ -48,8 +48,7 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
         const string eligible = "effective_status = ANY(@eligible)";
         await using var command = database.CreateCommand($"""
             SELECT a.id, a.name, a.currency, a.timezone, a.last_synced_at, a.last_sync_status,
-                   (SELECT s.run_id FROM account_syncs s WHERE s.account_id = a.id AND s.outcome IS NULL
-                       AND s.current_state IN ('FetchingEntities', 'FetchingInsights')),
+                   (SELECT r.run_id FROM sync_run_status r WHERE r.account_id = a.id AND r.status = @running),
                    (SELECT count(*) FROM campaigns c WHERE c.account_id = a.id),
                    (SELECT count(*) FROM ad_sets x WHERE x.account_id = a.id),
                    (SELECT count(*) FROM ads x WHERE x.account_id = a.id),
@@ -60,6 +59,7 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
              WHERE a.refreshed_at IS NOT NULL
              ORDER BY a.name, a.id
             """);
+        command.Parameters.AddWithValue("running", RunStatus.Running);
         command.Parameters.AddWithValue("eligible", InsightEligibility.Statuses);
         var now = time.GetUtcNow();
         var accounts = new List<AccountView>();
