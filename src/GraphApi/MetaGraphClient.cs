@@ -118,10 +118,10 @@ public sealed class MetaGraphClient(
         var node = MetaLevels.AccountNode(accountId);
         var scope = new RateScope(node, MetaUseCase.AdsInsights);
         var limit = await pageSizes.GetAsync(node, "insights", _options.InsightPageSize, cancellationToken);
-        var filtering = JsonSerializer.Serialize(new[] { new { field = MetaLevels.Parameter(level) + ".id", @operator = "IN", value = entityIds } });
+        var filtering = JsonSerializer.Serialize(new[] { new { field = EntityLevels.Name(level) + ".id", @operator = "IN", value = entityIds } });
         var url = (Uri?)transport.Build($"{node}/insights",
         [
-            new("level", MetaLevels.Parameter(level)),
+            new("level", EntityLevels.Name(level)),
             new("date_preset", datePreset),
             new("fields", MetaLevels.InsightFields(level)),
             new("filtering", filtering),

@@ -25,7 +25,7 @@ public sealed class InsightSync(
     public async Task<InsightBatchOutcome> RunAsync(FetchInsightsBatch command, CancellationToken cancellationToken)
     {
         var account = MetaLevels.AccountNode(command.AccountId);
-        var level = EntityUpserts.LevelName(command.Level);
+        var level = EntityLevels.Name(command.Level);
         var ids = command.EntityIds.Where(id => !string.IsNullOrWhiteSpace(id)).Distinct().ToList();
         if (!command.Force && ids.Count > 0)
         {

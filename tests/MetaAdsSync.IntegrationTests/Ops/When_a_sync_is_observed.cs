@@ -12,7 +12,7 @@ public class When_a_sync_is_observed(ObservedSystem observed)
     [Fact]
     public async Task Should_expose_the_sync_duration_and_graph_calls_with_their_labels_at_metrics()
     {
-        Assert.Equal("Completed", observed.ApiRun.GetProperty("state").GetString());
+        Assert.Equal("Completed", observed.ApiRun.GetProperty("status").GetString());
 
         var orchestrator = await ScrapeAsync("Orchestrator");
         var fetcher = await ScrapeAsync("EntityFetcher");
