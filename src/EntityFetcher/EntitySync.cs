@@ -1,6 +1,6 @@
+using MetaAdsSync.Fetching;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.Storage.Upserts;
 using Microsoft.Extensions.Options;
 using Npgsql;

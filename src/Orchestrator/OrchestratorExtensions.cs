@@ -12,7 +12,6 @@ public static class OrchestratorExtensions
     /// <summary>The schema migrator, the account-sync saga on its PostgreSQL repository, and the run watchdog.</summary>
     public static TBuilder AddOrchestrator<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<SagaOptions>()
             .BindConfiguration(SagaOptions.Section)
             .ValidateDataAnnotations()

@@ -58,21 +58,6 @@ public class When_the_insight_fetcher_fetches_a_batch(RabbitMqFixture rabbit, Mi
     }
 
     [Fact]
-    public async Task Should_split_a_batch_larger_than_the_configured_size_into_one_call_per_batch()
-    {
-        var ids = Enumerable.Range(1, 12).Select(i => $"203-b{i}").ToArray();
-        var graph = GraphWithDelivery("act_203", ids);
-        await using var host = await WorkerHost.StartAsync(rabbit, db, graph, new() { ["Sync:InsightBatchSize"] = "5" });
-        var (run, batch) = (Guid.NewGuid(), Guid.NewGuid());
-
-        await host.PublishAsync(new FetchInsightsBatch(run, "act_203", batch, EntityLevel.Ad, ids, "last_7d", Force: false));
-        var answer = Assert.IsType<InsightsBatchFetched>(await host.BatchDoneAsync(run, batch));
-
-        Assert.Equal(3, answer.GraphCalls);
-        Assert.Equal(3, graph.Requests.Count);
-    }
-
-    [Fact]
     public async Task Should_answer_failed_after_the_redeliveries_when_meta_keeps_failing()
     {
         var graph = GraphWithDelivery("act_204", "204-a1");

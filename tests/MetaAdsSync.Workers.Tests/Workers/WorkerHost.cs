@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MassTransit;
+using MetaAdsSync.Storage;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.EntityFetcher;
 using MetaAdsSync.GraphApi;
@@ -48,7 +49,7 @@ public sealed class WorkerHost : IAsyncDisposable
         configuration["Meta:AccessToken"] = FakeGraph.Token;
         configuration["Meta:RetryBaseDelay"] = "00:00:00.010";
         configuration["Meta:RetryMaxDelay"] = "00:00:00.100";
-        configuration["Meta:DefaultThrottleWait"] = "00:00:00.500";
+        configuration["RateGate:DefaultThrottleWait"] = "00:00:00.500";
         configuration["Sync:ConsumerRetryInterval"] = "00:00:00.100";
         foreach (var (key, value) in settings ?? [])
         {

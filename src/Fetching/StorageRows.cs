@@ -4,7 +4,7 @@ using MetaAdsSync.Storage.Entities;
 using MetaAdsSync.Storage.Upserts;
 using Npgsql;
 
-namespace MetaAdsSync.ServiceDefaults;
+namespace MetaAdsSync.Fetching;
 
 /// <summary>
 /// What the Graph client read, as the rows PostgreSQL keeps: one mapping and one write per kind, for the fetchers,

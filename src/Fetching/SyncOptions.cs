@@ -1,15 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MetaAdsSync.ServiceDefaults;
+namespace MetaAdsSync.Fetching;
 
-/// <summary><c>Sync:*</c>: how much work a sync does and how the fetcher workers take it on.</summary>
+/// <summary>The fetchers' part of <c>Sync:*</c>: how much work a sync does and how they take it on (the saga binds the rest of that section, among it <c>InsightBatchSize</c>).</summary>
 public sealed class SyncOptions
 {
     public const string Section = "Sync";
-
-    /// <summary>Entities per insights call (Meta's <c>filtering IN</c>); the saga cuts batches this size.</summary>
-    [Range(1, 500, ErrorMessage = "Sync:InsightBatchSize must be between 1 and 500.")]
-    public int InsightBatchSize { get; set; } = 50;
 
     /// <summary>Insights asked of Meta more recently than this are not asked again unless the sync is forced.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Sync:InsightMaxAge must be between 0 and 7 days.")]
