@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Time.Testing;
+using Xunit;
 
-namespace MetaAdsSync.GraphSimulator.Tests.Support;
+namespace MetaAdsSync.TestSupport;
 
 /// <summary>
-/// Waiting on the simulator's state instead of on the wall clock: a loaded machine makes things slower, never
-/// wrong. The bound is only a safety net against a hang, far beyond any expected wait.
+/// Waiting on the state under test instead of on the wall clock: a loaded machine makes things slower, never
+/// wrong. The bound is only a safety net against a hang, far beyond any expected wait. Where a MassTransit test
+/// harness can tell (consumed, published, a saga in a state), ask it instead.
 /// </summary>
 public static class Eventually
 {
