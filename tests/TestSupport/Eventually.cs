@@ -11,14 +11,22 @@ namespace MetaAdsSync.TestSupport;
 public static class Eventually
 {
     static readonly TimeSpan SafetyNet = TimeSpan.FromSeconds(60);
+    static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(20);
 
-    public static async Task TrueAsync(Func<bool> condition, string what)
+    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? within = null, TimeSpan? pause = null) =>
+        TrueAsync(() => Task.FromResult(condition()), what, within, pause);
+
+    /// <summary>
+    /// <paramref name="within"/> widens the safety net for waits that are long by nature (a whole run of several hosts);
+    /// <paramref name="pause"/> spaces out probes that cost something (a query, an HTTP call) or must be quick to notice.
+    /// </summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null, TimeSpan? pause = null)
     {
-        var give = DateTime.UtcNow + SafetyNet;
-        while (!condition())
+        var give = DateTime.UtcNow + (within ?? SafetyNet);
+        while (!await condition())
         {
             Assert.True(DateTime.UtcNow < give, $"never happened: {what}");
-            await Task.Delay(20);
+            await Task.Delay(pause ?? Pause);
         }
     }
 
