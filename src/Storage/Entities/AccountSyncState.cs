@@ -43,7 +43,7 @@ public class AccountSyncState : SagaStateMachineInstance
     public int BatchesSent { get; set; }
     public List<Guid> BatchesSucceeded { get; set; } = [];
     public List<Guid> BatchesFailed { get; set; } = [];
-    /// <summary>Batches sent and not yet answered, with their ids, so the watchdog can send them again (jsonb).</summary>
+    /// <summary>Batches sent and not yet answered, with their ids, so the saga can re-send them when the watchdog reports the run stalled (jsonb).</summary>
     public string OutstandingBatches { get; set; } = "{}";
 
     /// <summary>How the run ended (a <c>SyncOutcome</c> name); null while it runs.</summary>

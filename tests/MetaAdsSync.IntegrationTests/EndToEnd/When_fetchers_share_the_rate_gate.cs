@@ -105,10 +105,8 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
         await system.RequestSync(TwoEzi, force: true);
         await using var database = NpgsqlDataSource.Create(system.Postgres);
         var key = $"{TwoEzi}/ads_management";
-        while (await LiveLeasesAsync(database, key) == 0)
-        {
-            await Task.Delay(200);
-        }
+        await Eventually.TrueAsync(async () => await LiveLeasesAsync(database, key) > 0, "a live lease on " + key,
+            pause: TimeSpan.FromMilliseconds(200));
 
         system.Hosts.Single(h => h.Project == "EntityFetcher").Kill();
         var held = await LiveLeasesAsync(database, key);

@@ -115,11 +115,7 @@ public sealed class WorkerHost : IAsyncDisposable
 
         public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan patience)
         {
-            using var timeout = new CancellationTokenSource(patience);
-            while (!condition())
-            {
-                await Task.Delay(50, timeout.Token);
-            }
+            await Eventually.TrueAsync(condition, "the awaited messages", patience, pause: TimeSpan.FromMilliseconds(50));
 
             // Anything sent along with the awaited message is in by now; a straggler would be a bug the assertions catch.
             await Task.Delay(200, CancellationToken.None);
