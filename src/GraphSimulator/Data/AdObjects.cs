@@ -145,6 +145,9 @@ internal sealed class AdObject
     /// <summary>The days the object delivered (or delivers, while open), in its account's calendar.</summary>
     public DeliveryDays Delivery { get; } = new();
 
+    /// <summary>What the object's own metrics are drawn around; made at its first insight row.</summary>
+    public MetricProfile? Profile { get; set; }
+
     /// <summary>Metric factors per day number that <c>restate</c> applied; null until one was.</summary>
     public Dictionary<int, double>? Restated { get; set; }
 

@@ -1,27 +1,8 @@
-using System.Collections.Concurrent;
-
 namespace MetaAdsSync.GraphSimulator.Data;
 
 /// <summary>Numbers that hang together: reach ≤ impressions, clicks a believable share, spend from a CPM.</summary>
 internal readonly record struct Metrics(long Impressions, long Reach, long Clicks, long LinkClicks, double Spend)
 {
-    /// <summary>Counts and spend add up; people reached by several parts are counted once, so reach does not.</summary>
-    public static Metrics Sum(IReadOnlyList<Metrics> parts)
-    {
-        var impressions = parts.Sum(m => m.Impressions);
-        var reach = Math.Min(impressions, Math.Max(parts.Max(m => m.Reach), (long)(parts.Sum(m => m.Reach) * 0.85)));
-        return new Metrics(impressions, reach, parts.Sum(m => m.Clicks), parts.Sum(m => m.LinkClicks), Math.Round(parts.Sum(m => m.Spend), 2));
-    }
-
-    /// <summary>Days of one object: counts and spend add up, reach grows slower than the days as people come back.</summary>
-    public static Metrics OverDays(IReadOnlyList<Metrics> days)
-    {
-        var impressions = days.Sum(m => m.Impressions);
-        var spread = (long)(days.Sum(m => m.Reach) / (1 + 0.3 * Math.Log(days.Count)));
-        var reach = Math.Min(impressions, Math.Max(days.Max(m => m.Reach), spread));
-        return new Metrics(impressions, reach, days.Sum(m => m.Clicks), days.Sum(m => m.LinkClicks), Math.Round(days.Sum(m => m.Spend), 2));
-    }
-
     public IEnumerable<(string Type, long Count)> Actions()
     {
         yield return ("link_click", LinkClicks);
@@ -41,9 +22,32 @@ internal readonly record struct Metrics(long Impressions, long Reach, long Click
 /// </summary>
 internal sealed class MetricSource(int seed)
 {
-    readonly ConcurrentDictionary<string, Profile> _profiles = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Metrics being added up without a list: counts and spend add; reach of parts (children on a day) overlaps by
+    /// 15 %, reach of days grows slower than the days as people come back.
+    /// </summary>
+    struct Tally
+    {
+        long _impressions, _reach, _maxReach, _clicks, _linkClicks;
+        double _spend;
 
-    sealed record Profile(ulong Key, double Daily, double Frequency, double Ctr, double Cpm);
+        public int Count { get; private set; }
+
+        public void Add(in Metrics m)
+        {
+            (_impressions, _reach, _clicks, _linkClicks, _spend) =
+                (_impressions + m.Impressions, _reach + m.Reach, _clicks + m.Clicks, _linkClicks + m.LinkClicks, _spend + m.Spend);
+            _maxReach = Math.Max(_maxReach, m.Reach);
+            Count++;
+        }
+
+        public readonly Metrics OfParts() => Finish((long)(_reach * 0.85));
+
+        public readonly Metrics OfDays() => Finish((long)(_reach / (1 + 0.3 * Math.Log(Count))));
+
+        readonly Metrics Finish(long spread) =>
+            new(_impressions, Math.Min(_impressions, Math.Max(_maxReach, spread)), _clicks, _linkClicks, Math.Round(_spend, 2));
+    }
 
     /// <summary>Whether the object, or anything under it, delivered on a day from <paramref name="start"/> to <paramref name="stop"/>.</summary>
     public static bool Delivered(AdObject item, int start, int stop)
@@ -70,45 +74,58 @@ internal sealed class MetricSource(int seed)
     /// <summary>The period's metrics of an object, or of the account when <paramref name="item"/> is null; null without delivery.</summary>
     public Metrics? Period(AdAccount account, AdObject? item, int start, int stop)
     {
-        var days = new List<Metrics>();
+        var days = new Tally();
         for (var day = start; day <= stop; day++)
         {
-            if ((item is null ? AccountDay(account, day) : Day(item, day)) is { } metrics)
+            if (item is null ? SumOf(account.Campaigns, day, out var metrics) : Day(item, day, out metrics))
             {
                 days.Add(metrics);
             }
         }
 
-        return days.Count == 0 ? null : Metrics.OverDays(days);
+        return days.Count == 0 ? null : days.OfDays();
     }
 
-    Metrics? AccountDay(AdAccount account, int day) => SumOf(account.Campaigns, day);
-
-    Metrics? Day(AdObject item, int day) =>
-        SumOf(item.Children, day) ?? (item.Delivery.On(day) ? Own(item, day) : null);
-
-    Metrics? SumOf(List<AdObject> items, int day)
+    bool Day(AdObject item, int day, out Metrics metrics)
     {
-        List<Metrics>? parts = null;
+        if (SumOf(item.Children, day, out metrics))
+        {
+            return true;
+        }
+
+        if (item.Delivery.On(day))
+        {
+            metrics = Own(item, day);
+            return true;
+        }
+
+        return false;
+    }
+
+    bool SumOf(List<AdObject> items, int day, out Metrics metrics)
+    {
+        var parts = new Tally();
         foreach (var item in items)
         {
-            if (Day(item, day) is { } metrics)
+            if (Day(item, day, out var part))
             {
-                (parts ??= []).Add(metrics);
+                parts.Add(part);
             }
         }
 
-        return parts is null ? null : Metrics.Sum(parts);
+        metrics = parts.Count == 0 ? default : parts.OfParts();
+        return parts.Count > 0;
     }
 
     Metrics Own(AdObject item, int day)
     {
-        var p = _profiles.GetOrAdd(item.Id, static (id, seed) => new Profile(
+        var id = item.Id;
+        var p = item.Profile ??= new MetricProfile(
             Rng.Hash(seed, id),
             300 + Rng.Unit(seed, id + "#daily") * 15_000,
             1.05 + Rng.Unit(seed, id + "#frequency") * 0.6,
             0.004 + Rng.Unit(seed, id + "#ctr") * 0.031,
-            4 + Rng.Unit(seed, id + "#cpm") * 21), seed);
+            4 + Rng.Unit(seed, id + "#cpm") * 21);
         var factor = item.Restated?.GetValueOrDefault(day, 1.0) ?? 1.0;
         var impressions = Math.Max(1L, (long)(p.Daily * (0.7 + 0.6 * Rng.Unit(p.Key, day)) * factor));
         var clicks = (long)(impressions * p.Ctr);
@@ -120,3 +137,6 @@ internal sealed class MetricSource(int seed)
             Math.Round(impressions / 1000.0 * p.Cpm, 2));
     }
 }
+
+/// <summary>An object's own numbers, drawn once from the seed and its id; its days vary around them.</summary>
+internal sealed record MetricProfile(ulong Key, double Daily, double Frequency, double Ctr, double Cpm);
