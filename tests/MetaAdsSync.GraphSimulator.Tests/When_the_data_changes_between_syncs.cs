@@ -38,6 +38,19 @@ public sealed class When_the_data_changes_between_syncs : SimulatorTest
     }
 
     [Fact]
+    public async Task Should_keep_a_deleted_ads_insights_on_its_own_edge_only()
+    {
+        var ad = Truth.Ads.InsightEligible[0];
+
+        Running.Delete(ad);
+
+        var own = await Simulator.GetAsync($"{ad}/insights?date_preset=last_7d&fields=ad_id,spend");
+        var account = (await Simulator.ReadAllAsync($"{Sim.BigAccount}/insights?level=ad&date_preset=last_7d&fields=ad_id&limit=500")).Rows;
+        Assert.Equal(ad, S(Assert.Single(own.Data), "ad_id"));
+        Assert.DoesNotContain(ad, account.Select(r => S(r, "ad_id")));
+    }
+
+    [Fact]
     public async Task Should_archive_a_campaign_with_everything_under_it_and_list_them_only_when_filtered_for()
     {
         var campaign = Truth.Campaigns.InsightEligible[0];
