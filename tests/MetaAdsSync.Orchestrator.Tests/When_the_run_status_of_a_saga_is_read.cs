@@ -3,6 +3,7 @@ using MetaAdsSync.Contracts;
 using MetaAdsSync.Orchestrator.Saga;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
+using MetaAdsSync.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace MetaAdsSync.Orchestrator.Tests;
 /// scheduler ask it for Running): a state added to the machine, or renamed, without a migration replacing the view
 /// fails here instead of hiding its runs from all three.
 /// </summary>
-public class When_the_run_status_of_a_saga_is_read(MigratedDatabaseFixture database) : IClassFixture<MigratedDatabaseFixture>
+public class When_the_run_status_of_a_saga_is_read(MigratedDatabase database) : IClassFixture<MigratedDatabase>
 {
     static readonly AccountSyncStateMachine Machine =
         new(Options.Create(new SagaOptions()), TimeProvider.System, NullLogger<AccountSyncStateMachine>.Instance);
