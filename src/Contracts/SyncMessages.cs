@@ -1,13 +1,18 @@
 namespace MetaAdsSync.Contracts;
 
-/// <summary>Asks the account's saga to sync it; answered by <see cref="SyncAccepted"/> or <see cref="SyncRejected"/>.</summary>
+/// <summary>
+/// Asks the account's saga to sync it; answered by <see cref="SyncAccepted"/> or <see cref="SyncRejected"/>.
+/// <paramref name="RequestedBy"/> is the id of the API key that asked (never the key), null for the scheduler or an
+/// anonymous API: a run it starts counts against that key's running syncs.
+/// </summary>
 public record SyncAccountRequested(
     string AccountId,
     Guid RunId,
     string DatePreset,
     SyncTrigger Trigger,
     bool Force,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt,
+    string? RequestedBy = null);
 
 /// <summary>The sync runs; <paramref name="Deduplicated"/> says the request joined a run already in flight.</summary>
 public record SyncAccepted(Guid RunId, string AccountId, bool Deduplicated);

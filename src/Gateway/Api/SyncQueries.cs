@@ -50,15 +50,17 @@ public sealed class SyncQueries(NpgsqlDataSource database)
         return found.FirstOrDefault();
     }
 
-    public Task<List<SyncView>> ListAsync(string? accountId, string? state, int limit, CancellationToken cancellationToken)
+    /// <summary>Runs newest first; <paramref name="scope"/> (a scoped key's accounts) filters them, null does not.</summary>
+    public Task<List<SyncView>> ListAsync(string? accountId, string? state, int limit, string[]? scope, CancellationToken cancellationToken)
     {
         var stateFilter = state == "Running" ? "r.state IN ('FetchingEntities', 'FetchingInsights')" : "(@state::text IS NULL OR r.state = @state)";
         return QueryAsync($"""
             SELECT * FROM ({Runs}) r
              WHERE (@account::text IS NULL OR r.account_id = @account) AND {stateFilter}
+               AND (@scope::text[] IS NULL OR r.account_id = ANY(@scope::text[]))
              ORDER BY r.started_at DESC NULLS LAST
              LIMIT @limit
-            """, cancellationToken, ("account", accountId), ("state", state == "Running" ? null : state), ("limit", limit));
+            """, cancellationToken, ("account", accountId), ("state", state == "Running" ? null : state), ("limit", limit), ("scope", scope));
     }
 
     async Task<List<SyncView>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)

@@ -60,9 +60,9 @@ public sealed class FinishRunActivity(TimeProvider time) : IStateMachineActivity
         var failed = s.BatchesFailed.Count;
         var succeeded = s.BatchesSucceeded.Count;
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, status, started_at, finished_at, duration_ms,
+            INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, requested_by, status, started_at, finished_at, duration_ms,
                 campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error)
-            VALUES ({s.RunId}, {s.AccountId}, {s.Trigger}, {s.DatePreset}, {s.Force}, {s.Outcome}, {startedAt}, {finishedAt}, {durationMs},
+            VALUES ({s.RunId}, {s.AccountId}, {s.Trigger}, {s.DatePreset}, {s.Force}, {s.RequestedBy}, {s.Outcome}, {startedAt}, {finishedAt}, {durationMs},
                 {s.Campaigns}, {s.AdSets}, {s.Ads}, {s.Eligible}, {s.BatchesSent}, {succeeded}, {failed}, {s.GraphCalls}, {s.Error})
             ON CONFLICT (run_id) DO NOTHING
             """, context.CancellationToken);
