@@ -14,7 +14,10 @@ public static class GatewayExtensions
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ApiKeys = ApiKeyOptions.ReadAll(configuration.GetSection(GatewayOptions.Section).GetSection(nameof(GatewayOptions.ApiKeys))))
+            .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
         builder.Services.AddOptions<CronOptions>().BindConfiguration(CronOptions.Section);
 

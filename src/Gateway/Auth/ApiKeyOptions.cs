@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -11,7 +9,6 @@ namespace MetaAdsSync.Gateway.Auth;
 /// A bare string, the shape before ids existed, is read as a key in clear with the id <c>key-</c> + the first 12 hex
 /// digits of its SHA-256.
 /// </summary>
-[TypeConverter(typeof(BareKeyConverter))]
 public sealed class ApiKeyOptions
 {
     public string Id { get; set; } = "";
@@ -30,16 +27,14 @@ public sealed class ApiKeyOptions
         : Sha256 is { Length: 64 } hex && hex.All(Uri.IsHexDigit) ? Convert.FromHexString(hex)
         : null;
 
-    sealed class BareKeyConverter : TypeConverter
-    {
-        public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) => sourceType == typeof(string);
-
-        public override object ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value)
-        {
-            var key = (string)value;
-            return new ApiKeyOptions { Id = "key-" + Convert.ToHexStringLower(ApiCredentials.Digest(key))[..12], Key = key };
-        }
-    }
+    /// <summary>
+    /// The entries of <c>Gateway:ApiKeys</c> in order, bare strings included (the configuration binder would drop them,
+    /// shifting every index a message names).
+    /// </summary>
+    public static List<ApiKeyOptions> ReadAll(IConfigurationSection keys) =>
+        [.. keys.GetChildren().Select(entry => entry.GetChildren().Any()
+            ? entry.Get<ApiKeyOptions>() ?? new ApiKeyOptions()
+            : new ApiKeyOptions { Id = "key-" + Convert.ToHexStringLower(ApiCredentials.Digest(entry.Value ?? ""))[..12], Key = entry.Value })];
 }
 
 /// <summary>How a caller presents a secret, and how one is compared: SHA-256 digests, in constant time.</summary>
