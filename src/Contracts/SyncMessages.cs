@@ -1,13 +1,18 @@
 namespace MetaAdsSync.Contracts;
 
-/// <summary>Asks the account's saga to sync it; answered by <see cref="SyncAccepted"/> or <see cref="SyncRejected"/>.</summary>
+/// <summary>
+/// Asks the account's saga to sync it; answered by <see cref="SyncAccepted"/> or <see cref="SyncRejected"/>.
+/// <paramref name="RequestedBy"/> is the id of the API key that asked (never the key), null for the scheduler or an
+/// anonymous API: a run it starts counts against that key's running syncs.
+/// </summary>
 public record SyncAccountRequested(
     string AccountId,
     Guid RunId,
     string DatePreset,
     SyncTrigger Trigger,
     bool Force,
-    DateTimeOffset RequestedAt)
+    DateTimeOffset RequestedAt,
+    string? RequestedBy = null)
 {
     /// <summary>The seed's preset: what a sync asks for, and the insights shown, when the caller names none.</summary>
     public const string DefaultDatePreset = "last_7d";

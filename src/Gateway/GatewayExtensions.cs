@@ -1,7 +1,7 @@
-using System.Threading.RateLimiting;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.Gateway.Api;
+using MetaAdsSync.Gateway.Auth;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.RateGate;
@@ -13,7 +13,10 @@ public static class GatewayExtensions
 {
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ApiKeys = ApiKeyOptions.ReadAll(configuration.GetSection(GatewayOptions.Section).GetSection(nameof(GatewayOptions.ApiKeys))))
+            .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
         builder.Services.AddOptions<CronOptions>().BindConfiguration(CronOptions.Section);
 
@@ -23,7 +26,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<AccountsRefresher>();
         builder.Services.AddSingleton<AccountQueries>();
         builder.Services.AddSingleton<SyncQueries>();
-        builder.Services.AddSingleton<ApiKeyFilter>();
+        builder.Services.AddApiAuthentication();
         builder.AddMessaging(x =>
         {
             x.AddRequestClient<SyncAccountRequested>();
@@ -33,24 +36,6 @@ public static class GatewayExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(SyncEndpoints.SyncRateLimit, http =>
-            {
-                var perMinute = http.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.SyncRequestsPerMinute;
-                var client = http.Items[ApiKeyFilter.ClientItem] as string ?? "ip:" + http.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                });
-            });
-            limiter.OnRejected = (context, cancellationToken) =>
-                new ValueTask(Results.Problem(statusCode: 429, title: "Too many sync requests.",
-                        detail: "This API key asked for more syncs per minute than Gateway:SyncRequestsPerMinute allows; try again shortly.")
-                    .ExecuteAsync(context.HttpContext));
-        });
         return builder;
     }
 
@@ -61,12 +46,12 @@ public static class GatewayExtensions
         app.UseDefaultFiles();
         app.UseStaticFiles();
 
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        app.UseApiAuthentication();
+        var api = app.MapGroup("/api").RequireAuthorization();
         api.MapSyncEndpoints();
         api.MapAccountEndpoints();
         api.MapRateLimitEndpoints();
         app.MapCronEndpoints();
-        app.UseRateLimiter();
         app.MapOpenApi("/openapi/v1.json");
         return app;
     }

@@ -1,23 +1,37 @@
+using System.Text.RegularExpressions;
+using MetaAdsSync.Gateway.Accounts;
+using MetaAdsSync.Gateway.Auth;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Gateway;
 
-/// <summary><c>Gateway:*</c>. API keys are secrets: compared in constant time, never logged.</summary>
+/// <summary><c>Gateway:*</c>. API keys are secrets: compared in constant time, never logged (their ids are).</summary>
 public sealed class GatewayOptions
 {
     public const string Section = "Gateway";
 
     /// <summary>Keys accepted as <c>Authorization: Bearer …</c> or <c>X-Api-Key</c>.</summary>
-    public List<string> ApiKeys { get; set; } = [];
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
 
-    /// <summary>Serve the API without keys (the demo on loopback). Refused unless said explicitly.</summary>
+    /// <summary>Serve the API to requests without a key (the demo on loopback). Refused unless said explicitly.</summary>
     public bool AllowAnonymous { get; set; }
 
-    /// <summary>Sync requests per minute per API key (or per client address when anonymous).</summary>
+    /// <summary>Sync requests per minute per API key (or per client address when anonymous), across every Gateway.</summary>
     public int SyncRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>Runs one API key may have running at once; a request that would start one more is refused.</summary>
+    public int MaxRunningSyncsPerKey { get; set; } = 50;
+
+    /// <summary>
+    /// Whether <c>/metrics</c> answers without a key. Unset: open while no keys are configured, otherwise only to a key
+    /// of all accounts. Open it where it is scraped on an internal port.
+    /// </summary>
+    public bool? MetricsAnonymous { get; set; }
 
     /// <summary>How long a sync request waits for the saga's answer.</summary>
     public TimeSpan SagaAnswerTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    public bool MetricsOpen => MetricsAnonymous ?? ApiKeys.Count == 0;
 }
 
 /// <summary><c>Cron:Secret</c>: the bearer secret of the stale-account sweep endpoint, as in the seed's cron route.</summary>
@@ -28,8 +42,11 @@ public sealed class CronOptions
     public string Secret { get; set; } = "";
 }
 
-sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
+sealed partial class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
 {
+    const string Shape = "each key is {Id, Key (the key in clear) or Sha256 (its SHA-256 in hex), Accounts (optional ad account ids)}, "
+        + "e.g. Gateway__ApiKeys__0__Id=ops and Gateway__ApiKeys__0__Key=<key>";
+
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
     {
         var failures = new List<string>();
@@ -38,14 +55,29 @@ sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:ApiKeys is empty: configure at least one key, or set Gateway:AllowAnonymous=true to serve the API without keys.");
         }
 
-        if (options.ApiKeys.Any(k => k.Length < 16))
+        for (var i = 0; i < options.ApiKeys.Count; i++)
         {
-            failures.Add("Gateway:ApiKeys: every key must be at least 16 characters.");
+            failures.AddRange(Check($"Gateway:ApiKeys:{i}", options.ApiKeys[i]));
+        }
+
+        if (options.ApiKeys.GroupBy(k => k.Id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            failures.Add($"Gateway:ApiKeys: the id '{twice.Key}' is used twice; ids name keys in logs and quotas.");
+        }
+
+        if (options.ApiKeys.Select(k => k.Digest()).OfType<byte[]>().GroupBy(Convert.ToHexString).Any(g => g.Count() > 1))
+        {
+            failures.Add("Gateway:ApiKeys: two entries have the same key.");
         }
 
         if (options.SyncRequestsPerMinute is < 1 or > 100_000)
         {
             failures.Add("Gateway:SyncRequestsPerMinute must be between 1 and 100000.");
+        }
+
+        if (options.MaxRunningSyncsPerKey is < 1 or > 100_000)
+        {
+            failures.Add("Gateway:MaxRunningSyncsPerKey must be between 1 and 100000.");
         }
 
         if (options.SagaAnswerTimeout <= TimeSpan.Zero || options.SagaAnswerTimeout > TimeSpan.FromMinutes(5))
@@ -55,4 +87,35 @@ sealed class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    static IEnumerable<string> Check(string at, ApiKeyOptions key)
+    {
+        if (!IdPattern().IsMatch(key.Id))
+        {
+            yield return $"{at}:Id must match ^[A-Za-z0-9][A-Za-z0-9._-]{{0,63}}$ (it is logged; the key never is): {Shape}.";
+        }
+
+        var clear = !string.IsNullOrEmpty(key.Key);
+        var hashed = !string.IsNullOrEmpty(key.Sha256);
+        if (clear == hashed)
+        {
+            yield return $"{at}: set exactly one of Key and Sha256: {Shape}.";
+        }
+        else if (clear && key.Key!.Length is < 16 or > ApiCredentials.MaxLength)
+        {
+            yield return $"{at}:Key must be between 16 and {ApiCredentials.MaxLength} characters.";
+        }
+        else if (hashed && key.Digest() is null)
+        {
+            yield return $"{at}:Sha256 must be 64 hex digits (e.g. printf %s \"$KEY\" | sha256sum).";
+        }
+
+        if (key.Accounts.FirstOrDefault(a => !AccountQueries.IsAccountId(a)) is { } account)
+        {
+            yield return $"{at}:Accounts: '{account}' does not match ^act_[0-9]{{1,20}}$.";
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdPattern();
 }

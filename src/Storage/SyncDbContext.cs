@@ -17,6 +17,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
     public DbSet<InsightFetch> InsightFetches => Set<InsightFetch>();
     public DbSet<RateGateKey> RateGateKeys => Set<RateGateKey>();
     public DbSet<PageLimit> PageLimits => Set<PageLimit>();
+    public DbSet<ApiRequestWindow> ApiRequestWindows => Set<ApiRequestWindow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -67,6 +68,8 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.Property(s => s.OutstandingBatches).HasColumnType("jsonb");
             e.HasIndex(s => s.AccountId).IsUnique();
             e.HasIndex(s => s.RunId);
+            // A key's running syncs are counted at every sync request it makes (Gateway:MaxRunningSyncsPerKey).
+            e.HasIndex(s => s.RequestedBy);
             // The watchdog's question: which runs in flight have made no progress lately?
             e.HasIndex(s => new { s.CurrentState, s.LastProgressAt });
         });
@@ -88,6 +91,14 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.ToTable("page_limits");
             e.HasKey(l => new { l.AccountId, l.Edge });
             e.Property(l => l.Limit).HasColumnName("page_limit");
+        });
+
+        modelBuilder.Entity<ApiRequestWindow>(e =>
+        {
+            e.ToTable("api_request_windows");
+            e.HasKey(w => w.Partition);
+            // Old windows are pruned by age.
+            e.HasIndex(w => w.WindowStartedAt);
         });
 
         modelBuilder.Entity<RateGateKey>(e =>

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using MassTransit;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphSimulator;
@@ -16,7 +18,14 @@ namespace MetaAdsSync.Gateway.Tests;
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
+    /// <summary>Configured as a bare string, the shape before keys had ids.</summary>
     public const string ApiKey = "test-api-key-0123456789";
+    public const string SecondKey = "second-api-key-0123456789";
+    /// <summary>Configured as its SHA-256 only.</summary>
+    public const string HashedKey = "hashed-api-key-0123456789";
+    /// <summary>For <see cref="ScopedAccounts"/> only.</summary>
+    public const string ScopedKey = "scoped-api-key-0123456789";
+    public static readonly string[] ScopedAccounts = ["act_697495618573979", "act_884102937465120"];
     public const string CronSecret = "test-cron-secret-0123456789";
 
     readonly RabbitMqFixture _rabbit = new();
@@ -53,6 +62,14 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Meta__AccessToken"] = Simulator.AccessToken,
             ["Gateway__AllowAnonymous"] = "false",
             ["Gateway__ApiKeys__0"] = ApiKey,
+            ["Gateway__ApiKeys__1__Id"] = "second",
+            ["Gateway__ApiKeys__1__Key"] = SecondKey,
+            ["Gateway__ApiKeys__2__Id"] = "hashed",
+            ["Gateway__ApiKeys__2__Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(HashedKey))),
+            ["Gateway__ApiKeys__3__Id"] = "scoped",
+            ["Gateway__ApiKeys__3__Key"] = ScopedKey,
+            ["Gateway__ApiKeys__3__Accounts__0"] = ScopedAccounts[0],
+            ["Gateway__ApiKeys__3__Accounts__1"] = ScopedAccounts[1],
             ["Cron__Secret"] = CronSecret,
             ["Scheduler__Spacing"] = "00:00:00",
         });
@@ -65,23 +82,24 @@ public sealed class GatewayFixture : IAsyncLifetime
     }
 
     /// <summary>Another Gateway on the same database and broker, with some settings changed.</summary>
-    public WebApplicationFactory<GatewayOptions> CreateFactory(IReadOnlyDictionary<string, string> settings) =>
+    public WebApplicationFactory<GatewayOptions> CreateFactory(IReadOnlyDictionary<string, string> settings, Action<IWebHostBuilder>? configure = null) =>
         new WebApplicationFactory<GatewayOptions>().WithWebHostBuilder(web =>
         {
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key.Replace("__", ":", StringComparison.Ordinal), value);
             }
+
+            configure?.Invoke(web);
         });
 
-    public HttpClient Client(bool authenticated = true)
-    {
-        var client = Factory.CreateClient();
-        if (authenticated)
-        {
-            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
-        }
+    public HttpClient Client(bool authenticated = true) => authenticated ? Client(Factory, ApiKey) : Factory.CreateClient();
 
+    /// <summary>A client of <paramref name="factory"/> that sends <paramref name="key"/> as its bearer token.</summary>
+    public static HttpClient Client(WebApplicationFactory<GatewayOptions> factory, string key)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         return client;
     }
 

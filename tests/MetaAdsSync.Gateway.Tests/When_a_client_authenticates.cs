@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using MetaAdsSync.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace MetaAdsSync.Gateway.Tests;
 
@@ -24,14 +29,50 @@ public class When_a_client_authenticates(GatewayFixture gateway)
         using var response = await client.GetAsync("api/accounts");
 
         await When_a_request_is_bad.AssertProblem(response, 401);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
     }
 
-    [Fact]
-    public async Task Should_accept_the_key_as_a_bearer_token_or_as_x_api_key()
+    public static TheoryData<string, string[]> HostileHeaders => new()
     {
-        using var bearer = gateway.Client();
+        // header, values
+        { "X-Api-Key", [GatewayFixture.ApiKey, GatewayFixture.SecondKey] },
+        { "X-Api-Key", [new string('k', 100_000)] },
+        { "X-Api-Key", ["k\u00e9y-with-latin1-\u00ff-0123456789"] },
+        { "X-Api-Key", [GatewayFixture.ApiKey[..^1]] },
+        { "X-Api-Key", [Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(GatewayFixture.HashedKey)))] },
+        { "Authorization", ["Bearer"] },
+        { "Authorization", ["Bearer "] },
+        { "Authorization", ["Bearer " + GatewayFixture.ApiKey + " " + GatewayFixture.ApiKey] },
+        { "Authorization", ["Bearer " + GatewayFixture.ApiKey, "Bearer " + GatewayFixture.ApiKey] },
+        { "Authorization", ["Bearer " + new string('b', 100_000)] },
+        { "Authorization", [GatewayFixture.ApiKey] },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileHeaders))]
+    public async Task Should_answer_a_malformed_or_oversized_key_with_a_401_problem(string header, string[] values)
+    {
+        using var client = gateway.Client(authenticated: false);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/meta-ads/sync") { Content = JsonContent.Create(new { accountId = "all" }) };
+        Assert.True(request.Headers.TryAddWithoutValidation(header, values));
+        var before = gateway.PublishedSyncRequests;
+
+        using var response = await client.SendAsync(request);
+
+        await When_a_request_is_bad.AssertProblem(response, 401);
+        Assert.Equal(before, gateway.PublishedSyncRequests);
+    }
+
+    [Theory]
+    [InlineData(GatewayFixture.ApiKey)]
+    [InlineData(GatewayFixture.SecondKey)]
+    [InlineData(GatewayFixture.HashedKey)]
+    [InlineData(GatewayFixture.ScopedKey)]
+    public async Task Should_accept_each_configured_key_as_a_bearer_token_or_as_x_api_key(string key)
+    {
+        using var bearer = GatewayFixture.Client(gateway.Factory, key);
         using var header = gateway.Client(authenticated: false);
-        header.DefaultRequestHeaders.Add("X-Api-Key", GatewayFixture.ApiKey);
+        header.DefaultRequestHeaders.Add("X-Api-Key", key);
 
         Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("api/accounts")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await header.GetAsync("api/accounts")).StatusCode);
@@ -72,18 +113,55 @@ public class When_a_client_authenticates(GatewayFixture gateway)
     }
 
     [Fact]
-    public async Task Should_cap_sync_requests_per_key_with_a_problem()
+    public async Task Should_keep_health_open_and_metrics_behind_a_key_of_all_accounts()
     {
-        await using var limited = gateway.CreateFactory(gateway.Settings(new Dictionary<string, string> { ["Gateway__SyncRequestsPerMinute"] = "2" }));
-        using var client = limited.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayFixture.ApiKey);
+        using var anonymous = gateway.Client(authenticated: false);
+        using var scoped = GatewayFixture.Client(gateway.Factory, GatewayFixture.ScopedKey);
+        using var ops = gateway.Client();
 
-        for (var i = 0; i < 2; i++)
-        {
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("api/meta-ads/sync", new { accountId = "all" })).StatusCode);
-        }
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("health/live")).StatusCode);
+        await When_a_request_is_bad.AssertProblem(await anonymous.GetAsync("metrics"), 401);
+        await When_a_request_is_bad.AssertProblem(await scoped.GetAsync("metrics"), 401);
+        Assert.Equal(HttpStatusCode.OK, (await ops.GetAsync("metrics")).StatusCode);
+    }
 
-        using var third = await client.PostAsJsonAsync("api/meta-ads/sync", new { accountId = "all" });
-        await When_a_request_is_bad.AssertProblem(third, 429);
+    [Fact]
+    public async Task Should_open_metrics_where_the_settings_say_so()
+    {
+        await using var open = gateway.CreateFactory(gateway.Settings(new Dictionary<string, string> { ["Gateway__MetricsAnonymous"] = "true" }));
+        using var anonymous = open.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("metrics")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Gateway__ApiKeys__4__Key", "no-id-api-key-0123456789", "Gateway:ApiKeys:4:Id")]
+    [InlineData("Gateway__ApiKeys__4__Id", "no-key", "Gateway:ApiKeys:4: set exactly one of Key and Sha256")]
+    public async Task Should_refuse_to_start_with_a_key_in_another_shape_and_name_the_shape(string setting, string value, string message)
+    {
+        await using var bad = gateway.CreateFactory(gateway.Settings(new Dictionary<string, string> { [setting] = value }));
+
+        var refused = Assert.ThrowsAny<Exception>(() => bad.CreateClient());
+
+        Assert.Contains(message, refused.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Gateway__ApiKeys__0__Id=ops", refused.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_log_the_key_id_in_the_request_scope_and_never_a_key()
+    {
+        var logs = new LogCapture();
+        await using var logged = gateway.CreateFactory(
+            gateway.Settings(new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Debug", ["Logging__LogLevel__Microsoft.AspNetCore"] = "Debug" }),
+            web => web.ConfigureLogging(l => l.AddProvider(logs)));
+        using var second = GatewayFixture.Client(logged, GatewayFixture.SecondKey);
+        using var wrong = GatewayFixture.Client(logged, GatewayFixture.HashedKey + "-wrong");
+
+        Assert.Equal(HttpStatusCode.OK, (await second.PostAsJsonAsync("api/meta-ads/sync", new { accountId = "all" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync("api/accounts")).StatusCode);
+
+        Assert.Contains(logs.Lines, l => l.Contains("ApiKey:second", StringComparison.Ordinal));
+        Assert.DoesNotContain(GatewayFixture.SecondKey, logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(GatewayFixture.HashedKey, logs.All, StringComparison.Ordinal);
     }
 }

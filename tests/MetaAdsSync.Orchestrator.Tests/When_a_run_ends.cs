@@ -15,6 +15,7 @@ public class When_a_run_ends : SagaSpec
         var (state, run) = await Ended(runId);
         Assert.Equal(("Completed", 2), (state.Outcome, state.BatchesSucceeded.Count));
         Assert.Equal((Sut.Time.GetUtcNow(), SyncOutcome.Completed, Account), (run.SyncedAt, run.Outcome, run.AccountId));
+        Assert.Equal(KeyId, run.RequestedBy);
         Assert.Equal((2, 3, 5, 4, 2, 0, 5, TimeSpan.FromSeconds(2)),
             (run.Campaigns, run.AdSets, run.Ads, run.Eligible, run.InsightBatches, run.InsightBatchesFailed, run.GraphCalls, run.Duration));
         await Published<AccountSyncCompleted>(m => m.RunId == runId && m.Outcome == SyncOutcome.Completed);

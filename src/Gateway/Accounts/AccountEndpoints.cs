@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Api;
+using MetaAdsSync.Gateway.Auth;
 using MetaAdsSync.GraphApi;
 
 namespace MetaAdsSync.Gateway.Accounts;
@@ -15,18 +16,18 @@ public static partial class AccountEndpoints
 
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/accounts", async (AccountQueries accounts, CancellationToken ct) => Results.Ok(await accounts.ListAsync(ct)))
+        api.MapGet("/accounts", async (ApiCaller caller, AccountQueries accounts, CancellationToken ct) => Results.Ok(await accounts.ListAsync(caller.Scope, ct)))
             .WithSummary("Every ad account with its staleness label, running sync and entity counts.");
-        api.MapGet("/accounts/{accountId}/campaigns", (string accountId, HttpRequest request, AccountQueries accounts, CancellationToken ct) =>
-            Entities(accountId, EntityLevel.Campaign, request, accounts, ct));
-        api.MapGet("/accounts/{accountId}/adsets", (string accountId, HttpRequest request, AccountQueries accounts, CancellationToken ct) =>
-            Entities(accountId, EntityLevel.AdSet, request, accounts, ct));
-        api.MapGet("/accounts/{accountId}/ads", (string accountId, HttpRequest request, AccountQueries accounts, CancellationToken ct) =>
-            Entities(accountId, EntityLevel.Ad, request, accounts, ct));
+        api.MapGet("/accounts/{accountId}/campaigns", (string accountId, HttpRequest request, ApiCaller caller, AccountQueries accounts, CancellationToken ct) =>
+            Entities(accountId, caller, EntityLevel.Campaign, request, accounts, ct));
+        api.MapGet("/accounts/{accountId}/adsets", (string accountId, HttpRequest request, ApiCaller caller, AccountQueries accounts, CancellationToken ct) =>
+            Entities(accountId, caller, EntityLevel.AdSet, request, accounts, ct));
+        api.MapGet("/accounts/{accountId}/ads", (string accountId, HttpRequest request, ApiCaller caller, AccountQueries accounts, CancellationToken ct) =>
+            Entities(accountId, caller, EntityLevel.Ad, request, accounts, ct));
         return api;
     }
 
-    static async Task<IResult> Entities(string accountId, EntityLevel level, HttpRequest request, AccountQueries accounts, CancellationToken ct)
+    static async Task<IResult> Entities(string accountId, ApiCaller caller, EntityLevel level, HttpRequest request, AccountQueries accounts, CancellationToken ct)
     {
         if (!AccountQueries.IsAccountId(accountId))
         {
@@ -57,7 +58,7 @@ public static partial class AccountEndpoints
             return Problems.BadRequest("after", "after must be the id the previous page returned as 'after'.");
         }
 
-        if (!await accounts.ExistsAsync(accountId, ct))
+        if (!caller.Sees(accountId) || !await accounts.ExistsAsync(accountId, ct))
         {
             return Problems.NotFound($"Ad account '{accountId}' is not known; POST /api/meta-ads/sync refreshes the list.");
         }

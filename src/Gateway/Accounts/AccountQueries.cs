@@ -43,7 +43,8 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<List<AccountView>> ListAsync(CancellationToken cancellationToken)
+    /// <summary>The accounts, all of them or, with a <paramref name="scope"/> (a scoped key's accounts), those.</summary>
+    public async Task<List<AccountView>> ListAsync(string[]? scope, CancellationToken cancellationToken)
     {
         const string eligible = "effective_status = ANY(@eligible)";
         await using var command = database.CreateCommand($"""
@@ -56,11 +57,12 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
                  + (SELECT count(*) FROM ad_sets x WHERE x.account_id = a.id AND {eligible})
                  + (SELECT count(*) FROM ads x WHERE x.account_id = a.id AND {eligible})
               FROM ad_accounts a
-             WHERE a.refreshed_at IS NOT NULL
+             WHERE a.refreshed_at IS NOT NULL AND (@scope::text[] IS NULL OR a.id = ANY(@scope::text[]))
              ORDER BY a.name, a.id
             """);
         command.Parameters.AddWithValue("running", RunStatus.Running);
         command.Parameters.AddWithValue("eligible", InsightEligibility.Statuses);
+        command.Parameters.AddWithValue("scope", (object?)scope ?? DBNull.Value);
         var now = time.GetUtcNow();
         var accounts = new List<AccountView>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using MassTransit;
 using MetaAdsSync.Contracts;
+using MetaAdsSync.Gateway.Auth;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Gateway.Api;
@@ -22,8 +23,8 @@ public static class CronEndpoints
         CancellationToken cancellationToken)
     {
         var secret = cron.Value.Secret;
-        var presented = ApiKeyFilter.Bearer(request) ?? "";
-        if (string.IsNullOrEmpty(secret) || !ApiKeyFilter.SecretEquals(secret, presented))
+        var presented = ApiCredentials.Bearer(request) ?? "";
+        if (string.IsNullOrEmpty(secret) || !ApiCredentials.SecretEquals(secret, presented))
         {
             return Problems.Unauthorized("Send 'Authorization: Bearer <Cron:Secret>'.");
         }

@@ -15,5 +15,18 @@ static class Problems
         Results.Problem(statusCode: 409, title: "A sync is already running.", detail: detail,
             extensions: new Dictionary<string, object?> { ["runningSyncId"] = runningSyncId });
 
+    /// <summary>429 with <c>Retry-After</c> in whole seconds.</summary>
+    public static IResult TooManyRequests(string detail, TimeSpan retryAfter) =>
+        new WithRetryAfter(Results.Problem(statusCode: 429, title: "Too many requests.", detail: detail), retryAfter);
+
     public static IResult Unavailable(string detail) => Results.Problem(statusCode: 503, title: "Try again shortly.", detail: detail);
+
+    sealed class WithRetryAfter(IResult problem, TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 }

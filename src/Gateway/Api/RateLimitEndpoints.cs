@@ -1,3 +1,4 @@
+using MetaAdsSync.Gateway.Auth;
 using MetaAdsSync.RateGate;
 
 namespace MetaAdsSync.Gateway.Api;
@@ -7,13 +8,13 @@ public static class RateLimitEndpoints
     public static RouteGroupBuilder MapRateLimitEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/ratelimits", ListKeys)
-            .WithSummary("The shared rate gate per key (app, account/use case): Meta's last reported usage, allowed concurrency, calls in flight, block.");
+            .WithSummary("The shared rate gate per key (app, account/use case): Meta's last reported usage, allowed concurrency, calls in flight, block. A scoped API key sees the app's key and its accounts' keys.");
         return api;
     }
 
-    static async Task<IResult> ListKeys(PostgresRateGate gate, TimeProvider time, CancellationToken cancellationToken)
+    static async Task<IResult> ListKeys(ApiCaller caller, PostgresRateGate gate, TimeProvider time, CancellationToken cancellationToken)
     {
-        var keys = await gate.ReadAsync(cancellationToken);
+        var keys = (await gate.ReadAsync(cancellationToken)).Where(k => k.AccountId is null || caller.Sees(k.AccountId));
         return Results.Ok(new { at = time.GetUtcNow(), keys });
     }
 }

@@ -1,21 +1,20 @@
 using MassTransit;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Accounts;
+using MetaAdsSync.Gateway.Auth;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Gateway.Api;
 
 public static class SyncEndpoints
 {
-    public const string SyncRateLimit = "sync";
-
     // What the old "state" filter took besides the run statuses: the saga's states of the time, when the API showed
     // them. Frozen here as aliases of Running, whatever the saga's states are now.
     static readonly string[] OldRunningStates = ["FetchingEntities", "FetchingInsights"];
 
     public static RouteGroupBuilder MapSyncEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/meta-ads/sync", RequestSync).RequireRateLimiting(SyncRateLimit)
+        api.MapPost("/meta-ads/sync", RequestSync).AddEndpointFilter<SyncQuotaFilter>()
             .WithSummary("Refresh the accounts list; with an accountId, start (or join) that account's sync.");
         api.MapGet("/syncs/{syncId}", GetSync).WithSummary("One sync run: live from its saga while it runs, from the history once it ended.");
         api.MapGet("/syncs", ListSyncs).WithSummary("Recent sync runs, newest first.");
@@ -24,8 +23,10 @@ public static class SyncEndpoints
 
     static async Task<IResult> RequestSync(
         HttpRequest request,
+        ApiCaller caller,
         AccountsRefresher refresher,
         AccountQueries accounts,
+        SyncQuota quota,
         IRequestClient<SyncAccountRequested> saga,
         IOptions<GatewayOptions> options,
         TimeProvider time,
@@ -42,20 +43,26 @@ public static class SyncEndpoints
         if (body.AccountsOnly)
         {
             var refreshed = await refresh;
-            return Results.Ok(new { accountsOnly = true, accountsRefreshed = refreshed, accounts = await accounts.ListAsync(cancellationToken) });
+            return Results.Ok(new { accountsOnly = true, accountsRefreshed = refreshed, accounts = await accounts.ListAsync(caller.Scope, cancellationToken) });
         }
 
+        // An account outside a scoped key's list answers exactly as one that does not exist.
         var accountId = body.AccountId!;
-        if (!await accounts.ExistsAsync(accountId, cancellationToken))
+        if (!caller.Sees(accountId) || !await accounts.ExistsAsync(accountId, cancellationToken))
         {
             await refresh;
-            if (!await accounts.ExistsAsync(accountId, cancellationToken))
+            if (!caller.Sees(accountId) || !await accounts.ExistsAsync(accountId, cancellationToken))
             {
                 return Problems.NotFound($"Ad account '{accountId}' is not in the accounts list of this token.");
             }
         }
 
-        var message = new SyncAccountRequested(accountId, NewId.NextGuid(), body.DatePreset, SyncTrigger.Manual, body.Force, time.GetUtcNow());
+        if (await quota.CheckRunningAsync(caller, accountId, cancellationToken) is { } tooMany)
+        {
+            return tooMany;
+        }
+
+        var message = new SyncAccountRequested(accountId, NewId.NextGuid(), body.DatePreset, SyncTrigger.Manual, body.Force, time.GetUtcNow(), caller.KeyId);
         Response<SyncAccepted, SyncRejected> answer;
         try
         {
@@ -100,7 +107,7 @@ public static class SyncEndpoints
         }
     }
 
-    static async Task<IResult> GetSync(string syncId, SyncQueries syncs, CancellationToken cancellationToken)
+    static async Task<IResult> GetSync(string syncId, ApiCaller caller, SyncQueries syncs, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(syncId, out var id))
         {
@@ -108,11 +115,11 @@ public static class SyncEndpoints
         }
 
         var run = await syncs.FindAsync(id, cancellationToken);
-        return run is null ? Problems.NotFound($"No sync with id {id}.") : Results.Ok(run);
+        return run is null || !caller.Sees(run.AccountId) ? Problems.NotFound($"No sync with id {id}.") : Results.Ok(run);
     }
 
     static async Task<IResult> ListSyncs(
-        string? accountId, string? status, string? state, string? limit, SyncQueries syncs, CancellationToken cancellationToken)
+        string? accountId, string? status, string? state, string? limit, ApiCaller caller, SyncQueries syncs, CancellationToken cancellationToken)
     {
         if (accountId is not null && !AccountQueries.IsAccountId(accountId))
         {
@@ -135,6 +142,6 @@ public static class SyncEndpoints
             return problem!;
         }
 
-        return Results.Ok(await syncs.ListAsync(accountId, asked, take, cancellationToken));
+        return Results.Ok(await syncs.ListAsync(accountId, asked, take, caller.Scope, cancellationToken));
     }
 }

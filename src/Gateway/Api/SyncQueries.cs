@@ -44,14 +44,18 @@ public sealed class SyncQueries(NpgsqlDataSource database)
         return found.FirstOrDefault();
     }
 
-    /// <summary>Recent runs, newest first; <paramref name="status"/>, when given, is one of <see cref="RunStatus.All"/>.</summary>
-    public Task<List<SyncView>> ListAsync(string? accountId, string? status, int limit, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Recent runs, newest first; <paramref name="status"/>, when given, is one of <see cref="RunStatus.All"/>;
+    /// <paramref name="scope"/> (a scoped key's accounts) filters them, null does not.
+    /// </summary>
+    public Task<List<SyncView>> ListAsync(string? accountId, string? status, int limit, string[]? scope, CancellationToken cancellationToken) =>
         QueryAsync($"""
             SELECT * FROM ({Runs}) r
              WHERE (@account::text IS NULL OR r.account_id = @account) AND (@status::text IS NULL OR r.status = @status)
+               AND (@scope::text[] IS NULL OR r.account_id = ANY(@scope::text[]))
              ORDER BY r.started_at DESC NULLS LAST
              LIMIT @limit
-            """, cancellationToken, ("account", accountId), ("status", status), ("limit", limit));
+            """, cancellationToken, ("account", accountId), ("status", status), ("limit", limit), ("scope", scope));
 
     async Task<List<SyncView>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

@@ -25,9 +25,9 @@ public sealed class PostgresRunHistory(SagaTransaction transaction) : IRunHistor
 
         var durationMs = (long)run.Duration.TotalMilliseconds;
         await db.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, status, started_at, finished_at, duration_ms,
+            INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, requested_by, status, started_at, finished_at, duration_ms,
                 campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error)
-            VALUES ({run.RunId}, {run.AccountId}, {run.Trigger}, {run.DatePreset}, {run.Force}, {status}, {run.StartedAt}, {run.FinishedAt},
+            VALUES ({run.RunId}, {run.AccountId}, {run.Trigger}, {run.DatePreset}, {run.Force}, {run.RequestedBy}, {status}, {run.StartedAt}, {run.FinishedAt},
                 {durationMs}, {run.Campaigns}, {run.AdSets}, {run.Ads}, {run.Eligible}, {run.InsightBatches}, {run.InsightBatchesSucceeded},
                 {run.InsightBatchesFailed}, {run.GraphCalls}, {run.Error})
             ON CONFLICT (run_id) DO NOTHING

@@ -27,7 +27,8 @@ public sealed record FinishedRun(
     int InsightBatchesSucceeded,
     int InsightBatchesFailed,
     int GraphCalls,
-    string? Error)
+    string? Error,
+    string? RequestedBy = null)
 {
     /// <summary>Only a completed run moves the account's last_synced_at; otherwise it keeps the last complete one.</summary>
     public DateTimeOffset? SyncedAt => Outcome == SyncOutcome.Completed ? FinishedAt : null;
@@ -40,6 +41,6 @@ public sealed record FinishedRun(
         var finishedAt = s.FinishedAt ?? throw new InvalidOperationException("The run has not finished.");
         return new FinishedRun(s.RunId!.Value, s.AccountId, s.Trigger, s.DatePreset, s.Force, Enum.Parse<SyncOutcome>(s.Outcome!),
             s.StartedAt ?? finishedAt, finishedAt, s.Campaigns, s.AdSets, s.Ads, s.Eligible,
-            s.BatchesSent, s.BatchesSucceeded.Count, s.BatchesFailed.Count, s.GraphCalls, s.Error);
+            s.BatchesSent, s.BatchesSucceeded.Count, s.BatchesFailed.Count, s.GraphCalls, s.Error, s.RequestedBy);
     }
 }

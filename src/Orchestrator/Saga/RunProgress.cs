@@ -24,6 +24,7 @@ public static class RunProgress
         s.DatePreset = request.DatePreset;
         s.Trigger = request.Trigger.ToString();
         s.Force = request.Force;
+        s.RequestedBy = request.RequestedBy;
         s.StartedAt = now;
         s.LastProgressAt = now;
         s.FinishedAt = null;

@@ -20,6 +20,8 @@ public class AccountSyncState : SagaStateMachineInstance
     public string DatePreset { get; set; } = "";
     public string Trigger { get; set; } = "";
     public bool Force { get; set; }
+    /// <summary>The id of the API key that started the run; null for the scheduler or an anonymous API.</summary>
+    public string? RequestedBy { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? LastProgressAt { get; set; }
     public int Redrives { get; set; }

@@ -8,6 +8,8 @@ public class SyncRun
     public required string Trigger { get; set; }
     public required string DatePreset { get; set; }
     public bool Force { get; set; }
+    /// <summary>The id of the API key that started the run; null for the scheduler or an anonymous API.</summary>
+    public string? RequestedBy { get; set; }
     public required string Status { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset FinishedAt { get; set; }

@@ -133,6 +133,10 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("redrives");
 
+                    b.Property<string>("RequestedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("requested_by");
+
                     b.Property<Guid?>("RunId")
                         .HasColumnType("uuid")
                         .HasColumnName("run_id");
@@ -158,6 +162,9 @@ namespace MetaAdsSync.Storage.Migrations
                     b.HasIndex("AccountId")
                         .IsUnique()
                         .HasDatabaseName("ix_account_syncs_account_id");
+
+                    b.HasIndex("RequestedBy")
+                        .HasDatabaseName("ix_account_syncs_requested_by");
 
                     b.HasIndex("RunId")
                         .HasDatabaseName("ix_account_syncs_run_id");
@@ -350,6 +357,29 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasDatabaseName("ix_ad_sets_account_id_id");
 
                     b.ToTable("ad_sets", (string)null);
+                });
+
+            modelBuilder.Entity("MetaAdsSync.Storage.Entities.ApiRequestWindow", b =>
+                {
+                    b.Property<string>("Partition")
+                        .HasColumnType("text")
+                        .HasColumnName("partition");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer")
+                        .HasColumnName("requests");
+
+                    b.Property<DateTimeOffset>("WindowStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_started_at");
+
+                    b.HasKey("Partition")
+                        .HasName("pk_api_request_windows");
+
+                    b.HasIndex("WindowStartedAt")
+                        .HasDatabaseName("ix_api_request_windows_window_started_at");
+
+                    b.ToTable("api_request_windows", (string)null);
                 });
 
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.Campaign", b =>
@@ -730,6 +760,10 @@ namespace MetaAdsSync.Storage.Migrations
                     b.Property<int>("InsightBatchesSucceeded")
                         .HasColumnType("integer")
                         .HasColumnName("insight_batches_succeeded");
+
+                    b.Property<string>("RequestedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("requested_by");
 
                     b.Property<DateTimeOffset>("StartedAt")
                         .HasColumnType("timestamp with time zone")

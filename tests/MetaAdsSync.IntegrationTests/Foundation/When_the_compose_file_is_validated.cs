@@ -9,11 +9,33 @@ public partial class When_the_compose_file_is_validated
 {
     static readonly string ComposeFile = Path.Combine(RepoPaths.Root, "docker-compose.yml");
 
+    // The Gateway's key comes from the environment; compose refuses to start without it.
+    const string ApiKey = "compose-api-key-0123456789";
+
     [Fact]
     public async Task Should_be_accepted_by_docker_compose()
     {
         var (exitCode, output, errors) = await ComposeConfig(ComposeFile);
         Assert.True(exitCode == 0, errors + output);
+    }
+
+    [Fact]
+    public async Task Should_not_serve_the_gateway_anonymously_when_no_api_key_is_given()
+    {
+        var (exitCode, output, errors) = await ComposeConfig(ComposeFile, apiKey: null);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("METAADSSYNC_API_KEY", errors + output, StringComparison.Ordinal);
+        Assert.DoesNotContain("AllowAnonymous", await File.ReadAllTextAsync(ComposeFile), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_publish_ports_on_loopback_only()
+    {
+        var ports = PortLine().Matches(await File.ReadAllTextAsync(ComposeFile)).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.NotEmpty(ports);
+        Assert.All(ports, port => Assert.StartsWith("127.0.0.1:", port, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -76,7 +98,7 @@ public partial class When_the_compose_file_is_validated
         return output;
     }
 
-    static async Task<(int ExitCode, string Output, string Errors)> ComposeConfig(string file, bool quiet = true)
+    static async Task<(int ExitCode, string Output, string Errors)> ComposeConfig(string file, bool quiet = true, string? apiKey = ApiKey)
     {
         var start = new ProcessStartInfo("docker-compose", ["-f", file, "config", .. quiet ? new[] { "-q" } : []])
         {
@@ -84,6 +106,15 @@ public partial class When_the_compose_file_is_validated
             RedirectStandardOutput = true,
             WorkingDirectory = RepoPaths.Root,
         };
+        if (apiKey is null)
+        {
+            start.Environment.Remove("METAADSSYNC_API_KEY");
+        }
+        else
+        {
+            start.Environment["METAADSSYNC_API_KEY"] = apiKey;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("docker-compose did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -93,6 +124,10 @@ public partial class When_the_compose_file_is_validated
 
     [GeneratedRegex(@"dockerfile:\s*(\S+)")]
     private static partial Regex DockerfileLine();
+
+    /// <summary>An entry of a <c>ports:</c> list: <c>- "host:container"</c>.</summary>
+    [GeneratedRegex(@"^\s+-\s+""([^""]+:\d+)""\s*$", RegexOptions.Multiline)]
+    private static partial Regex PortLine();
 
     [GeneratedRegex(@"^\s+build:\s*$", RegexOptions.Multiline)]
     private static partial Regex BuildSection();

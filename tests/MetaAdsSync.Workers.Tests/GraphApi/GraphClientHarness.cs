@@ -1,4 +1,5 @@
 using MetaAdsSync.GraphApi;
+using MetaAdsSync.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

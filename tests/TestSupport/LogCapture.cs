@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace MetaAdsSync.Workers.Tests;
+namespace MetaAdsSync.TestSupport;
 
 /// <summary>Keeps every log line of every category at every level, with exceptions and scopes, for assertions on what was logged.</summary>
 public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
