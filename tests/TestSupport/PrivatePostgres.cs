@@ -4,19 +4,27 @@ namespace MetaAdsSync.TestSupport;
 
 /// <summary>
 /// A PostgreSQL server of the test's own (Debian's PostgreSQL 15, as scripts/services.sh runs the shared one), on a
-/// free port with its data under <c>.local/reliability</c>, so the test may stop and start it without touching the
-/// server other tests share. Disposing it stops it and deletes its data.
+/// free port, so the test may stop and start it without touching the server other tests share. Disposing it stops
+/// it and deletes its data.
 /// </summary>
+/// <remarks>
+/// Its data is in a 0700 folder under /tmp, where the postgres user can reach it wherever the checkout lives (a
+/// checkout in root's home or a <c>mktemp -d</c> is closed to that user), linked from <c>.local/reliability</c> so
+/// that scripts/test.sh finds what a killed run left behind.
+/// </remarks>
 public sealed class PrivatePostgres : IAsyncDisposable
 {
     const string Bin = "/usr/lib/postgresql/15/bin";
+    const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    readonly string _link;
     readonly string _directory;
     readonly string _data;
 
     PrivatePostgres(int port)
     {
         Port = port;
-        _directory = Path.Combine(RepoPaths.Root, ".local", "reliability", $"postgres-{port}");
+        _link = Path.Combine(RepoPaths.Root, ".local", "reliability", $"postgres-{port}");
+        _directory = Path.Combine("/tmp", $"metaadssync-postgres-{port}-{Guid.NewGuid():N}");
         _data = Path.Combine(_directory, "data");
     }
 
@@ -29,7 +37,9 @@ public sealed class PrivatePostgres : IAsyncDisposable
     public static async Task<PrivatePostgres> StartAsync()
     {
         var server = new PrivatePostgres(HostProcess.FreePort());
-        Directory.CreateDirectory(server._directory);
+        Directory.CreateDirectory(server._directory, OwnerOnly);
+        Directory.CreateDirectory(Path.GetDirectoryName(server._link)!);
+        File.CreateSymbolicLink(server._link, server._directory);
         if (IsRoot)
         {
             await ToolRunner.RunAsync("chown", ["-R", "postgres:postgres", server._directory]);
@@ -73,11 +83,15 @@ public sealed class PrivatePostgres : IAsyncDisposable
         }
 
         Directory.Delete(_directory, recursive: true);
+        File.Delete(_link);
     }
 
     static bool IsRoot => Environment.UserName == "root";
 
-    /// <summary>PostgreSQL refuses to run as root: as root (the build machines) its tools run as the postgres user.</summary>
-    static Task AsPostgres(string tool, params string[] arguments) =>
-        IsRoot ? ToolRunner.RunAsync("runuser", ["-u", "postgres", "--", tool, .. arguments]) : ToolRunner.RunAsync(tool, arguments);
+    /// <summary>
+    /// PostgreSQL refuses to run as root: as root (the build machines) its tools run as the postgres user, from /
+    /// since that user may not reach the checkout.
+    /// </summary>
+    static Task<string> AsPostgres(string tool, params string[] arguments) =>
+        IsRoot ? ToolRunner.RunAsync("runuser", ["-u", "postgres", "--", tool, .. arguments], workingDirectory: "/") : ToolRunner.RunAsync(tool, arguments);
 }

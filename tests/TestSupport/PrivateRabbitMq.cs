@@ -193,7 +193,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    Task Ctl(TimeSpan timeout, params string[] arguments) =>
+    Task<string> Ctl(TimeSpan timeout, params string[] arguments) =>
         ToolRunner.RunAsync(Path.Combine(Bin, "rabbitmqctl"), arguments, _environment, _directory, timeout);
 
     async Task<bool> AnswersAsync()
