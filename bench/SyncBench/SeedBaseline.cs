@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.GraphSimulator;
 using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.Storage;
 using MetaAdsSync.TestSupport;
@@ -35,7 +34,7 @@ sealed class SeedBaseline : IAsyncDisposable
 
     public NpgsqlDataSource Database { get; }
 
-    public static async Task<SeedBaseline> CreateAsync(RunningSimulator simulator)
+    public static async Task<SeedBaseline> CreateAsync(SimulatorProcess simulator)
     {
         var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
         await using (var db = StorageRegistration.CreateContext(postgres))
