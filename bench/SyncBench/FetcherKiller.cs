@@ -4,7 +4,9 @@ namespace MetaAdsSync.SyncBench;
 
 /// <summary>
 /// Every <c>every</c>, SIGKILLs one running fetcher (an EntityFetcher and an InsightFetcher in turn) and starts a
-/// replacement with the same settings, until stopped: the faults-at-scale run.
+/// replacement with the same settings, until stopped: the faults-at-scale run. The next kill waits until the replacement
+/// is ready: on a loaded machine a host can take longer to start than the interval, and killing fetchers faster than
+/// they start leaves none working.
 /// </summary>
 sealed class FetcherKiller
 {
@@ -49,9 +51,10 @@ sealed class FetcherKiller
             }
 
             victim.Kill();
-            _system.StartHost(project);
+            var replacement = _system.StartHost(project);
             _kills++;
             Console.WriteLine($"killed {project} (pid {victim.ProcessId}) and started a replacement; {_kills} kill(s) so far");
+            await replacement.WaitUntilReadyAsync(TimeSpan.FromMinutes(3)).WaitAsync(stop);
         }
     }
 }
