@@ -2,10 +2,14 @@
 # Starts, stops or reports the local RabbitMQ and PostgreSQL that the demo and the tests use:
 # Debian's packages, run as background processes on 127.0.0.1 with data under .local/services.
 # Idempotent: `start` leaves running servers alone; `stop` stops only what `start` started.
+# PostgreSQL runs as the postgres user, who cannot reach a checkout under a directory closed to others (root's
+# 0700 home, any `mktemp -d`): there its data lives under /var/lib/metaadssync/<hash of the services folder>,
+# linked from .local/services/postgres, so it stays private to the checkout and is kept between runs.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 base="${METAADSSYNC_SERVICES_DIR:-$root/.local/services}"
+case "$base" in /*) ;; *) base="$PWD/$base" ;; esac
 
 PG_PORT="${METAADSSYNC_PG_PORT:-45432}"
 AMQP_PORT="${METAADSSYNC_AMQP_PORT:-45672}"
@@ -13,8 +17,11 @@ MGMT_PORT="${METAADSSYNC_RABBIT_MGMT_PORT:-45674}"
 PG_BIN="/usr/lib/postgresql/15/bin"
 RABBIT_BIN="/usr/lib/rabbitmq/bin"
 
-pg_dir="$base/postgres"
 rabbit_dir="$base/rabbitmq"
+
+# PostgreSQL's folder: where the link points when there is one, else beside RabbitMQ's (where `place_pg_dir` decides).
+pg_dir="$base/postgres"
+[ -L "$pg_dir" ] && pg_dir="$(readlink -f "$pg_dir")"
 
 # Everything RabbitMQ and its CLI need to find the project's own node and nothing else.
 export HOME_RABBIT="$rabbit_dir/home"
@@ -38,6 +45,26 @@ rabbit_env() ( # a subshell: the cd below stays inside it
 )
 
 log() { echo "services: $*" >&2; }
+
+# PostgreSQL refuses to run as root: as root its tools run as the postgres user (from /: it may not reach the
+# working directory).
+as_postgres() ( if [ "$(id -u)" -eq 0 ]; then cd / && exec runuser -u postgres -- "$@"; else exec "$@"; fi )
+
+# Before the first start: keeps the data beside RabbitMQ's when the postgres user can reach it there, else moves
+# it (with whatever an earlier start left) to /var/lib/metaadssync and links it.
+place_pg_dir() {
+  mkdir -p "$base"
+  if [ -L "$base/postgres" ] || as_postgres test -x "$base"; then return; fi
+  local real_base outside
+  real_base="$(cd "$base" && pwd -P)"
+  outside="/var/lib/metaadssync/$(printf '%s' "$real_base" | sha256sum | cut -c1-16)"
+  mkdir -p "$outside"
+  printf '%s\n' "$real_base" > "$outside/services-dir"  # whose data this is, for whoever finds it
+  if [ -d "$base/postgres" ]; then mv "$base/postgres" "$outside/postgres"; else mkdir -p "$outside/postgres"; fi
+  ln -s "$outside/postgres" "$base/postgres"
+  pg_dir="$outside/postgres"
+  log "PostgreSQL's data is under $pg_dir: the postgres user cannot reach $base"
+}
 
 install_missing() {
   local missing=()
@@ -64,12 +91,13 @@ rabbit_booted() { rabbit_env "$RABBIT_BIN/rabbitmqctl" -q await_startup --timeou
 
 start_postgres() {
   if pg_running; then log "PostgreSQL already up on 127.0.0.1:$PG_PORT"; return; fi
+  place_pg_dir
   mkdir -p "$pg_dir"
-  chown -R postgres:postgres "$pg_dir"
+  [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$pg_dir"
   if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    as_postgres "$PG_BIN/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -t 60 \
+  as_postgres "$PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $pg_dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
   touch "$pg_dir/started-by-us"
   log "PostgreSQL up on 127.0.0.1:$PG_PORT"
@@ -103,7 +131,7 @@ CONF
 
 stop_postgres() {
   if [ -f "$pg_dir/started-by-us" ]; then
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    as_postgres "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
     rm -f "$pg_dir/started-by-us"
     log "PostgreSQL stopped"
   fi
@@ -119,7 +147,7 @@ stop_rabbit() {
 }
 
 status() {
-  pg_running && echo "postgres: up 127.0.0.1:$PG_PORT" || echo "postgres: down"
+  pg_running && echo "postgres: up 127.0.0.1:$PG_PORT (data $pg_dir/data)" || echo "postgres: down"
   rabbit_running && echo "rabbitmq: up 127.0.0.1:$AMQP_PORT" || echo "rabbitmq: down"
 }
 

@@ -25,6 +25,10 @@ cleanup() {
   for dir in .local/reliability/rabbitmq-*; do
     [ -f "$dir/rabbit.pid" ] && kill -9 "$(cat "$dir/rabbit.pid")" 2>/dev/null
   done
+  local link  # a private PostgreSQL's data is under /tmp, linked from here
+  for link in .local/reliability/postgres-*; do
+    [ -L "$link" ] && rm -rf "$(readlink -f "$link")"
+  done
   rm -rf .local/reliability
   [ "$was_up" = true ] || bash scripts/services.sh stop
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MetaAdsSync.GraphSimulator;
-using MetaAdsSync.TestSupport;
 
 namespace MetaAdsSync.SyncBench;
 
@@ -12,7 +11,7 @@ static class AllAccounts
 {
     public static async Task RunAsync(Report report, int latencyMs, int runs)
     {
-        await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions { LatencyMs = latencyMs, CallBudget = 1_000_000 });
+        await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { LatencyMs = latencyMs, CallBudget = 1_000_000 });
         await using var ours = await OurSystem.StartAsync(simulator, fetchersEach: 2);
         await using var seed = await SeedBaseline.CreateAsync(simulator);
         var accounts = simulator.AccountIds;
@@ -28,21 +27,21 @@ static class AllAccounts
         var lastStart = DateTimeOffset.MinValue;
         for (var i = 1; i <= runs; i++)
         {
-            simulator.Reset();
+            await simulator.ResetAsync();
             var clock = Stopwatch.StartNew();
             var baseline = await Task.WhenAll(accounts.Select(a => seed.SyncAsync(a)));
-            seedRuns.Add(new Measured(clock.Elapsed.TotalSeconds, simulator.GetStats(), baseline.FirstOrDefault(r => r.Error is not null)?.Error));
+            seedRuns.Add(new Measured(clock.Elapsed.TotalSeconds, await simulator.GetStatsAsync(), baseline.FirstOrDefault(r => r.Error is not null)?.Error));
 
-            simulator.Reset();
+            await simulator.ResetAsync();
             lastStart = DateTimeOffset.UtcNow;
             var (elapsed, finished) = await ours.SyncAllAsync(accounts, TimeSpan.FromMinutes(3));
             lastRuns = finished;
-            ourRuns.Add(new Measured(elapsed.TotalSeconds, simulator.GetStats(), finished.FirstOrDefault(r => r.Status != "Completed")?.Status));
+            ourRuns.Add(new Measured(elapsed.TotalSeconds, await simulator.GetStatsAsync(), finished.FirstOrDefault(r => r.Status != "Completed")?.Status));
             Console.WriteLine($"run {i}: seed {Format.Seconds(seedRuns[^1].Seconds)}, ours {Format.Seconds(ourRuns[^1].Seconds)}");
         }
 
-        var seedData = await StoredData.CompareAsync(seed.Database.ConnectionString, simulator, accounts);
-        var ourData = await StoredData.CompareAsync(ours.Database.ConnectionString, simulator, accounts);
+        var seedData = await simulator.CompareAsync(seed.Database.ConnectionString, accounts);
+        var ourData = await simulator.CompareAsync(ours.Database.ConnectionString, accounts);
         report.Line($"All {accounts.Count} seed accounts requested at once (forced), simulator latency {latencyMs} ms per call; " +
             $"{runs} runs of each after a warm-up, alternating. Time: first request to the last run's end.");
         report.Line();
@@ -54,11 +53,12 @@ static class AllAccounts
         report.Line();
         report.Line("Our last run per account (offsets from the first POST):");
         report.Line();
-        var names = simulator.GetAccounts().ToDictionary(a => a.AccountId, a => a.Name);
-        report.Table(["Account", "Saga started", "Finished", "Graph calls"], lastRuns.OrderBy(r => r.FinishedAt).Select(r => (IReadOnlyList<string>)
-        [
-            names[r.AccountId], Format.Seconds((r.StartedAt - lastStart).TotalSeconds), Format.Seconds((r.FinishedAt - lastStart).TotalSeconds),
-            Format.Number(r.GraphCalls),
-        ]));
+        var names = (await simulator.GetAccountsAsync()).ToDictionary(a => a.AccountId, a => a.Name);
+        report.Table("lastRunPerAccount", [("Account", "account"), ("Saga started", "sagaStarted"), ("Finished", "finished"), ("Graph calls", "graphCalls")],
+            lastRuns.OrderBy(r => r.FinishedAt).Select(r => (IReadOnlyList<Cell>)
+            [
+                names[r.AccountId], Cell.Seconds((r.StartedAt - lastStart).TotalSeconds), Cell.Seconds((r.FinishedAt - lastStart).TotalSeconds),
+                Cell.Count(r.GraphCalls),
+            ]));
     }
 }

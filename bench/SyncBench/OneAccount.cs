@@ -13,7 +13,7 @@ static class OneAccount
 
     public static async Task RunAsync(Report report, int latencyMs, int runs, Action<Report, Spread, Spread> goals)
     {
-        await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions { LatencyMs = latencyMs, CallBudget = 1_000_000 });
+        await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { LatencyMs = latencyMs, CallBudget = 1_000_000 });
         await using var ours = await OurSystem.StartAsync(simulator, fetchersEach: 2);
         await using var seed = await SeedBaseline.CreateAsync(simulator);
 
@@ -27,21 +27,21 @@ static class OneAccount
         (FinishedRun Run, DateTimeOffset Requested)? last = null;
         for (var i = 1; i <= runs; i++)
         {
-            simulator.Reset();
+            await simulator.ResetAsync();
             var baseline = await seed.SyncAsync(TwoEzi);
-            seedRuns.Add(new Measured(baseline.Elapsed.TotalSeconds, simulator.GetStats(), baseline.Error));
+            seedRuns.Add(new Measured(baseline.Elapsed.TotalSeconds, await simulator.GetStatsAsync(), baseline.Error));
 
-            simulator.Reset();
+            await simulator.ResetAsync();
             var requested = DateTimeOffset.UtcNow;
             var run = await ours.WaitAsync(await ours.RequestAsync(TwoEzi), TimeSpan.FromMinutes(2));
             last = (run, requested);
-            ourRuns.Add(new Measured((run.FinishedAt - requested).TotalSeconds, simulator.GetStats(), run.Status == "Completed" ? null : run.Status,
+            ourRuns.Add(new Measured((run.FinishedAt - requested).TotalSeconds, await simulator.GetStatsAsync(), run.Status == "Completed" ? null : run.Status,
                 (run.StartedAt - requested).TotalSeconds));
             Console.WriteLine($"run {i}: seed {Format.Seconds(seedRuns[^1].Seconds)}, ours {Format.Seconds(ourRuns[^1].Seconds)}");
         }
 
-        var seedData = await StoredData.CompareAsync(seed.Database.ConnectionString, simulator, [TwoEzi]);
-        var ourData = await StoredData.CompareAsync(ours.Database.ConnectionString, simulator, [TwoEzi]);
+        var seedData = await simulator.CompareAsync(seed.Database.ConnectionString, [TwoEzi]);
+        var ourData = await simulator.CompareAsync(ours.Database.ConnectionString, [TwoEzi]);
         report.Line($"2EZi, forced syncs, simulator latency {latencyMs} ms per call; {runs} runs of each after a warm-up, alternating.");
         report.Line();
         var (ourTime, ourCalls) = Measured.SideBySide(report, seedRuns, seedData, ourRuns, ourData);
@@ -70,16 +70,21 @@ sealed record Measured(double Seconds, SimulatorStats Stats, string? Error, doub
     }
 
     static void Table(Report report, IEnumerable<(string System, List<Measured> Runs, Checked Data)> systems) =>
-        report.Table(["System", "Median", "Min", "Max", "Graph calls (median)", "Entities", "Insight rows", "Data vs truth", "Throttled", "Failed runs"],
+        report.Table("systems",
+            [
+                ("System", "system"), ("Median", "median"), ("Min", "min"), ("Max", "max"), ("Graph calls (median)", "graphCallsMedian"),
+                ("Entities", "entities"), ("Insight rows", "insightRows"), ("Data vs truth", "dataVsTruth"), ("Throttled", "throttled"),
+                ("Failed runs", "failedRuns"),
+            ],
             systems.Select(s =>
             {
                 var time = Spread.Of(s.Runs.Select(r => r.Seconds));
-                return (IReadOnlyList<string>)
+                return (IReadOnlyList<Cell>)
                 [
-                    s.System, Format.Seconds(time.Median), Format.Seconds(time.Min), Format.Seconds(time.Max),
-                    Format.Number(Spread.Of(s.Runs.Select(r => (double)r.Stats.Calls)).Median),
-                    Format.Number(s.Data.Entities), Format.Number(s.Data.InsightRows), s.Data.Verdict,
-                    Format.Number(s.Runs.Sum(r => r.Stats.ThrottledResponses)), Format.Number(s.Runs.Count(r => r.Error is not null)),
+                    s.System, Cell.Seconds(time.Median), Cell.Seconds(time.Min), Cell.Seconds(time.Max),
+                    Cell.Count(Spread.Of(s.Runs.Select(r => (double)r.Stats.Calls)).Median),
+                    Cell.Count(s.Data.Entities), Cell.Count(s.Data.InsightRows), s.Data.Verdict,
+                    Cell.Count(s.Runs.Sum(r => r.Stats.ThrottledResponses)), Cell.Count(s.Runs.Count(r => r.Error is not null)),
                 ];
             }));
 }

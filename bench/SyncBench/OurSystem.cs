@@ -1,4 +1,4 @@
-using MetaAdsSync.GraphSimulator;
+using System.Globalization;
 using MetaAdsSync.TestSupport;
 using Npgsql;
 
@@ -12,16 +12,26 @@ namespace MetaAdsSync.SyncBench;
 sealed class OurSystem : IAsyncDisposable
 {
     readonly SyncSystem _system;
+    readonly RunWatcher _runs;
 
     OurSystem(SyncSystem system)
     {
         _system = system;
         Database = NpgsqlDataSource.Create(system.Postgres);
+        _runs = new RunWatcher(Database);
     }
 
     public NpgsqlDataSource Database { get; }
 
-    public static async Task<OurSystem> StartAsync(RunningSimulator simulator, int fetchersEach, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Every host process started, the killed ones too.</summary>
+    public IReadOnlyList<HostProcess> Hosts => _system.Hosts;
+
+    /// <summary>
+    /// Starts the system with <paramref name="fetchersEach"/> of each fetcher; by default on a fresh database and virtual host
+    /// of the shared servers, else on the given ones (<paramref name="postgres"/>, the <c>RabbitMq__*</c> of <paramref name="broker"/>).
+    /// </summary>
+    public static async Task<OurSystem> StartAsync(SimulatorProcess simulator, int fetchersEach, IReadOnlyDictionary<string, string>? settings = null,
+        string? postgres = null, IReadOnlyDictionary<string, string>? broker = null)
     {
         var all = new Dictionary<string, string> { ["Gateway__SyncRequestsPerMinute"] = "100000" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -29,37 +39,21 @@ sealed class OurSystem : IAsyncDisposable
             all[key] = value;
         }
 
-        var system = await SyncSystem.StartAsync(simulator, fetchersEach, fetchersEach, all);
+        var system = await SyncSystem.StartAsync(simulator.BaseUrl, simulator.AccessToken, fetchersEach, fetchersEach, all, postgres, broker);
         // Every account is asked for at once; on a loaded machine the Gateway's answers may take longer than a test waits.
         system.Api.Timeout = TimeSpan.FromMinutes(2);
         return new OurSystem(system);
     }
+
+    /// <summary>Starts one more host with the system's settings (a replacement for a killed one), not waiting for it.</summary>
+    public HostProcess StartHost(string project) => _system.StartHost(project);
 
     /// <summary>POSTs a forced sync; returns the run's id (an already running run's id when deduplicated).</summary>
     public async Task<Guid> RequestAsync(string accountId) =>
         (await _system.RequestSync(accountId, force: true)).GetProperty("syncId").GetGuid();
 
     /// <summary>Waits for the run's <c>sync_runs</c> row (written when the saga finished it).</summary>
-    public async Task<FinishedRun> WaitAsync(Guid runId, TimeSpan timeout)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            await using (var command = Database.CreateCommand(
-                "SELECT account_id, status, started_at, finished_at, graph_calls FROM sync_runs WHERE run_id = @id"))
-            {
-                command.Parameters.AddWithValue("id", runId);
-                await using var reader = await command.ExecuteReaderAsync(cancel.Token);
-                if (await reader.ReadAsync(cancel.Token))
-                {
-                    return new FinishedRun(runId, reader.GetString(0), reader.GetString(1),
-                        reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4));
-                }
-            }
-
-            await Task.Delay(15, cancel.Token);
-        }
-    }
+    public Task<FinishedRun> WaitAsync(Guid runId, TimeSpan timeout) => _runs.WaitAsync(runId, timeout);
 
     /// <summary>Requests every account at once; returns when all runs ended, with the time from the first POST to the last finish.</summary>
     public async Task<(TimeSpan Elapsed, IReadOnlyList<FinishedRun> Runs)> SyncAllAsync(IReadOnlyList<string> accountIds, TimeSpan timeout)
@@ -83,7 +77,7 @@ sealed class OurSystem : IAsyncDisposable
                 // name{labels} value [timestamp]
                 var rest = line.Contains('}', StringComparison.Ordinal) ? line[(line.LastIndexOf('}') + 1)..] : line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..];
                 var value = rest.Trim().Split(' ')[0];
-                if (!double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var v))
+                if (!double.TryParse(value, CultureInfo.InvariantCulture, out var v))
                 {
                     continue;
                 }
@@ -104,6 +98,7 @@ sealed class OurSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _runs.DisposeAsync();
         await _system.DisposeAsync();
         await Database.DisposeAsync();
     }

@@ -5,11 +5,14 @@
 //   2ezi          2EZi at 500 ms per call (goal: ours ≤ 2.5 s, ≤ 12 Graph calls)
 //   all-accounts  the twelve seed accounts at once, 500 ms per call (goal: ≤ 3.5 s, ≤ 70 calls)
 //   overhead      2EZi at 0 ms per call: what messaging and PostgreSQL cost (goal: ≤ 300 ms)
-//   scale         200 synthetic accounts at 50 ms, one then two of each fetcher (goal: ≥ 20,000 rows/s, ≥ 1.7×)
+//   scale         synthetic accounts at once, more and more of each fetcher, CPU of every process measured:
+//                 [--accounts N] [--regime latency|cpu|both] [--kill-every 15s]; latency-bound (500 ms per call, consumers
+//                 capped at 3, 1/2/4 of each fetcher, 40 accounts by default) and CPU-bound (50 ms, 1/2 of each, 200 accounts)
 //   rate-budget   60 calls/min per account, every account back to back for 180 s (goal: 0 throttles, ≥ 90 % used)
 //
-// Each prints a markdown table and writes it to bench/results/<scenario>.md. It starts PostgreSQL and RabbitMQ with
-// scripts/services.sh when they are not running; the hosts are built with the bench (see the .csproj).
+// Each prints a markdown table and writes it to bench/results/<scenario>.md, and its figures to <scenario>.json. The
+// simulator runs in a process of its own; scale runs its own PostgreSQL and RabbitMQ, the others use those of
+// scripts/services.sh (started when they are not running). The hosts are built with the bench (see the .csproj).
 using System.Diagnostics;
 using System.Globalization;
 using MetaAdsSync.SyncBench;
@@ -18,7 +21,8 @@ using MetaAdsSync.TestSupport;
 string[] scenarios = ["2ezi", "all-accounts", "overhead", "scale", "rate-budget"];
 if (args.Length == 0 || !scenarios.Contains(args[0]))
 {
-    Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/SyncBench -- <{string.Join("|", scenarios)}> [--runs N] [--seconds S]");
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/SyncBench -- <{string.Join("|", scenarios)}> [--runs N] [--seconds S] " +
+        "[--accounts N] [--regime latency|cpu|both] [--kill-every 15s]");
     return 2;
 }
 
@@ -26,10 +30,11 @@ var scenario = args[0];
 var runs = Option("--runs", 5);
 var seconds = Option("--seconds", 180);
 
-// The local servers of scripts/services.sh, never containers: the figures are about this machine.
+// The local servers of scripts/services.sh, never containers: the figures are about this machine. Scale runs its own.
 Environment.SetEnvironmentVariable("METAADSSYNC_TEST_SERVICES", "local");
-using (var services = Process.Start(new ProcessStartInfo("bash", "scripts/services.sh start") { WorkingDirectory = RepoPaths.Root })!)
+if (scenario != "scale")
 {
+    using var services = Process.Start(new ProcessStartInfo("bash", "scripts/services.sh start") { WorkingDirectory = RepoPaths.Root })!;
     await services.WaitForExitAsync();
     if (services.ExitCode != 0)
     {
@@ -56,7 +61,15 @@ switch (scenario)
         await AllAccounts.RunAsync(report, latencyMs: 500, runs);
         break;
     case "scale":
-        await Scale.RunAsync(report, latencyMs: 50, runs, accounts: Option("--accounts", 200));
+        var regime = Text("--regime") ?? "both";
+        if (regime is not ("latency" or "cpu" or "both"))
+        {
+            Console.Error.WriteLine("--regime is latency, cpu or both");
+            return 2;
+        }
+
+        int? accounts = Text("--accounts") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : null;
+        await Scale.RunAsync(report, runs, accounts, regime, Text("--kill-every") is { } every ? Duration(every) : null);
         break;
     case "rate-budget":
         await RateBudget.RunAsync(report, latencyMs: 50, TimeSpan.FromSeconds(seconds));
@@ -66,8 +79,18 @@ switch (scenario)
 await report.WriteAsync();
 return 0;
 
-int Option(string name, int fallback)
+int Option(string name, int fallback) => Text(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+string? Text(string name)
 {
     var at = Array.IndexOf(args, name);
-    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 }
+
+// "15s", "2m" or plain seconds.
+static TimeSpan Duration(string text) => text[^1] switch
+{
+    's' => TimeSpan.FromSeconds(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
+    'm' => TimeSpan.FromMinutes(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
+    _ => TimeSpan.FromSeconds(double.Parse(text, CultureInfo.InvariantCulture)),
+};

@@ -14,15 +14,15 @@ static class RateBudget
 
     public static async Task RunAsync(Report report, int latencyMs, TimeSpan duration)
     {
-        await using var simulator = await SimulatorApp.StartAsync(new SimulatorOptions
+        await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions
         {
             LatencyMs = latencyMs,
             CallBudget = Budget,
             BudgetWindowSeconds = (int)Window.TotalSeconds,
         });
-        var accounts = simulator.GetAccounts();
+        var accounts = await simulator.GetAccountsAsync();
         var busiest = accounts.OrderByDescending(a => a.Campaigns + a.AdSets + a.Ads).Take(3).ToList();
-        var rows = new List<IReadOnlyList<string>>();
+        var rows = new List<IReadOnlyList<Cell>>();
         var ourUse = new List<double>();
         long ourThrottles = 0;
 
@@ -49,11 +49,14 @@ static class RateBudget
 
             await using (owner)
             {
-                simulator.Reset();
+                await simulator.ResetAsync();
                 Console.WriteLine($"{system}: syncing every account back to back for {duration.TotalSeconds:F0} s");
                 var deadline = DateTimeOffset.UtcNow + duration;
-                SimulatorStats? atDeadline = null;
-                var stop = Task.Delay(duration).ContinueWith(_ => atDeadline = simulator.GetStats(), TaskScheduler.Default);
+                var atDeadline = Task.Run(async () =>
+                {
+                    await Task.Delay(duration);
+                    return await simulator.GetStatsAsync();
+                });
                 var outcomes = await Task.WhenAll(accounts.Select(async a =>
                 {
                     var (done, failed) = (0, 0);
@@ -73,8 +76,7 @@ static class RateBudget
 
                     return (done, failed);
                 }));
-                await stop;
-                var stats = atDeadline!;
+                var stats = await atDeadline;
                 var use = busiest.Select(a => Use(stats, a.AccountId, duration)).ToList();
                 if (system == "ours")
                 {
@@ -84,9 +86,9 @@ static class RateBudget
 
                 rows.Add(
                 [
-                    system, Format.Number(outcomes.Sum(o => o.done)), Format.Number(outcomes.Sum(o => o.failed)), Format.Number(stats.Calls),
-                    Format.Number(stats.ThrottledResponses), Format.Number(stats.CallsWhileBlocked),
-                    string.Join(", ", busiest.Select((a, i) => $"{a.Name} {use[i]:P0}")),
+                    system, Cell.Count(outcomes.Sum(o => o.done)), Cell.Count(outcomes.Sum(o => o.failed)), Cell.Count(stats.Calls),
+                    Cell.Count(stats.ThrottledResponses), Cell.Count(stats.CallsWhileBlocked),
+                    Cell.Figures(busiest.Select((a, i) => KeyValuePair.Create(a.Name, Math.Round(use[i], 3))).ToDictionary(), "P0"),
                 ]);
             }
         }
@@ -95,7 +97,12 @@ static class RateBudget
             $"all {accounts.Count} accounts synced back to back (forced) for {duration.TotalSeconds:F0} s; ours with three EntityFetchers and three " +
             "InsightFetchers. Counts are taken at the end of the period; runs still going then finish afterwards.");
         report.Line();
-        report.Table(["System", "Syncs completed", "Syncs failed", "Graph calls", "Throttled", "Calls while blocked", "Budget used (busiest accounts)"], rows);
+        report.Table("systems",
+            [
+                ("System", "system"), ("Syncs completed", "syncsCompleted"), ("Syncs failed", "syncsFailed"), ("Graph calls", "graphCalls"),
+                ("Throttled", "throttled"), ("Calls while blocked", "callsWhileBlocked"), ("Budget used (busiest accounts)", "budgetUsedByBusiestAccounts"),
+            ],
+            rows);
         report.Goal("0 throttled responses (ours)", ourThrottles == 0, Format.Number(ourThrottles));
         report.Goal("≥ 90 % of the budget used by the busiest accounts (ours)", ourUse.All(u => u >= 0.9),
             string.Join(", ", ourUse.Select(u => $"{u:P0}")));

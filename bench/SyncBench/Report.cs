@@ -1,53 +1,136 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using MetaAdsSync.TestSupport;
 
 namespace MetaAdsSync.SyncBench;
 
 /// <summary>
-/// One scenario's markdown: a header with date, machine and commit, tables, and goal lines; printed and written to
-/// <c>bench/results/&lt;scenario&gt;.md</c>.
+/// One scenario's report, the one model both outputs come from: a header with date, machine and commit, tables, notes
+/// and goals. Printed and written as markdown to <c>bench/results/&lt;scenario&gt;.md</c> and as JSON beside it
+/// (<c>&lt;scenario&gt;.json</c>: each table's rows as objects of its columns' camelCase names, times in seconds and counts
+/// as numbers; the goals with <c>met</c>).
 /// </summary>
 sealed class Report(string scenario, string command)
 {
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     readonly StringBuilder _body = new();
+    readonly JsonObject _tables = [];
+    readonly JsonArray _goals = [];
+    readonly JsonArray _notes = [];
+    readonly JsonObject _values = [];
 
-    public void Line(string text = "") => _body.AppendLine(text);
-
-    public void Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    /// <summary>A paragraph of the markdown; a note of the JSON.</summary>
+    public void Line(string text = "")
     {
-        _body.AppendLine("| " + string.Join(" | ", header) + " |");
-        _body.AppendLine("|" + string.Concat(header.Select(_ => "---|")));
+        _body.AppendLine(text);
+        if (text.Length > 0)
+        {
+            _notes.Add(text);
+        }
+    }
+
+    /// <summary>A table; <paramref name="name"/> is its key among the JSON's tables.</summary>
+    public void Table(string name, IReadOnlyList<Column> columns, IEnumerable<IReadOnlyList<Cell>> rows)
+    {
+        var objects = new JsonArray();
+        _body.AppendLine("| " + string.Join(" | ", columns.Select(c => c.Header)) + " |");
+        _body.AppendLine("|" + string.Concat(columns.Select(_ => "---|")));
         foreach (var row in rows)
         {
-            _body.AppendLine("| " + string.Join(" | ", row) + " |");
+            _body.AppendLine("| " + string.Join(" | ", row.Select(c => c.Text)) + " |");
+            var item = new JsonObject();
+            for (var i = 0; i < columns.Count; i++)
+            {
+                item[columns[i].Name] = row[i].Value?.DeepClone();
+            }
+
+            objects.Add(item);
         }
 
         _body.AppendLine();
+        _tables[name] = objects;
     }
 
-    public void Goal(string what, bool met, string measured) =>
+    public void Goal(string what, bool met, string measured)
+    {
         _body.AppendLine($"- Goal {what}: **{(met ? "met" : "missed")}** ({measured})");
+        _goals.Add(new JsonObject { ["goal"] = what, ["met"] = met, ["measured"] = measured });
+    }
+
+    /// <summary>A figure of the JSON beside the tables (e.g. the settings a run needs); the markdown says it in a line of its own.</summary>
+    public void Value(string name, JsonNode value) => _values[name] = value;
 
     public async Task WriteAsync()
     {
+        var load = Machine.LoadAverage();
+        var commit = await Machine.CommitAsync();
+        var date = DateTimeOffset.UtcNow;
         var text = new StringBuilder()
             .AppendLine($"# Benchmark: {scenario}")
             .AppendLine()
-            .AppendLine($"- Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC")
-            .AppendLine($"- Machine: {Environment.ProcessorCount} cores, {Machine.MemoryGiB():F0} GiB, load average at the end {Machine.LoadAverage()}")
-            .AppendLine($"- Commit: {await Machine.CommitAsync()}")
+            .AppendLine($"- Date: {date:yyyy-MM-dd HH:mm} UTC")
+            .AppendLine($"- Machine: {Environment.ProcessorCount} cores, {Machine.MemoryGiB():F0} GiB, load average at the end {Machine.Text(load)}")
+            .AppendLine($"- Commit: {commit}")
             .AppendLine($"- Command: `{command}`")
             .AppendLine()
             .Append(_body)
             .ToString();
+        var json = new JsonObject
+        {
+            ["scenario"] = scenario,
+            ["date"] = date.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["machine"] = new JsonObject
+            {
+                ["cores"] = Environment.ProcessorCount,
+                ["memoryGiB"] = Math.Round(Machine.MemoryGiB(), 1),
+                ["loadAverage"] = Machine.Json(load),
+            },
+            ["commit"] = commit,
+            ["command"] = command,
+            ["tables"] = _tables,
+            ["goals"] = _goals,
+            ["notes"] = _notes,
+        };
+        foreach (var (name, value) in _values)
+        {
+            json[name] = value?.DeepClone();
+        }
+
         Console.WriteLine(text);
         var path = Path.Combine(RepoPaths.Root, "bench", "results", scenario + ".md");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, text);
-        Console.WriteLine($"written to {Path.GetRelativePath(RepoPaths.Root, path)}");
+        await File.WriteAllTextAsync(Path.ChangeExtension(path, ".json"), json.ToJsonString(Indented) + "\n");
+        Console.WriteLine($"written to {Path.GetRelativePath(RepoPaths.Root, path)} and its .json");
     }
+}
+
+/// <summary>A table's column: its markdown header and its camelCase name in the JSON.</summary>
+sealed record Column(string Header, string Name)
+{
+    public static implicit operator Column((string Header, string Name) column) => new(column.Header, column.Name);
+}
+
+/// <summary>A table's cell: the text the markdown shows and the value the JSON carries (seconds and counts as numbers).</summary>
+sealed record Cell(string Text, JsonNode? Value)
+{
+    public static implicit operator Cell(string text) => new(text, JsonValue.Create(text));
+
+    public static Cell Seconds(double seconds) => new(Format.Seconds(seconds), Math.Round(seconds, 4));
+
+    public static Cell Count(double count) => new(Format.Number(count), count);
+
+    public static Cell Number(double value, string format) => new(Format.Number(value, format), value);
+
+    public static Cell Ratio(double ratio) => new(Format.Ratio(ratio), Math.Round(ratio, 3));
+
+    /// <summary>Figures by name (CPU seconds by process…): one line of text, an object in the JSON.</summary>
+    public static Cell Figures(IReadOnlyDictionary<string, double> figures, string format) => new(
+        string.Join(", ", figures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} {Format.Number(f.Value, format)}")),
+        new JsonObject(figures.OrderByDescending(f => f.Value).Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value))));
 }
 
 /// <summary>Median, min and max of a measure over the runs.</summary>
@@ -77,8 +160,17 @@ static class Machine
 {
     public static double MemoryGiB() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024d / 1024 / 1024;
 
-    public static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+    /// <summary>The load average over 1, 5 and 15 minutes; empty where /proc/loadavg is not.</summary>
+    public static double[] LoadAverage() =>
+        File.Exists("/proc/loadavg")
+            ? File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()
+            : [];
+
+    public static string Text(double[] load) => load.Length == 0 ? "n/a" : string.Join(" ", load.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)));
+
+    public static JsonNode Json(double[] load) => load.Length == 0
+        ? new JsonObject()
+        : new JsonObject { ["oneMinute"] = load[0], ["fiveMinutes"] = load[1], ["fifteenMinutes"] = load[2] };
 
     public static async Task<string> CommitAsync()
     {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using MetaAdsSync.Fetching;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.GraphSimulator;
 using MetaAdsSync.Storage;
 using MetaAdsSync.TestSupport;
 using Microsoft.Extensions.Configuration;
@@ -35,7 +34,7 @@ sealed class SeedBaseline : IAsyncDisposable
 
     public NpgsqlDataSource Database { get; }
 
-    public static async Task<SeedBaseline> CreateAsync(RunningSimulator simulator)
+    public static async Task<SeedBaseline> CreateAsync(SimulatorProcess simulator)
     {
         var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
         await using (var db = StorageRegistration.CreateContext(postgres))

@@ -29,10 +29,10 @@ static class Timeline
         report.Line("Where the time of our last run went (offsets from the POST; a page's time is when its rows were stored):");
         report.Line();
         var ordered = events.OrderBy(e => e.At).ToList();
-        var rows = ordered.Select((e, i) => (IReadOnlyList<string>)
+        var rows = ordered.Select((e, i) => (IReadOnlyList<Cell>)
         [
-            e.What, Format.Seconds((e.At - requested).TotalSeconds), i == 0 ? "" : Format.Seconds((e.At - ordered[i - 1].At).TotalSeconds),
+            e.What, Cell.Seconds((e.At - requested).TotalSeconds), i == 0 ? new Cell("", null) : Cell.Seconds((e.At - ordered[i - 1].At).TotalSeconds),
         ]);
-        report.Table(["Event", "At", "Since the previous event"], rows);
+        report.Table("lastRunTimeline", [("Event", "event"), ("At", "at"), ("Since the previous event", "sinceThePreviousEvent")], rows);
     }
 }

@@ -199,31 +199,37 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// A loopback port nobody listens on right now, never handed out twice by this process. It lies below the kernel's
-    /// ephemeral range: a port from that range can be taken as the local end of some outgoing connection (to PostgreSQL,
-    /// RabbitMQ, the simulator) in the seconds before the host binds it, which failed a CI run with "address already in use".
+    /// A loopback port nobody listens on right now, never handed out twice by this process, with the ports at
+    /// <paramref name="alsoFreeAt"/> above it free too (for a server that puts ports of its own beside the one given).
+    /// It lies below the kernel's ephemeral range: a port from that range can be taken as the local end of some outgoing
+    /// connection (to PostgreSQL, RabbitMQ, the simulator) in the seconds before the host binds it, which failed a CI run
+    /// with "address already in use".
     /// </summary>
-    public static int FreePort()
+    public static int FreePort(params int[] alsoFreeAt)
     {
         var (low, high) = PortsToPickFrom.Value;
         while (true)
         {
             var port = Random.Shared.Next(low, high);
-            if (!HandedOut.TryAdd(port, 0))
+            if (HandedOut.TryAdd(port, 0) && IsFree(port) && alsoFreeAt.All(offset => IsFree(port + offset)))
             {
-                continue;
-            }
-
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
                 return port;
             }
-            catch (SocketException)
-            {
-                // Someone listens there already: pick another.
-            }
+        }
+    }
+
+    static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            // Someone listens there already.
+            return false;
         }
     }
 

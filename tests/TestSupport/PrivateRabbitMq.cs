@@ -54,6 +54,17 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         ["RabbitMq__VirtualHost"] = "/",
     };
 
+    /// <summary>The process <c>rabbitmq-server</c> started as (the Erlang VM runs under it); null while stopped.</summary>
+    public int? ProcessId => _server?.Id;
+
+    /// <summary>Adds a virtual host the guest user may use; returns the <c>RabbitMq__*</c> settings of a host using it.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> AddVirtualHostAsync(string name)
+    {
+        await Ctl(TimeSpan.FromMinutes(1), "-q", "add_vhost", name);
+        await Ctl(TimeSpan.FromMinutes(1), "-q", "set_permissions", "-p", name, "guest", ".*", ".*", ".*");
+        return new Dictionary<string, string>(HostEnvironment) { ["RabbitMq__VirtualHost"] = name };
+    }
+
     public static async Task<PrivateRabbitMq> StartAsync()
     {
         var broker = new PrivateRabbitMq();
@@ -193,7 +204,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    Task Ctl(TimeSpan timeout, params string[] arguments) =>
+    Task<string> Ctl(TimeSpan timeout, params string[] arguments) =>
         ToolRunner.RunAsync(Path.Combine(Bin, "rabbitmqctl"), arguments, _environment, _directory, timeout);
 
     async Task<bool> AnswersAsync()

@@ -15,14 +15,18 @@ public static class StoredData
         Assert.True(found.Problems.Count == 0, found.Verdict);
     }
 
-    public static async Task<Checked> CompareAsync(string postgres, RunningSimulator simulator, IEnumerable<string> accountIds, string datePreset = "last_7d")
+    public static Task<Checked> CompareAsync(string postgres, RunningSimulator simulator, IEnumerable<string> accountIds, string datePreset = "last_7d") =>
+        CompareAsync(postgres, accountIds.Select(a => simulator.GetTruth(a) ?? throw new InvalidOperationException("the simulator has no " + a)), datePreset);
+
+    /// <summary>The same, against truths read elsewhere (<c>GET /_sim/truth/{accountId}</c> of a simulator in another process).</summary>
+    public static async Task<Checked> CompareAsync(string postgres, IEnumerable<AccountTruth> truths, string datePreset = "last_7d")
     {
         await using var connection = new NpgsqlConnection(postgres);
         await connection.OpenAsync();
         var (entities, insightRows, problems) = (0, 0, new List<string>());
-        foreach (var accountId in accountIds)
+        foreach (var truth in truths)
         {
-            var truth = simulator.GetTruth(accountId) ?? throw new InvalidOperationException("the simulator has no " + accountId);
+            var accountId = truth.AccountId;
             var insights = truth.Insights[datePreset];
             foreach (var (table, level, ids, eligible, withDelivery) in new[]
             {

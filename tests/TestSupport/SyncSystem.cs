@@ -6,8 +6,8 @@ using MetaAdsSync.GraphSimulator;
 namespace MetaAdsSync.TestSupport;
 
 /// <summary>
-/// The whole system for one test: the simulator in-process, a fresh database and virtual host, and the Orchestrator,
-/// fetchers and Gateway as real processes talking over the real RabbitMQ and PostgreSQL.
+/// The whole system for one test: the simulator in-process (or one the caller runs elsewhere), a fresh database and
+/// virtual host, and the Orchestrator, fetchers and Gateway as real processes talking over the real RabbitMQ and PostgreSQL.
 /// </summary>
 public sealed class SyncSystem : IAsyncDisposable
 {
@@ -24,18 +24,18 @@ public sealed class SyncSystem : IAsyncDisposable
 
     readonly List<HostProcess> _hosts = [];
     readonly RabbitMqFixture? _rabbit;
-    readonly bool _ownsSimulator;
+    readonly RunningSimulator? _simulator;
 
-    SyncSystem(RunningSimulator simulator, bool ownsSimulator, RabbitMqFixture? rabbit, string postgres, Dictionary<string, string> settings)
+    SyncSystem(RunningSimulator? simulator, RabbitMqFixture? rabbit, string postgres, Dictionary<string, string> settings)
     {
-        Simulator = simulator;
-        _ownsSimulator = ownsSimulator;
+        _simulator = simulator;
         _rabbit = rabbit;
         Postgres = postgres;
         Settings = settings;
     }
 
-    public RunningSimulator Simulator { get; }
+    /// <summary>The system's own in-process simulator (not set when the caller runs the simulator).</summary>
+    public RunningSimulator Simulator => _simulator ?? throw new InvalidOperationException("this system runs against a simulator of the caller's");
     public string Postgres { get; }
 
     /// <summary>The system's virtual host on the shared broker (not set when the test brought its own broker).</summary>
@@ -43,7 +43,17 @@ public sealed class SyncSystem : IAsyncDisposable
     public Dictionary<string, string> Settings { get; }
     public HostProcess Gateway { get; private set; } = null!;
     public HttpClient Api { get; private set; } = null!;
-    public IReadOnlyList<HostProcess> Hosts => _hosts;
+    /// <summary>Every host started so far, the killed ones too (a copy: a replacement may be starting meanwhile).</summary>
+    public IReadOnlyList<HostProcess> Hosts
+    {
+        get
+        {
+            lock (_hosts)
+            {
+                return [.. _hosts];
+            }
+        }
+    }
 
     /// <summary>
     /// Starts the system and waits until every host is ready. By default it gets a fresh database and virtual host on the
@@ -56,16 +66,22 @@ public sealed class SyncSystem : IAsyncDisposable
     {
         var options = new SimulatorOptions { CallBudget = 1_000_000, ThrottleNoticeMs = ThrottleNoticeMs };
         simulator?.Invoke(options);
-        return await StartAsync(await SimulatorApp.StartAsync(options), ownsSimulator: true, entityFetchers, insightFetchers, settings, postgres, broker);
+        var sim = await SimulatorApp.StartAsync(options);
+        return await StartAsync(sim, sim.BaseUrl, sim.AccessToken, entityFetchers, insightFetchers, settings, postgres, broker);
     }
 
-    /// <summary>Starts the system against a simulator the caller runs and disposes (the benchmark shares one with the seed's sync).</summary>
-    public static Task<SyncSystem> StartAsync(RunningSimulator simulator, int entityFetchers, int insightFetchers, IReadOnlyDictionary<string, string>? settings = null) =>
-        StartAsync(simulator, ownsSimulator: false, entityFetchers, insightFetchers, settings, postgres: null, broker: null);
+    /// <summary>
+    /// Starts the system against a simulator the caller runs and disposes, at <paramref name="simulatorUrl"/> (the benchmark
+    /// runs it as a process of its own and shares it with the seed's sync).
+    /// </summary>
+    public static Task<SyncSystem> StartAsync(
+        Uri simulatorUrl, string accessToken, int entityFetchers, int insightFetchers, IReadOnlyDictionary<string, string>? settings = null,
+        string? postgres = null, IReadOnlyDictionary<string, string>? broker = null) =>
+        StartAsync(null, simulatorUrl, accessToken, entityFetchers, insightFetchers, settings, postgres, broker);
 
     static async Task<SyncSystem> StartAsync(
-        RunningSimulator sim, bool ownsSimulator, int entityFetchers, int insightFetchers, IReadOnlyDictionary<string, string>? settings,
-        string? postgres, IReadOnlyDictionary<string, string>? broker)
+        RunningSimulator? owned, Uri simulatorUrl, string accessToken, int entityFetchers, int insightFetchers,
+        IReadOnlyDictionary<string, string>? settings, string? postgres, IReadOnlyDictionary<string, string>? broker)
     {
         RabbitMqFixture? rabbit = null;
         if (broker is null)
@@ -78,15 +94,15 @@ public sealed class SyncSystem : IAsyncDisposable
 
         var all = HostSettings.For(postgres, broker ?? rabbit!.HostEnvironment, new Dictionary<string, string>
         {
-            ["Meta__BaseUrl"] = sim.BaseUrl.ToString().TrimEnd('/'),
-            ["Meta__AccessToken"] = sim.AccessToken,
+            ["Meta__BaseUrl"] = simulatorUrl.ToString().TrimEnd('/'),
+            ["Meta__AccessToken"] = accessToken,
         });
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             all[key] = value;
         }
 
-        var system = new SyncSystem(sim, ownsSimulator, rabbit, postgres, all);
+        var system = new SyncSystem(owned, rabbit, postgres, all);
         var starting = new List<HostProcess> { system.StartHost("Orchestrator") };
         for (var i = 0; i < entityFetchers; i++)
         {
@@ -109,7 +125,11 @@ public sealed class SyncSystem : IAsyncDisposable
     public HostProcess StartHost(string project)
     {
         var host = HostProcess.Start(project, Settings);
-        _hosts.Add(host);
+        lock (_hosts)
+        {
+            _hosts.Add(host);
+        }
+
         return host;
     }
 
@@ -153,7 +173,7 @@ public sealed class SyncSystem : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Api?.Dispose();
-        foreach (var host in _hosts)
+        foreach (var host in Hosts)
         {
             await host.DisposeAsync();
         }
@@ -163,9 +183,9 @@ public sealed class SyncSystem : IAsyncDisposable
             await _rabbit.DisposeAsync();
         }
 
-        if (_ownsSimulator)
+        if (_simulator is not null)
         {
-            await Simulator.DisposeAsync();
+            await _simulator.DisposeAsync();
         }
     }
 }

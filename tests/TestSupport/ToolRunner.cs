@@ -3,9 +3,10 @@ using System.Diagnostics;
 namespace MetaAdsSync.TestSupport;
 
 /// <summary>Runs a server's command-line tool to its end and fails with its output when it fails.</summary>
-static class ToolRunner
+public static class ToolRunner
 {
-    public static async Task RunAsync(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+    /// <summary>Returns what the tool wrote to standard output.</summary>
+    public static async Task<string> RunAsync(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
         string? workingDirectory = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(file)
@@ -44,5 +45,7 @@ static class ToolRunner
             throw new InvalidOperationException(
                 $"{file} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}:\n{await output}\n{await error}");
         }
+
+        return await output;
     }
 }
