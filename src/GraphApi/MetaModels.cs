@@ -24,7 +24,7 @@ public sealed record MetaEntity(
     /// <summary>The seed's allow-list: only these get insights.</summary>
     public bool IsEligibleForInsights => IsEligible(EffectiveStatus);
 
-    public static bool IsEligible(string? effectiveStatus) => effectiveStatus is "ACTIVE" or "WITH_ISSUES";
+    public static bool IsEligible(string? effectiveStatus) => effectiveStatus is not null && MetaFiltering.InsightStatuses.Contains(effectiveStatus);
 }
 
 /// <summary>

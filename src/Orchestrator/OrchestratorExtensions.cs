@@ -1,4 +1,5 @@
 using MetaAdsSync.Orchestrator.Persistence;
+using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Orchestrator.Saga;
 using MetaAdsSync.Orchestrator.Scheduling;
 using MassTransit;
@@ -39,7 +40,7 @@ public static class OrchestratorExtensions
 
     /// <summary>What the saga's activities need from the container (the host and the test harness share it).</summary>
     public static IServiceCollection AddAccountSyncSagaServices(this IServiceCollection services) =>
-        services.AddScoped<FinishRunActivity>();
+        services.AddScoped<FinishRunActivity>().AddScoped<PlanRunActivity>().AddSingleton<SyncPlanner>();
 
     /// <summary>The saga, its endpoint definition and its PostgreSQL repository.</summary>
     public static IBusRegistrationConfigurator AddAccountSyncSaga(this IBusRegistrationConfigurator x)

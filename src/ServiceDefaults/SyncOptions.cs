@@ -7,14 +7,6 @@ public sealed class SyncOptions
 {
     public const string Section = "Sync";
 
-    /// <summary>Entities per insights call (Meta's <c>filtering IN</c>); the saga cuts batches this size.</summary>
-    [Range(1, 500, ErrorMessage = "Sync:InsightBatchSize must be between 1 and 500.")]
-    public int InsightBatchSize { get; set; } = 50;
-
-    /// <summary>Insights asked of Meta more recently than this are not asked again unless the sync is forced.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Sync:InsightMaxAge must be between 0 and 7 days.")]
-    public TimeSpan InsightMaxAge { get; set; } = TimeSpan.FromHours(1);
-
     /// <summary>A level read completely from Meta more recently than this is answered from PostgreSQL unless the sync is forced.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Sync:EntityMaxAge must be between 0 and 7 days.")]
     public TimeSpan EntityMaxAge { get; set; } = TimeSpan.FromHours(1);

@@ -39,11 +39,7 @@ public sealed class SagaHarness : IAsyncDisposable
             .AddSingleton<TimeProvider>(time)
             .AddDbContextFactory<SyncDbContext>(o => StorageRegistration.Configure(o, connectionString))
             .AddAccountSyncSagaServices();
-        services.AddOptions<SagaOptions>().Configure(o =>
-        {
-            o.InsightBatchSize = 3;
-            configure?.Invoke(o);
-        });
+        services.AddOptions<SagaOptions>().Configure(o => configure?.Invoke(o));
         services.AddMassTransitTestHarness(x =>
         {
             x.AddAccountSyncSaga();

@@ -24,17 +24,17 @@ public abstract class SagaSpec(MigratedDatabaseFixture database) : IClassFixture
     {
     }
 
-    protected async Task<Response<SyncAccepted, SyncRejected>> Request(Guid runId, string preset = "last_7d", string? account = null)
+    protected async Task<Response<SyncAccepted, SyncRejected>> Request(Guid runId, string preset = "last_7d", string? account = null, bool force = false)
     {
         var client = Sut.Harness.GetRequestClient<SyncAccountRequested>();
         return await client.GetResponse<SyncAccepted, SyncRejected>(
-            new SyncAccountRequested(account ?? Account, runId, preset, SyncTrigger.Manual, Force: false, DateTimeOffset.UtcNow));
+            new SyncAccountRequested(account ?? Account, runId, preset, SyncTrigger.Manual, force, DateTimeOffset.UtcNow));
     }
 
-    protected async Task<Guid> StartRun()
+    protected async Task<Guid> StartRun(bool force = false)
     {
         var runId = Guid.NewGuid();
-        var response = await Request(runId);
+        var response = await Request(runId, force: force);
         Assert.True(response.Is(out Response<SyncAccepted>? accepted));
         Assert.Equal(runId, accepted!.Message.RunId);
         return runId;
@@ -50,7 +50,7 @@ public abstract class SagaSpec(MigratedDatabaseFixture database) : IClassFixture
     protected Task BatchDone(Guid runId, Guid batchId, int rows = 1) =>
         Sut.Harness.Bus.Publish(new InsightsBatchFetched(runId, Account, batchId, rows, GraphCalls: 1));
 
-    /// <summary>The insight batches the saga has published for this account so far.</summary>
+    /// <summary>The insight reads the saga has published for this account so far.</summary>
     protected List<FetchInsightsBatch> Batches() =>
         Sut.Harness.Published.Select<FetchInsightsBatch>(m => m.Context.Message.AccountId == Account).Select(m => m.Context.Message).ToList();
 
@@ -101,7 +101,7 @@ public abstract class SagaSpec(MigratedDatabaseFixture database) : IClassFixture
         }
     }
 
-    /// <summary>Runs all three levels to their last page with the given eligible ad ids, and answers every batch.</summary>
+    /// <summary>Runs all three levels to their last page with the given eligible ad ids, and answers every insight read.</summary>
     protected async Task CompleteRun(Guid runId, params string[] eligibleAds)
     {
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 2);

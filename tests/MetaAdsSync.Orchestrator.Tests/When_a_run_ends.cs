@@ -15,11 +15,11 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
         await CompleteRun(runId, "a1", "a2", "a3", "a4");
 
         var state = await Sut.Load(Account);
-        Assert.Equal(("Idle", "Completed", 2), (state!.CurrentState, state.Outcome, state.BatchesSucceeded.Count));
+        Assert.Equal(("Idle", "Completed", 3), (state!.CurrentState, state.Outcome, state.BatchesSucceeded.Count));
         var account = await Row($"SELECT last_synced_at, last_sync_status, last_run_id FROM ad_accounts WHERE id = '{Account}'");
         Assert.Equal((Sut.Time.GetUtcNow(), "Completed", runId), ((DateTimeOffset)(DateTime)account[0], (string)account[1], (Guid)account[2]));
-        var run = await Row($"SELECT status, campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_failed, graph_calls, duration_ms FROM sync_runs WHERE run_id = '{runId}'");
-        Assert.Equal<object>(["Completed", 2, 3, 5, 4, 2, 0, 5, 2000L], run);
+        var run = await Row($"SELECT status, campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_failed, graph_calls, duration_ms, insight_levels_read FROM sync_runs WHERE run_id = '{runId}'");
+        Assert.Equal<object>(["Completed", 2, 3, 5, 4, 3, 0, 6, 2000L, new[] { "Campaign", "AdSet", "Ad" }], run);
         await WaitPublished<AccountSyncCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.Outcome == SyncOutcome.Completed);
     }
 
@@ -30,7 +30,7 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1, "c1");
         await Page(runId, EntityLevel.AdSet, 1, last: false, count: 1, "s1");
         await WaitFor(s => s.PagesSeen.Count == 2, "two pages");
-        var batch = Assert.Single(Batches());
+        var batch = Batches().First(b => b.Level == EntityLevel.Campaign);
 
         await BatchDone(runId, batch.BatchId);
         await BatchDone(runId, batch.BatchId);
@@ -47,20 +47,24 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
         await CompleteRun(previous);
         var stamped = await Row($"SELECT last_synced_at FROM ad_accounts WHERE id = '{Account}'");
 
-        var runId = await StartRun();
+        var runId = await StartRun(force: true);
         Sut.Time.Advance(TimeSpan.FromMinutes(1));
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1, "c1");
         await Page(runId, EntityLevel.AdSet, 1, last: true, count: 1);
         await Page(runId, EntityLevel.Ad, 1, last: true, count: 1);
         await WaitFor(s => s.LevelsDone.Count == 3, "all levels");
-        var batch = Assert.Single(Batches(), b => b.RunId == runId);
-        await Sut.Harness.Bus.Publish(new InsightsBatchFailed(runId, Account, batch.BatchId, "throttled", GraphCalls: 2));
+        var batches = Batches().Where(b => b.RunId == runId).ToList();
+        await BatchDone(runId, batches[0].BatchId);
+        await BatchDone(runId, batches[1].BatchId);
+        await Sut.Harness.Bus.Publish(new InsightsBatchFailed(runId, Account, batches[2].BatchId, "throttled", GraphCalls: 2));
 
         var state = await WaitFor(s => s.CurrentState == "Idle", "the run to end");
         Assert.Equal("Partial", state.Outcome);
         var account = await Row($"SELECT last_synced_at, last_sync_status FROM ad_accounts WHERE id = '{Account}'");
         Assert.Equal((stamped[0], "Partial"), (account[0], (string)account[1]));
         await WaitPublished<AccountSyncCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.Outcome == SyncOutcome.Partial);
+        var run = await Row($"SELECT insight_levels_read FROM sync_runs WHERE run_id = '{runId}'");
+        Assert.Equal([batches[0].Level.ToString(), batches[1].Level.ToString()], (string[])run[0]);
     }
 
     [Fact]

@@ -22,7 +22,9 @@ public class When_a_run_stalls(MigratedDatabaseFixture database) : SagaSpec(data
         var runId = await StartRun();
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 3, "c1", "c2", "c3");
         await WaitFor(s => s.PagesSeen.Count == 1, "the page");
-        var batch = Assert.Single(Batches());
+        var (answered, batch) = (Batches()[0], Batches()[1]);
+        await BatchDone(runId, answered.BatchId);
+        await WaitFor(s => s.BatchesSucceeded.Count == 1, "the first insight read");
 
         Sut.Time.Advance(TimeSpan.FromSeconds(31));
         await Stalled(runId);
@@ -31,6 +33,7 @@ public class When_a_run_stalls(MigratedDatabaseFixture database) : SagaSpec(data
         var fetches = Sut.Harness.Published.Select<FetchEntities>(m => m.Context.Message.RunId == runId).Select(m => m.Context.Message.Level).ToList();
         Assert.Equal([EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.AdSet, EntityLevel.Ad, EntityLevel.Ad], fetches.Order());
         Assert.Equal(2, Batches().Count(b => b.BatchId == batch.BatchId));
+        Assert.Equal(1, Batches().Count(b => b.BatchId == answered.BatchId));
         Assert.Equal(Sut.Time.GetUtcNow(), state.LastProgressAt);
     }
 

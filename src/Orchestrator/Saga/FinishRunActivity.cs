@@ -61,9 +61,9 @@ public sealed class FinishRunActivity(TimeProvider time) : IStateMachineActivity
         var succeeded = s.BatchesSucceeded.Count;
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, status, started_at, finished_at, duration_ms,
-                campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error)
+                campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, insight_levels_read, error)
             VALUES ({s.RunId}, {s.AccountId}, {s.Trigger}, {s.DatePreset}, {s.Force}, {s.Outcome}, {startedAt}, {finishedAt}, {durationMs},
-                {s.Campaigns}, {s.AdSets}, {s.Ads}, {s.Eligible}, {s.BatchesSent}, {succeeded}, {failed}, {s.GraphCalls}, {s.Error})
+                {s.Campaigns}, {s.AdSets}, {s.Ads}, {s.Eligible}, {s.BatchesSent}, {succeeded}, {failed}, {s.GraphCalls}, {s.InsightLevelsRead}, {s.Error})
             ON CONFLICT (run_id) DO NOTHING
             """, context.CancellationToken);
 
