@@ -25,7 +25,7 @@ public interface IMetaGraphClient
     /// </summary>
     Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, Partition partition, string datePreset, CancellationToken cancellationToken);
 
-    /// <summary>The seed's way, kept for comparison and as a fallback: one <c>{id}/insights</c> call per entity.</summary>
+    /// <summary>The seed's way, one <c>{id}/insights</c> call per entity: only the benchmark's seed baseline (<c>bench/SyncBench</c>) calls it.</summary>
     Task<InsightsResult> GetInsightsPerEntityAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken);
 }
 

@@ -5,7 +5,10 @@ using NpgsqlTypes;
 
 namespace MetaAdsSync.Storage.Upserts;
 
-/// <summary>A stored entity as the saga needs it when a level is answered from PostgreSQL.</summary>
+/// <summary>
+/// A stored entity as the EntityFetcher replays it when a level is answered from PostgreSQL: its id, and the status
+/// that says whether the saga should ask for its insights.
+/// </summary>
 public readonly record struct StoredEntity(string Id, string? EffectiveStatus);
 
 /// <summary>Set-based upserts of campaigns, ad sets and ads (one statement per page), and the level's "fully synced" mark.</summary>
