@@ -21,6 +21,7 @@ public static class OrchestratorExtensions
 
         // Before AddMessaging: hosted services start in order, so the schema exists before any message is handled.
         builder.Services.AddHostedService<SchemaMigrationService>();
+        builder.Services.AddHostedService<SagaWarmUp>();
         builder.Services.AddAccountSyncSagaServices();
         builder.Services.AddOptions<SchedulerOptions>()
             .BindConfiguration(SchedulerOptions.Section)

@@ -8,7 +8,7 @@ namespace MetaAdsSync.ServiceDefaults;
 
 public static class StorageExtensions
 {
-    /// <summary>Binds and validates <c>ConnectionStrings:Postgres</c>, registers the DbContext factory, the NpgsqlDataSource of the set-based upserts and the schema readiness check.</summary>
+    /// <summary>Binds and validates <c>ConnectionStrings:Postgres</c>, registers the DbContext factory, the NpgsqlDataSource of the set-based upserts (its pool warmed at start) and the schema readiness check.</summary>
     public static TBuilder AddStorage<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<ConnectionStringOptions>()
@@ -22,6 +22,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton(sp =>
             StorageRegistration.CreateDataSource(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Postgres));
 
+        builder.Services.AddHostedService<StorageWarmUp>();
         builder.Services.AddHealthChecks().AddSchemaCheck();
         return builder;
     }
