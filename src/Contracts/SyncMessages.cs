@@ -7,7 +7,11 @@ public record SyncAccountRequested(
     string DatePreset,
     SyncTrigger Trigger,
     bool Force,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt)
+{
+    /// <summary>The seed's preset: what a sync asks for, and the insights shown, when the caller names none.</summary>
+    public const string DefaultDatePreset = "last_7d";
+}
 
 /// <summary>The sync runs; <paramref name="Deduplicated"/> says the request joined a run already in flight.</summary>
 public record SyncAccepted(Guid RunId, string AccountId, bool Deduplicated);

@@ -4,7 +4,7 @@ using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.Gateway.Api;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
-using MetaAdsSync.ServiceDefaults.RateGate;
+using MetaAdsSync.RateGate;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Gateway;
@@ -13,13 +13,13 @@ public static class GatewayExtensions
 {
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
         builder.Services.AddOptions<CronOptions>().BindConfiguration(CronOptions.Section);
 
         builder.Services.AddSharedRateGate();
         builder.Services.AddMetaGraphApi();
+        builder.Services.AddTelemetrySource(GraphTelemetry.Name);
         builder.Services.AddSingleton<AccountsRefresher>();
         builder.Services.AddSingleton<AccountQueries>();
         builder.Services.AddSingleton<SyncQueries>();

@@ -3,12 +3,9 @@ using MetaAdsSync.Contracts;
 
 namespace MetaAdsSync.GraphApi;
 
-/// <summary>Meta's <c>filtering</c> parameter for what a sync reads: a partition of campaigns, and the seed's insight allow-list.</summary>
+/// <summary>Meta's <c>filtering</c> parameter for what a sync reads: a partition of campaigns, and the seed's insight allow-list (evaluated by Meta).</summary>
 public static class MetaFiltering
 {
-    /// <summary>The effective statuses whose insights a sync stores (the seed's allow-list, evaluated by Meta).</summary>
-    public static readonly IReadOnlyList<string> InsightStatuses = ["ACTIVE", "WITH_ISSUES"];
-
     public sealed record Filter(string Field, string Operator, object Value);
 
     /// <summary>The filters of a partition: none for the whole level, <c>campaign.id IN</c> or <c>NOT_IN</c> otherwise.</summary>
@@ -21,7 +18,7 @@ public static class MetaFiltering
 
     /// <summary>An account-level insights read of one level: its ACTIVE and WITH_ISSUES entities within the partition.</summary>
     public static IReadOnlyList<Filter> Insights(EntityLevel level, Partition partition) =>
-        [new(MetaLevels.Parameter(level) + ".effective_status", "IN", InsightStatuses), .. Of(partition)];
+        [new(EntityLevels.Name(level) + ".effective_status", "IN", InsightEligibility.Statuses), .. Of(partition)];
 
     public static string Serialize(IEnumerable<Filter> filters) =>
         JsonSerializer.Serialize(filters.Select(f => new { field = f.Field, @operator = f.Operator, value = f.Value }));

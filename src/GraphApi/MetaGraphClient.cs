@@ -119,7 +119,7 @@ public sealed class MetaGraphClient(
         var filtering = MetaFiltering.Serialize(MetaFiltering.Insights(level, partition));
         var url = (Uri?)transport.Build($"{node}/insights",
         [
-            new("level", MetaLevels.Parameter(level)),
+            new("level", EntityLevels.Name(level)),
             new("date_preset", datePreset),
             new("fields", MetaLevels.InsightFields(level)),
             new("filtering", filtering),

@@ -1,6 +1,6 @@
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults;
+using MetaAdsSync.Fetching;
 using Npgsql;
 
 namespace MetaAdsSync.InsightFetcher;

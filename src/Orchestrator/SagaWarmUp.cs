@@ -1,5 +1,3 @@
-using MetaAdsSync.Contracts;
-using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -9,18 +7,17 @@ namespace MetaAdsSync.Orchestrator;
 
 /// <summary>
 /// Runs the saga's hot path against the database once before the bus starts (it is registered after the schema
-/// migration and ahead of MassTransit): EF Core builds its model and compiles the repository's load query, the
-/// planner's query runs, and the saga's pooled connections open. Without it the first sync after a start paid all of
+/// migration and ahead of MassTransit): EF Core builds its model and compiles the repository's load query, and the
+/// saga's pooled connections open. Without it the first sync after a start paid all of
 /// that on its critical path. Never stops the host.
 /// </summary>
-sealed class SagaWarmUp(IDbContextFactory<SyncDbContext> contexts, SyncPlanner planner, TimeProvider time, ILogger<SagaWarmUp> logger) : IHostedService
+sealed class SagaWarmUp(IDbContextFactory<SyncDbContext> contexts, ILogger<SagaWarmUp> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
             await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => LoadAsync(cancellationToken)));
-            await planner.PlanAsync(new SyncAccountRequested("act_0", Guid.Empty, "last_7d", SyncTrigger.Manual, Force: false, time.GetUtcNow()), cancellationToken);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {

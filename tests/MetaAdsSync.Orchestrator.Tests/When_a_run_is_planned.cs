@@ -1,42 +1,42 @@
-using MassTransit.Testing;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Storage;
 
 namespace MetaAdsSync.Orchestrator.Tests;
 
-public class When_a_run_is_planned(MigratedDatabaseFixture database) : SagaSpec(database)
+public class When_a_run_is_planned : SagaSpec
 {
     [Fact]
     public async Task Should_send_one_insight_read_per_level_beside_the_entity_reads_before_any_page()
     {
         var runId = await StartRun();
 
-        await WaitPublished<FetchInsightsBatch>(m => m.Context.Message.RunId == runId);
+        await Published<FetchInsightsBatch>(m => m.RunId == runId);
         var reads = Batches();
         Assert.Equal([EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad], reads.Select(b => b.Level));
         Assert.All(reads, b => Assert.Equal((PartitionKind.WholeLevel, "last_7d"), (b.Partition.Kind, b.DatePreset)));
         Assert.Equal(Enumerable.Range(0, 3).Select(i => AccountCorrelation.Batch(runId, reads[i].Level.ToString(), i)), reads.Select(b => b.BatchId));
-        Assert.Equal(3, Sut.Harness.Published.Select<FetchEntities>(m => m.Context.Message.RunId == runId).Count());
+        Assert.Equal(3, Fetches(runId).Count);
     }
 
     [Fact]
     public async Task Should_end_once_every_level_and_every_insight_read_is_in_whatever_the_order()
     {
         var runId = await StartRun();
-        await WaitPublished<FetchInsightsBatch>(m => m.Context.Message.RunId == runId);
+        await Published<FetchInsightsBatch>(m => m.RunId == runId);
         foreach (var read in Batches())
         {
             await BatchDone(runId, read.BatchId);
         }
 
-        await WaitFor(s => s.BatchesSucceeded.Count == 3, "the insight reads");
+        await Handled<InsightsBatchFetched>(3, m => m.RunId == runId);
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1);
         await Page(runId, EntityLevel.AdSet, 1, last: true, count: 1);
-        Assert.Equal("FetchingEntities", (await Sut.Load(Account))!.CurrentState);
+        await PagesHandled(2);
+        Assert.Equal("FetchingEntities", (await Saga()).CurrentState);
 
         await Page(runId, EntityLevel.Ad, 1, last: true, count: 1);
 
-        var state = await WaitFor(s => s.CurrentState == "Idle", "the run to end");
+        var (state, _) = await Ended(runId);
         Assert.Equal("Completed", state.Outcome);
     }
 
@@ -44,30 +44,23 @@ public class When_a_run_is_planned(MigratedDatabaseFixture database) : SagaSpec(
     public async Task Should_skip_the_insights_of_levels_read_completely_within_the_max_age_unless_forced()
     {
         var first = await StartRun();
-        await Page(first, EntityLevel.Campaign, 1, last: true, count: 1);
-        await Page(first, EntityLevel.AdSet, 1, last: true, count: 1);
-        await Page(first, EntityLevel.Ad, 1, last: true, count: 1);
-        await WaitFor(s => s.LevelsDone.Count == 3, "all levels");
-        var firstReads = Batches();
-        await BatchDone(first, firstReads[0].BatchId);
-        await BatchDone(first, firstReads[1].BatchId);
-        await Sut.Harness.Bus.Publish(new InsightsBatchFailed(first, Account, firstReads[2].BatchId, "throttled", GraphCalls: 1));
-        await WaitFor(s => s.CurrentState == "Idle", "the first run to end");
+        await EndPartial(first);
+        await Ended(first);
 
         Sut.Time.Advance(TimeSpan.FromMinutes(59));
         var second = await StartRun();
-        await WaitPublished<FetchInsightsBatch>(m => m.Context.Message.RunId == second);
+        await Published<FetchInsightsBatch>(m => m.RunId == second);
         Assert.Equal([EntityLevel.Ad], Batches().Where(b => b.RunId == second).Select(b => b.Level));
 
         await CompleteRun(second);
         var forced = await StartRun(force: true);
-        await WaitPublished<FetchInsightsBatch>(m => m.Context.Message.RunId == forced);
+        await Published<FetchInsightsBatch>(m => m.RunId == forced);
         Assert.Equal(3, Batches().Count(b => b.RunId == forced));
         await CompleteRun(forced);
 
         Sut.Time.Advance(TimeSpan.FromMinutes(61));
         var later = await StartRun();
-        await WaitPublished<FetchInsightsBatch>(m => m.Context.Message.RunId == later);
+        await Published<FetchInsightsBatch>(m => m.RunId == later);
         Assert.Equal(3, Batches().Count(b => b.RunId == later));
     }
 
@@ -82,8 +75,8 @@ public class When_a_run_is_planned(MigratedDatabaseFixture database) : SagaSpec(
         await Page(second, EntityLevel.AdSet, 1, last: true, count: 1);
         await Page(second, EntityLevel.Ad, 1, last: true, count: 1);
 
-        var state = await WaitFor(s => s.CurrentState == "Idle" && s.RunId == second, "the second run to end");
-        Assert.Equal(("Completed", 0), (state.Outcome, state.BatchesSent));
+        var (state, run) = await Ended(second);
+        Assert.Equal(("Completed", 0), (state.Outcome, run.InsightBatches));
         Assert.DoesNotContain(Batches(), b => b.RunId == second);
     }
 }

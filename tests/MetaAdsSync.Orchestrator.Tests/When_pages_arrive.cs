@@ -2,7 +2,7 @@ using MetaAdsSync.Contracts;
 
 namespace MetaAdsSync.Orchestrator.Tests;
 
-public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(database)
+public class When_pages_arrive : SagaSpec
 {
     [Fact]
     public async Task Should_count_a_redelivered_page_once()
@@ -14,8 +14,9 @@ public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(data
             await Page(runId, EntityLevel.Campaign, 1, last: false, count: 25, "c1", "c2");
         }
 
-        await WaitConsumed<EntitiesFetched>(3, m => m.AccountId == Account);
-        var state = await WaitFor(s => s.PagesSeen.Count == 1, "the page");
+        await PagesHandled(3);
+        var state = await Saga();
+        Assert.Single(state.PagesSeen);
         Assert.Equal((25, 2, 1), (state.Campaigns, state.Eligible, state.GraphCalls));
         Assert.Equal(3, Batches().Count);
     }
@@ -35,7 +36,8 @@ public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(data
         await Page(runId, redelivered, EntityLevel.Ad, 1, last: false, count: 500, "a1", "a2");
         await Page(runId, redelivered, EntityLevel.Ad, 2, last: true, count: 298, "a3");
 
-        var state = await WaitFor(s => s.CurrentState == "FetchingInsights", "the entity levels to be done");
+        var state = await InState(m => m.FetchingInsights, runId);
+        await PagesHandled(6);
         Assert.Equal((798, 3), (state.Ads, state.Eligible));
     }
 
@@ -47,11 +49,12 @@ public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(data
         await Page(runId, EntityLevel.AdSet, 1, last: true, count: 1);
 
         await Page(runId, EntityLevel.Ad, 2, last: true, count: 10);
-        var state = await WaitFor(s => s.PagesSeen.Count == 3, "three pages");
-        Assert.Equal("FetchingEntities", state.CurrentState);
+        await PagesHandled(3);
+        var state = await Saga();
+        Assert.Equal((3, "FetchingEntities"), (state.PagesSeen.Count, state.CurrentState));
 
         await Page(runId, EntityLevel.Ad, 1, last: false, count: 25);
-        state = await WaitFor(s => s.CurrentState == "FetchingInsights", "the entity levels to be done");
+        state = await InState(m => m.FetchingInsights, runId);
         Assert.Equal(35, state.Ads);
     }
 
@@ -63,8 +66,9 @@ public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(data
         await Page(Guid.NewGuid(), EntityLevel.Ad, 1, last: true, count: 700, "x1");
         await Page(runId, EntityLevel.Campaign, 1, last: false, count: 5);
 
-        await WaitConsumed<EntitiesFetched>(2, m => m.AccountId == Account);
-        var state = await WaitFor(s => s.PagesSeen.Count == 1, "the current run's page");
+        await PagesHandled(2);
+        var state = await Saga();
+        Assert.Single(state.PagesSeen);
         Assert.Equal((0, 5, 0), (state.Ads, state.Campaigns, state.Eligible));
     }
 }

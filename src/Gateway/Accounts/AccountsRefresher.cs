@@ -1,5 +1,5 @@
+using MetaAdsSync.Fetching;
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults;
 using Npgsql;
 
 namespace MetaAdsSync.Gateway.Accounts;

@@ -1,4 +1,4 @@
-using MetaAdsSync.ServiceDefaults.RateGate;
+using MetaAdsSync.RateGate;
 
 namespace MetaAdsSync.Gateway.Api;
 

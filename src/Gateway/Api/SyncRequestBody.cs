@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.GraphApi;
 
@@ -9,7 +10,6 @@ namespace MetaAdsSync.Gateway.Api;
 sealed record SyncRequestBody(string? AccountId, string DatePreset, bool Force)
 {
     public const int MaxBytes = 16 * 1024;
-    public const string DefaultDatePreset = "last_7d";
 
     /// <summary>True when the caller asked only for the refreshed accounts list.</summary>
     public bool AccountsOnly => AccountId is null;
@@ -37,7 +37,7 @@ sealed record SyncRequestBody(string? AccountId, string DatePreset, bool Force)
 
         if (buffer.WrittenCount == 0)
         {
-            return (new SyncRequestBody(null, DefaultDatePreset, false), null);
+            return (new SyncRequestBody(null, SyncAccountRequested.DefaultDatePreset, false), null);
         }
 
         if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
@@ -70,7 +70,7 @@ sealed record SyncRequestBody(string? AccountId, string DatePreset, bool Force)
         }
 
         string? accountId = null;
-        var datePreset = DefaultDatePreset;
+        var datePreset = SyncAccountRequested.DefaultDatePreset;
         var force = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in root.EnumerateObject())

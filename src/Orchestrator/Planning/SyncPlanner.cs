@@ -1,7 +1,5 @@
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Orchestrator.Saga;
-using MetaAdsSync.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Orchestrator.Planning;
@@ -13,27 +11,19 @@ public sealed record PlannedInsightRead(EntityLevel Level, Partition Partition);
 public sealed record SyncPlan(IReadOnlyList<PlannedInsightRead> Insights);
 
 /// <summary>
-/// Decides at the start of a run what it reads, from what PostgreSQL knows of the account. Insights go out at once,
-/// beside the entity reads (Meta evaluates the allow-list, so they need no entity ids); a level whose insights for the
-/// preset a run read completely within <c>Sync:InsightMaxAge</c> is left out unless the sync is forced.
+/// Decides at the start of a run what it reads, from what the run history knows of the account. Insights go out at
+/// once, beside the entity reads (Meta evaluates the allow-list, so they need no entity ids); a level whose insights
+/// for the preset a run read completely within <c>Sync:InsightMaxAge</c> is left out unless the sync is forced.
 /// </summary>
-public sealed class SyncPlanner(IDbContextFactory<SyncDbContext> contexts, IOptions<SagaOptions> options, TimeProvider time)
+public sealed class SyncPlanner(IRunHistory history, IOptions<SagaOptions> options, TimeProvider time)
 {
     public static readonly IReadOnlyList<EntityLevel> Levels = Enum.GetValues<EntityLevel>();
 
     public async Task<SyncPlan> PlanAsync(SyncAccountRequested request, CancellationToken cancellationToken)
     {
-        var fresh = request.Force ? [] : await InsightLevelsReadSinceAsync(request, time.GetUtcNow() - options.Value.InsightMaxAge, cancellationToken);
-        return new SyncPlan(Levels.Where(l => !fresh.Contains(l.ToString())).Select(l => new PlannedInsightRead(l, Partition.WholeLevel)).ToList());
-    }
-
-    async Task<HashSet<string>> InsightLevelsReadSinceAsync(SyncAccountRequested request, DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var levels = await db.Database.SqlQuery<string>($"""
-            SELECT DISTINCT unnest(insight_levels_read) AS "Value" FROM sync_runs
-             WHERE account_id = {request.AccountId} AND date_preset = {request.DatePreset} AND started_at >= {since}
-            """).ToListAsync(cancellationToken);
-        return [.. levels];
+        var fresh = request.Force
+            ? new HashSet<EntityLevel>()
+            : await history.InsightLevelsReadSinceAsync(request.AccountId, request.DatePreset, time.GetUtcNow() - options.Value.InsightMaxAge, cancellationToken);
+        return new SyncPlan(Levels.Where(l => !fresh.Contains(l)).Select(l => new PlannedInsightRead(l, Partition.WholeLevel)).ToList());
     }
 }

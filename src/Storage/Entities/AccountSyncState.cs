@@ -3,9 +3,10 @@ using MassTransit;
 namespace MetaAdsSync.Storage.Entities;
 
 /// <summary>
-/// The saga instance of one ad account: it lives as long as the account and cycles Idle → FetchingEntities →
-/// FetchingInsights → Idle once per run. Everything here is the current (or last) run's progress. Sets are
-/// stored, not bare counters, because every event can arrive more than once.
+/// The saga instance of one ad account: it lives as long as the account and cycles through the states of
+/// AccountSyncStateMachine once per run (SQL reads them only through the sync_run_status view). Everything here is
+/// the current (or last) run's progress. Sets are stored, not bare counters, because every event can arrive more
+/// than once.
 /// </summary>
 public class AccountSyncState : SagaStateMachineInstance
 {

@@ -17,7 +17,7 @@ public class When_a_graph_call_is_throttled
     public async Task Should_count_the_call_the_error_and_the_throttle_by_code_and_keep_the_usage_of_its_key()
     {
         using var metrics = new MetricsCapture();
-        using var h = new GraphClientHarness(new() { ["Meta:MaxThrottleWait"] = "00:01:00" });
+        using var h = new GraphClientHarness(new() { ["RateGate:MaxThrottleWait"] = "00:01:00" });
         h.Graph.ThenError(HttpStatusCode.BadRequest, new { message = "There have been too many calls", code = Code },
             new Dictionary<string, string> { ["X-Business-Use-Case-Usage"] = BucBlocked });
 

@@ -29,7 +29,7 @@ public class When_meta_throttles_a_call
     [Fact]
     public async Task Should_refuse_at_once_when_meta_says_access_returns_later_than_the_longest_wait()
     {
-        using var h = new GraphClientHarness(new() { ["Meta:MaxThrottleWait"] = "00:01:00" });
+        using var h = new GraphClientHarness(new() { ["RateGate:MaxThrottleWait"] = "00:01:00" });
         h.Graph.Serve("act_1/campaigns", [new { id = "c1" }]);
         h.Graph.ThenError(HttpStatusCode.BadRequest, new { message = "There have been too many calls", code = 80004 },
             new Dictionary<string, string> { ["X-Business-Use-Case-Usage"] = BucThrottled });
@@ -79,7 +79,7 @@ public class When_meta_throttles_a_call
     [Fact]
     public async Task Should_block_every_account_when_the_app_itself_is_limited()
     {
-        var gate = new InProcessRateGate(Options.Create(new MetaOptions { AccessToken = "t", MaxThrottleWait = TimeSpan.FromSeconds(1) }), TimeProvider.System, NullLogger<InProcessRateGate>.Instance);
+        var gate = new InProcessRateGate(Options.Create(new RateGateOptions { MaxThrottleWait = TimeSpan.FromSeconds(1) }), TimeProvider.System, NullLogger<InProcessRateGate>.Instance);
 
         await gate.ReportAsync(new RateScope(null, MetaUseCase.AdsManagement), GraphUsage.None, TimeSpan.FromMinutes(5), default);
 
@@ -89,7 +89,7 @@ public class When_meta_throttles_a_call
     [Fact]
     public async Task Should_not_block_other_accounts_when_one_account_is_throttled()
     {
-        var gate = new InProcessRateGate(Options.Create(new MetaOptions { AccessToken = "t", MaxThrottleWait = TimeSpan.FromSeconds(1) }), TimeProvider.System, NullLogger<InProcessRateGate>.Instance);
+        var gate = new InProcessRateGate(Options.Create(new RateGateOptions { MaxThrottleWait = TimeSpan.FromSeconds(1) }), TimeProvider.System, NullLogger<InProcessRateGate>.Instance);
 
         await gate.ReportAsync(new RateScope("act_1", MetaUseCase.AdsManagement), GraphUsage.None, TimeSpan.FromMinutes(5), default);
 
@@ -100,7 +100,7 @@ public class When_meta_throttles_a_call
     [Fact]
     public async Task Should_not_let_a_caller_that_waited_for_a_slot_call_into_a_block_reported_meanwhile()
     {
-        var gate = new InProcessRateGate(Options.Create(new MetaOptions { AccessToken = "t", MaxConcurrentCalls = 1, MaxThrottleWait = TimeSpan.FromSeconds(1) }),
+        var gate = new InProcessRateGate(Options.Create(new RateGateOptions { MaxConcurrentCalls = 1, MaxThrottleWait = TimeSpan.FromSeconds(1) }),
             TimeProvider.System, NullLogger<InProcessRateGate>.Instance);
         var scope = new RateScope("act_1", MetaUseCase.AdsManagement);
         var held = await gate.AcquireAsync(scope, default);

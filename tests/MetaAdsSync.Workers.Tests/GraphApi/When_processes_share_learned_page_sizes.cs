@@ -1,4 +1,4 @@
-using MetaAdsSync.ServiceDefaults;
+using MetaAdsSync.Fetching;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MetaAdsSync.Workers.Tests.GraphApi;

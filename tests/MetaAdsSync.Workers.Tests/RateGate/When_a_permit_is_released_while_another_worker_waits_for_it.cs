@@ -1,5 +1,5 @@
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults.RateGate;
+using MetaAdsSync.RateGate;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

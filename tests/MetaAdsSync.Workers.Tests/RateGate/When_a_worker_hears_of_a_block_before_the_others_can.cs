@@ -1,5 +1,5 @@
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults.RateGate;
+using MetaAdsSync.RateGate;
 
 namespace MetaAdsSync.Workers.Tests.RateGate;
 

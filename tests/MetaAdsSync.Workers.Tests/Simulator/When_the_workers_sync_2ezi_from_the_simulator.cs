@@ -96,7 +96,7 @@ public class When_the_workers_sync_2ezi_from_the_simulator(RabbitMqFixture rabbi
     public async Task Should_slow_down_as_usage_rises_and_never_run_into_the_block()
     {
         await using var sim = await SimulatorApp.StartAsync(new SimulatorOptions { CallBudget = 3, BudgetWindowSeconds = 2, BlockSeconds = 2 });
-        await using var host = await SimulatorRun.StartWorkersAsync(rabbit, db, sim, new() { ["Meta:MaxSlowdownDelay"] = "00:00:02" });
+        await using var host = await SimulatorRun.StartWorkersAsync(rabbit, db, sim, new() { ["RateGate:MaxSlowdownDelay"] = "00:00:02" });
         var truth = sim.GetTruth(TwoEzi)!;
 
         var pages = await SimulatorRun.FetchLevelAsync(host, TwoEzi, EntityLevel.Ad, force: true);

@@ -11,6 +11,9 @@ public class When_a_fetcher_host_starts_with_a_bad_setting(RabbitMqFixture rabbi
         { "InsightFetcher", "Sync__InsightFetchConcurrency", "0", "Sync:InsightFetchConcurrency" },
         { "InsightFetcher", "Meta__AdPageSize", "0", "Meta:AdPageSize" },
         { "InsightFetcher", "Meta__BaseUrl", "not a url", "Meta:BaseUrl" },
+        // A pacing setting left under its old name is refused, naming where it went.
+        { "EntityFetcher", "Meta__MaxThrottleWait", "00:01:00", "Meta:MaxThrottleWait has moved: set RateGate:MaxThrottleWait instead." },
+        { "InsightFetcher", "Meta__SlowdownFromPercent", "50", "Meta:SlowdownFromPercent has moved: set RateGate:SlowdownFromPercent instead." },
     };
 
     [Theory]

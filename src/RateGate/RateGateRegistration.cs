@@ -2,20 +2,16 @@ using MetaAdsSync.GraphApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace MetaAdsSync.ServiceDefaults.RateGate;
+namespace MetaAdsSync.RateGate;
 
 public static class RateGateRegistration
 {
     /// <summary>
-    /// <c>RateGate:*</c> (validated at start) and the PostgreSQL-shared gate in place of the per-process one. Call before
-    /// <see cref="GraphApiRegistration.AddMetaGraphApi"/>; needs the data source of <c>AddStorage</c>.
+    /// The PostgreSQL-shared gate in place of the per-process one, and what it adds to the check of <c>RateGate:*</c>
+    /// (which <see cref="GraphApiRegistration.AddMetaGraphApi"/> binds). Call before that; needs an <c>NpgsqlDataSource</c> (<c>AddStorage</c>).
     /// </summary>
     public static IServiceCollection AddSharedRateGate(this IServiceCollection services)
     {
-        services.AddOptions<RateGateOptions>()
-            .BindConfiguration(RateGateOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RateGateOptions>, LeaseOutlastsACall>();
         services.AddSingleton<PostgresRateGate>();
         services.AddSingleton<IRateGate>(sp => sp.GetRequiredService<PostgresRateGate>());

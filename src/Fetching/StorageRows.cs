@@ -4,7 +4,7 @@ using MetaAdsSync.Storage.Entities;
 using MetaAdsSync.Storage.Upserts;
 using Npgsql;
 
-namespace MetaAdsSync.ServiceDefaults;
+namespace MetaAdsSync.Fetching;
 
 /// <summary>
 /// What the Graph client read, as the rows PostgreSQL keeps: one mapping and one write per kind, for the fetchers,
@@ -36,7 +36,7 @@ public static class StorageRows
         NpgsqlConnection connection, string account, EntityLevel level, string datePreset, IEnumerable<MetaInsight> insights, DateTimeOffset now, Guid runId,
         CancellationToken cancellationToken)
     {
-        var levelName = EntityUpserts.LevelName(level);
+        var levelName = EntityLevels.Name(level);
         var rows = insights.Select(r => new Insight
         {
             AccountId = account, Level = levelName, EntityId = r.EntityId, DatePreset = datePreset,

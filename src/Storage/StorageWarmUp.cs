@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace MetaAdsSync.ServiceDefaults;
+namespace MetaAdsSync.Storage;
 
 /// <summary>
 /// Opens a few pooled PostgreSQL connections before the host takes messages, so the first sync after a start does

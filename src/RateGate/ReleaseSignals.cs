@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace MetaAdsSync.ServiceDefaults.RateGate;
+namespace MetaAdsSync.RateGate;
 
 /// <summary>
 /// Tells this process's waiting callers that some process released a permit of their key: every release notifies

@@ -1,8 +1,7 @@
-using MetaAdsSync.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace MetaAdsSync.ServiceDefaults;
+namespace MetaAdsSync.Storage;
 
 /// <summary>Ready when PostgreSQL answers and every migration this build knows is applied.</summary>
 sealed class SchemaHealthCheck(IDbContextFactory<SyncDbContext> contexts) : IHealthCheck

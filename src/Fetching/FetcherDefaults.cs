@@ -1,14 +1,14 @@
 using MassTransit;
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults.RateGate;
+using MetaAdsSync.RateGate;
+using MetaAdsSync.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
-namespace MetaAdsSync.ServiceDefaults;
+namespace MetaAdsSync.Fetching;
 
-/// <summary>What both fetcher hosts share: <c>Sync:*</c>, <c>Meta:*</c> and <c>RateGate:*</c> validated at start, the Graph client behind the shared rate gate, and one retry rule.</summary>
+/// <summary>What both fetcher hosts share: <c>Sync:*</c>, <c>Meta:*</c> and <c>RateGate:*</c> validated at start, the Graph client behind the shared rate gate (its telemetry exported), and one retry rule.</summary>
 public static class FetcherDefaults
 {
     public static TBuilder AddFetcherDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -17,10 +17,10 @@ public static class FetcherDefaults
             .BindConfiguration(SyncOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSharedRateGate();
         builder.Services.AddSharedPageSizeMemory();
         builder.Services.AddMetaGraphApi();
+        builder.Services.AddTelemetrySource(GraphTelemetry.Name);
         return builder;
     }
 

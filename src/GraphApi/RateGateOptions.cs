@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MetaAdsSync.ServiceDefaults.RateGate;
+namespace MetaAdsSync.GraphApi;
 
 /// <summary>
-/// <c>RateGate:*</c>: how the PostgreSQL-shared rate gate paces every worker's Graph calls. Without
+/// <c>RateGate:*</c>, every setting of how Graph calls are paced, in one class beside <see cref="IRateGate"/> since both
+/// gates and the transport read it (the shared gate's project references this one, not the other way round).
+/// The PostgreSQL-shared gate paces every worker's Graph calls; without
 /// <see cref="CallBudget"/> it steers by Meta's usage headers alone (Meta's standard tier counts in the tens of
 /// thousands of calls per hour, so the headers are the only reliable measure); with it, each ad account (both use
 /// cases together, as Meta's <c>X-Ad-Account-Usage</c> counts) and the app also count their calls in a sliding window
@@ -12,6 +14,25 @@ namespace MetaAdsSync.ServiceDefaults.RateGate;
 public sealed class RateGateOptions : IValidatableObject
 {
     public const string Section = "RateGate";
+
+    /// <summary>The longest a call waits for a throttle to lift; longer throttles fail the call (the saga decides what next).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "RateGate:MaxThrottleWait must be between 0 and 1 hour.")]
+    public TimeSpan MaxThrottleWait { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The block assumed when a throttle error carries no time to regain access.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "RateGate:DefaultThrottleWait must be between 0 and 1 hour.")]
+    public TimeSpan DefaultThrottleWait { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The per-process gate only: Graph calls one process makes at once.</summary>
+    [Range(1, 256, ErrorMessage = "RateGate:MaxConcurrentCalls must be between 1 and 256.")]
+    public int MaxConcurrentCalls { get; set; } = 8;
+
+    /// <summary>The per-process gate only: the pause before each call when usage reaches 100 %; it grows smoothly from nothing at <see cref="SlowdownFromPercent"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "RateGate:MaxSlowdownDelay must be between 0 and 5 minutes.")]
+    public TimeSpan MaxSlowdownDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    [Range(0, 100, ErrorMessage = "RateGate:SlowdownFromPercent must be between 0 and 100.")]
+    public double SlowdownFromPercent { get; set; } = 60;
 
     /// <summary>Calls per ad account (its two use cases together) and per app per <see cref="BudgetWindow"/> (e.g. the seed's 200 per hour); 0 = steer by the usage headers only.</summary>
     [Range(0, 10_000_000, ErrorMessage = "RateGate:CallBudget must be between 0 (none) and 10000000.")]

@@ -1,10 +1,13 @@
 using MetaAdsSync.Storage;
-using MetaAdsSync.TestSupport;
 using Npgsql;
+using Xunit;
 
-namespace MetaAdsSync.Workers.Tests;
+namespace MetaAdsSync.TestSupport;
 
-/// <summary>A fresh database on the real PostgreSQL with the schema applied, for one test class.</summary>
+/// <summary>
+/// A fresh database on the real PostgreSQL with the schema applied: a class fixture shared by one class's tests
+/// (each uses its own accounts), or one for a single test through <see cref="CreateAsync"/>.
+/// </summary>
 public sealed class MigratedDatabase : IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = "";
@@ -22,6 +25,13 @@ public sealed class MigratedDatabase : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await DataSource.DisposeAsync();
+
+    public static async Task<MigratedDatabase> CreateAsync()
+    {
+        var database = new MigratedDatabase();
+        await database.InitializeAsync();
+        return database;
+    }
 
     public async Task ExecuteAsync(string sql)
     {

@@ -1,10 +1,11 @@
-using MetaAdsSync.Storage;
+using MetaAdsSync.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace MetaAdsSync.ServiceDefaults;
+namespace MetaAdsSync.Storage;
 
 public static class StorageExtensions
 {
@@ -23,7 +24,9 @@ public static class StorageExtensions
             StorageRegistration.CreateDataSource(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Postgres));
 
         builder.Services.AddHostedService<StorageWarmUp>();
-        builder.Services.AddHealthChecks().AddSchemaCheck();
+        // Ready only once the Orchestrator has migrated.
+        builder.Services.AddHealthChecks()
+            .AddCheck<SchemaHealthCheck>("postgres-schema", HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]);
         return builder;
     }
 }

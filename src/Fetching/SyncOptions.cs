@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MetaAdsSync.ServiceDefaults;
+namespace MetaAdsSync.Fetching;
 
-/// <summary><c>Sync:*</c>: how much work a sync does and how the fetcher workers take it on.</summary>
+/// <summary>The fetchers' part of <c>Sync:*</c>: how much work a sync does and how they take it on (the saga binds the rest of that section, among it <c>InsightMaxAge</c>).</summary>
 public sealed class SyncOptions
 {
     public const string Section = "Sync";

@@ -2,7 +2,7 @@ using MetaAdsSync.GraphApi;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace MetaAdsSync.ServiceDefaults;
+namespace MetaAdsSync.Fetching;
 
 /// <summary>
 /// The page sizes Meta accepted after asking for less data, kept in <c>page_limits</c> so that every fetcher and the
