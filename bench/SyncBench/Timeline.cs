@@ -4,7 +4,7 @@ namespace MetaAdsSync.SyncBench;
 
 /// <summary>
 /// Where one of our runs spent its time, from what it wrote: each entity page's store (its rows' <c>synced_at</c>),
-/// each insight batch's store (<c>insight_fetches.fetched_at</c>), the saga's start and finish; offsets from the POST.
+/// each insights page's store (its rows' <c>fetched_at</c>), the saga's start and finish; offsets from the POST.
 /// </summary>
 static class Timeline
 {
@@ -14,7 +14,7 @@ static class Timeline
             SELECT 'campaigns page stored', synced_at FROM campaigns WHERE last_run_id = @run GROUP BY synced_at
             UNION ALL SELECT 'ad sets page stored', synced_at FROM ad_sets WHERE last_run_id = @run GROUP BY synced_at
             UNION ALL SELECT 'ads page stored', synced_at FROM ads WHERE last_run_id = @run GROUP BY synced_at
-            UNION ALL SELECT level || ' insight batch stored', fetched_at FROM insight_fetches WHERE last_run_id = @run GROUP BY level, fetched_at
+            UNION ALL SELECT level || ' insights stored', fetched_at FROM insights WHERE last_run_id = @run GROUP BY level, fetched_at
             """);
         command.Parameters.AddWithValue("run", run.RunId);
         var events = new List<(string What, DateTimeOffset At)> { ("saga started", run.StartedAt), ("saga finished", run.FinishedAt) };

@@ -22,15 +22,35 @@ public record EntitiesFetched(
 
 public record EntityFetchFailed(Guid RunId, string AccountId, EntityLevel Level, string Error);
 
-/// <summary>Fetch insights for up to InsightBatchSize entities of one level in one Graph call.</summary>
+/// <summary>
+/// Which part of a level's edge a command reads: the whole level, the campaigns listed (Meta's <c>filtering</c> on
+/// <c>campaign.id IN</c>), or every campaign but those (<c>NOT_IN</c>: campaigns created since the plan's shape).
+/// </summary>
+public enum PartitionKind
+{
+    WholeLevel,
+    Campaigns,
+    OtherCampaigns,
+}
+
+public record Partition(PartitionKind Kind, IReadOnlyList<string> CampaignIds)
+{
+    public static Partition WholeLevel { get; } = new(PartitionKind.WholeLevel, []);
+}
+
+/// <summary>
+/// Read the insights of one level's ACTIVE and WITH_ISSUES entities within a partition, for one preset: one
+/// account-level insights read, paged (whether to read at all was the plan's decision: the fetcher always asks Meta).
+/// A message without <paramref name="Partition"/> is of the old shape (it named
+/// entity ids) and is dropped.
+/// </summary>
 public record FetchInsightsBatch(
     Guid RunId,
     string AccountId,
     Guid BatchId,
     EntityLevel Level,
-    IReadOnlyList<string> EntityIds,
     string DatePreset,
-    bool Force);
+    Partition Partition);
 
 public record InsightsBatchFetched(Guid RunId, string AccountId, Guid BatchId, int Rows, int GraphCalls);
 

@@ -2,14 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MetaAdsSync.Fetching;
 
-/// <summary>The fetchers' part of <c>Sync:*</c>: how much work a sync does and how they take it on (the saga binds the rest of that section, among it <c>InsightBatchSize</c>).</summary>
+/// <summary>The fetchers' part of <c>Sync:*</c>: how much work a sync does and how they take it on (the saga binds the rest of that section, among it <c>InsightMaxAge</c>).</summary>
 public sealed class SyncOptions
 {
     public const string Section = "Sync";
-
-    /// <summary>Insights asked of Meta more recently than this are not asked again unless the sync is forced.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Sync:InsightMaxAge must be between 0 and 7 days.")]
-    public TimeSpan InsightMaxAge { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>A level read completely from Meta more recently than this is answered from PostgreSQL unless the sync is forced.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Sync:EntityMaxAge must be between 0 and 7 days.")]

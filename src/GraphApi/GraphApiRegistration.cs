@@ -28,7 +28,16 @@ public static class GraphApiRegistration
         services.TryAddSingleton<GraphTransport>();
         services.TryAddSingleton<IMetaGraphClient, MetaGraphClient>();
         // The per-attempt timeout is the pipeline's; HttpClient's own would cut across retries.
-        services.AddHttpClient(GraphTransport.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // One long-lived connection pool: a connection to Meta opened by one sync is still open for the next, instead of
+        // the factory's two-minute handler rotation and the one-minute idle close making the first call after a pause pay
+        // TCP and TLS again. The pooled lifetime still lets DNS changes in.
+        services.AddHttpClient(GraphTransport.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return services;
     }
 }

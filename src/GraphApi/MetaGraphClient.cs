@@ -19,8 +19,11 @@ public interface IMetaGraphClient
     /// </summary>
     IAsyncEnumerable<EntityPage> GetEntitiesAsync(string accountId, EntityLevel level, CancellationToken cancellationToken);
 
-    /// <summary>Insights of up to a batch of entities of one level in one call (<c>act_…/insights</c> filtered on their ids), paged if needed.</summary>
-    Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken);
+    /// <summary>
+    /// Insights of one level's ACTIVE and WITH_ISSUES entities within a partition: one account-level read
+    /// (<c>act_…/insights?level=…</c> filtered on <c>&lt;level&gt;.effective_status</c>), every page.
+    /// </summary>
+    Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, Partition partition, string datePreset, CancellationToken cancellationToken);
 
     /// <summary>The seed's way, one <c>{id}/insights</c> call per entity: only the benchmark's seed baseline (<c>bench/SyncBench</c>) calls it.</summary>
     Task<InsightsResult> GetInsightsPerEntityAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken);
@@ -104,21 +107,16 @@ public sealed class MetaGraphClient(
         }
     }
 
-    public async Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken)
+    public async Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, Partition partition, string datePreset, CancellationToken cancellationToken)
     {
         var calls = new CallCounter();
         var warnings = new Warnings();
         var rows = new List<MetaInsight>();
         var skipped = 0;
-        if (entityIds.Count == 0)
-        {
-            return new InsightsResult(rows, 0, 0, warnings);
-        }
-
         var node = MetaLevels.AccountNode(accountId);
         var scope = new RateScope(node, MetaUseCase.AdsInsights);
         var limit = await pageSizes.GetAsync(node, "insights", _options.InsightPageSize, cancellationToken);
-        var filtering = JsonSerializer.Serialize(new[] { new { field = EntityLevels.Name(level) + ".id", @operator = "IN", value = entityIds } });
+        var filtering = MetaFiltering.Serialize(MetaFiltering.Insights(level, partition));
         var url = (Uri?)transport.Build($"{node}/insights",
         [
             new("level", EntityLevels.Name(level)),

@@ -13,6 +13,14 @@ public sealed class FetchInsightsBatchConsumer(InsightSync insights, IOptions<Sy
     public async Task Consume(ConsumeContext<FetchInsightsBatch> context)
     {
         var command = context.Message;
+        if (command.Partition is null)
+        {
+            // Sent before the upgrade that made batches partitions: its run was migrated and re-drives in the new shape.
+            logger.LogWarning("{Account} insights batch {BatchId} of run {RunId} has the old shape (entity ids, no partition); acknowledged and dropped",
+                command.AccountId, command.BatchId, command.RunId);
+            return;
+        }
+
         try
         {
             var outcome = await insights.RunAsync(command, context.CancellationToken);

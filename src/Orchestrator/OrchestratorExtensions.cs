@@ -1,4 +1,5 @@
 using MetaAdsSync.Orchestrator.Persistence;
+using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Orchestrator.Saga;
 using MetaAdsSync.Orchestrator.Scheduling;
 using MassTransit;
@@ -19,6 +20,7 @@ public static class OrchestratorExtensions
 
         // Before AddMessaging: hosted services start in order, so the schema exists before any message is handled.
         builder.Services.AddHostedService<SchemaMigrationService>();
+        builder.Services.AddHostedService<SagaWarmUp>();
         builder.Services.AddAccountSyncSagaServices();
         builder.Services.AddOptions<SchedulerOptions>()
             .BindConfiguration(SchedulerOptions.Section)
@@ -38,7 +40,7 @@ public static class OrchestratorExtensions
 
     /// <summary>What the saga's activities need from the container (the host and the test harness share it).</summary>
     public static IServiceCollection AddAccountSyncSagaServices(this IServiceCollection services) =>
-        services.AddScoped<FinishRunActivity>();
+        services.AddScoped<FinishRunActivity>().AddScoped<PlanRunActivity>().AddScoped<SyncPlanner>();
 
     /// <summary>The saga on its PostgreSQL repository, with the run history written in the repository's transaction.</summary>
     public static IBusRegistrationConfigurator AddAccountSyncSaga(this IBusRegistrationConfigurator x)

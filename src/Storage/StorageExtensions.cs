@@ -9,7 +9,7 @@ namespace MetaAdsSync.Storage;
 
 public static class StorageExtensions
 {
-    /// <summary>Binds and validates <c>ConnectionStrings:Postgres</c>, registers the DbContext factory, the NpgsqlDataSource of the set-based upserts and the schema readiness check.</summary>
+    /// <summary>Binds and validates <c>ConnectionStrings:Postgres</c>, registers the DbContext factory, the NpgsqlDataSource of the set-based upserts (its pool warmed at start) and the schema readiness check.</summary>
     public static TBuilder AddStorage<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<ConnectionStringOptions>()
@@ -23,6 +23,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton(sp =>
             StorageRegistration.CreateDataSource(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Postgres));
 
+        builder.Services.AddHostedService<StorageWarmUp>();
         // Ready only once the Orchestrator has migrated.
         builder.Services.AddHealthChecks()
             .AddCheck<SchemaHealthCheck>("postgres-schema", HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]);

@@ -14,7 +14,6 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
     public DbSet<AccountSyncState> AccountSyncs => Set<AccountSyncState>();
     public DbSet<EntitySyncMark> EntitySyncMarks => Set<EntitySyncMark>();
-    public DbSet<InsightFetch> InsightFetches => Set<InsightFetch>();
     public DbSet<RateGateKey> RateGateKeys => Set<RateGateKey>();
     public DbSet<PageLimit> PageLimits => Set<PageLimit>();
     public DbSet<ApiRequestWindow> ApiRequestWindows => Set<ApiRequestWindow>();
@@ -78,12 +77,6 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
         {
             e.ToTable("entity_sync_marks");
             e.HasKey(m => new { m.AccountId, m.Level });
-        });
-
-        modelBuilder.Entity<InsightFetch>(e =>
-        {
-            e.ToTable("insight_fetches");
-            e.HasKey(f => new { f.Level, f.EntityId, f.DatePreset });
         });
 
         modelBuilder.Entity<PageLimit>(e =>

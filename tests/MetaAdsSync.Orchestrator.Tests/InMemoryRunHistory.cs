@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MetaAdsSync.Contracts;
 using MetaAdsSync.Orchestrator.Saga;
 
 namespace MetaAdsSync.Orchestrator.Tests;
@@ -15,4 +16,10 @@ public sealed class InMemoryRunHistory : IRunHistory
         _runs.Enqueue(run);
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlySet<EntityLevel>> InsightLevelsReadSinceAsync(string accountId, string datePreset, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<EntityLevel>>(_runs
+            .Where(r => r.AccountId == accountId && r.DatePreset == datePreset && r.StartedAt >= since)
+            .SelectMany(r => r.InsightLevelsRead)
+            .ToHashSet());
 }

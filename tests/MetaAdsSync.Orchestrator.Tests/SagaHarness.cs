@@ -50,11 +50,7 @@ public sealed class SagaHarness : IAsyncDisposable
             .AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(time)
             .AddAccountSyncSagaServices();
-        services.AddOptions<SagaOptions>().Configure(o =>
-        {
-            o.InsightBatchSize = 3;
-            configure?.Invoke(o);
-        });
+        services.AddOptions<SagaOptions>().Configure(o => configure?.Invoke(o));
         if (connectionString is null)
         {
             services.AddSingleton<InMemoryRunHistory>().AddSingleton<IRunHistory>(sp => sp.GetRequiredService<InMemoryRunHistory>());

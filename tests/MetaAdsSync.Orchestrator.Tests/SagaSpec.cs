@@ -30,17 +30,17 @@ public abstract class SagaSpec : IAsyncLifetime
     /// <summary>The API key id every spec's request carries, as the Gateway's do.</summary>
     protected const string KeyId = "spec-key";
 
-    protected async Task<Response<SyncAccepted, SyncRejected>> Request(Guid runId, string preset = "last_7d", string? account = null)
+    protected async Task<Response<SyncAccepted, SyncRejected>> Request(Guid runId, string preset = "last_7d", string? account = null, bool force = false)
     {
         var client = Sut.Harness.GetRequestClient<SyncAccountRequested>();
         return await client.GetResponse<SyncAccepted, SyncRejected>(
-            new SyncAccountRequested(account ?? Account, runId, preset, SyncTrigger.Manual, Force: false, DateTimeOffset.UtcNow, RequestedBy: KeyId));
+            new SyncAccountRequested(account ?? Account, runId, preset, SyncTrigger.Manual, force, DateTimeOffset.UtcNow, RequestedBy: KeyId));
     }
 
-    protected async Task<Guid> StartRun()
+    protected async Task<Guid> StartRun(bool force = false)
     {
         var runId = Guid.NewGuid();
-        var response = await Request(runId);
+        var response = await Request(runId, force: force);
         Assert.True(response.Is(out Response<SyncAccepted>? accepted));
         Assert.Equal(runId, accepted!.Message.RunId);
         return runId;
@@ -56,7 +56,7 @@ public abstract class SagaSpec : IAsyncLifetime
     protected Task BatchDone(Guid runId, Guid batchId, int rows = 1) =>
         Sut.Harness.Bus.Publish(new InsightsBatchFetched(runId, Account, batchId, rows, GraphCalls: 1));
 
-    /// <summary>The insight batches the saga has published for this account so far.</summary>
+    /// <summary>The insight reads the saga has published for this account so far.</summary>
     protected List<FetchInsightsBatch> Batches() => Sut.Harness.PublishedSoFar<FetchInsightsBatch>(m => m.AccountId == Account);
 
     /// <summary>The commands to fetch a level the saga has published for the run so far.</summary>
@@ -89,18 +89,20 @@ public abstract class SagaSpec : IAsyncLifetime
 
     protected Task Published<T>(Func<T, bool> filter) where T : class => Sut.Harness.Published(1, filter);
 
-    /// <summary>Runs all three levels to their last page with one eligible campaign and fails its batch.</summary>
+    /// <summary>Runs all three levels to their last page, answers the campaign and ad set insight reads and fails the ads one.</summary>
     protected async Task EndPartial(Guid runId)
     {
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1, "c1");
         await Page(runId, EntityLevel.AdSet, 1, last: true, count: 1);
         await Page(runId, EntityLevel.Ad, 1, last: true, count: 1);
         await Handled<EntitiesFetched>(3, m => m.RunId == runId);
-        var batch = Assert.Single(Batches(), b => b.RunId == runId);
-        await Sut.Harness.Bus.Publish(new InsightsBatchFailed(runId, Account, batch.BatchId, "throttled", GraphCalls: 2));
+        var batches = Batches().Where(b => b.RunId == runId).ToList();
+        await BatchDone(runId, batches.Single(b => b.Level == EntityLevel.Campaign).BatchId);
+        await BatchDone(runId, batches.Single(b => b.Level == EntityLevel.AdSet).BatchId);
+        await Sut.Harness.Bus.Publish(new InsightsBatchFailed(runId, Account, batches.Single(b => b.Level == EntityLevel.Ad).BatchId, "throttled", GraphCalls: 2));
     }
 
-    /// <summary>Runs all three levels to their last page with the given eligible ad ids, and answers every batch.</summary>
+    /// <summary>Runs all three levels to their last page with the given eligible ad ids, and answers every insight read.</summary>
     protected async Task CompleteRun(Guid runId, params string[] eligibleAds)
     {
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 2);

@@ -13,11 +13,12 @@ public class When_a_run_ends : SagaSpec
         await CompleteRun(runId, "a1", "a2", "a3", "a4");
 
         var (state, run) = await Ended(runId);
-        Assert.Equal(("Completed", 2), (state.Outcome, state.BatchesSucceeded.Count));
+        Assert.Equal(("Completed", 3), (state.Outcome, state.BatchesSucceeded.Count));
         Assert.Equal((Sut.Time.GetUtcNow(), SyncOutcome.Completed, Account), (run.SyncedAt, run.Outcome, run.AccountId));
         Assert.Equal(KeyId, run.RequestedBy);
-        Assert.Equal((2, 3, 5, 4, 2, 0, 5, TimeSpan.FromSeconds(2)),
+        Assert.Equal((2, 3, 5, 4, 3, 0, 6, TimeSpan.FromSeconds(2)),
             (run.Campaigns, run.AdSets, run.Ads, run.Eligible, run.InsightBatches, run.InsightBatchesFailed, run.GraphCalls, run.Duration));
+        Assert.Equal([EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad], run.InsightLevelsRead);
         await Published<AccountSyncCompleted>(m => m.RunId == runId && m.Outcome == SyncOutcome.Completed);
     }
 
@@ -28,7 +29,7 @@ public class When_a_run_ends : SagaSpec
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1, "c1");
         await Page(runId, EntityLevel.AdSet, 1, last: false, count: 1, "s1");
         await PagesHandled(2);
-        var batch = Assert.Single(Batches());
+        var batch = Batches().First(b => b.Level == EntityLevel.Campaign);
 
         await BatchDone(runId, batch.BatchId);
         await BatchDone(runId, batch.BatchId);
@@ -44,13 +45,14 @@ public class When_a_run_ends : SagaSpec
         var previous = await StartRun();
         await CompleteRun(previous);
 
-        var runId = await StartRun();
+        var runId = await StartRun(force: true);
         Sut.Time.Advance(TimeSpan.FromMinutes(1));
         await EndPartial(runId);
 
         var (state, run) = await Ended(runId);
         Assert.Equal("Partial", state.Outcome);
         Assert.Equal((SyncOutcome.Partial, (DateTimeOffset?)null), (run.Outcome, run.SyncedAt));
+        Assert.Equal([EntityLevel.Campaign, EntityLevel.AdSet], run.InsightLevelsRead);
         await Published<AccountSyncCompleted>(m => m.RunId == runId && m.Outcome == SyncOutcome.Partial);
     }
 

@@ -15,11 +15,11 @@ public class When_a_run_is_recorded_on_postgresql(MigratedDatabase database) : P
         await CompleteRun(runId, "a1", "a2", "a3", "a4");
 
         var state = await Saga();
-        Assert.Equal(("Idle", "Completed", 2), (state.CurrentState, state.Outcome, state.BatchesSucceeded.Count));
+        Assert.Equal(("Idle", "Completed", 3), (state.CurrentState, state.Outcome, state.BatchesSucceeded.Count));
         var account = await Row($"SELECT last_synced_at, last_sync_status, last_run_id FROM ad_accounts WHERE id = '{Account}'");
         Assert.Equal((Sut.Time.GetUtcNow(), "Completed", runId), ((DateTimeOffset)(DateTime)account[0], (string)account[1], (Guid)account[2]));
-        var run = await Row($"SELECT status, campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_failed, graph_calls, duration_ms, requested_by FROM sync_runs WHERE run_id = '{runId}'");
-        Assert.Equal<object>(["Completed", 2, 3, 5, 4, 2, 0, 5, 2000L, KeyId], run);
+        var run = await Row($"SELECT status, campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_failed, graph_calls, duration_ms, insight_levels_read, requested_by FROM sync_runs WHERE run_id = '{runId}'");
+        Assert.Equal<object>(["Completed", 2, 3, 5, 4, 3, 0, 6, 2000L, new[] { "Campaign", "AdSet", "Ad" }, KeyId], run);
         await Published<AccountSyncCompleted>(m => m.RunId == runId && m.Outcome == SyncOutcome.Completed);
     }
 
@@ -30,7 +30,7 @@ public class When_a_run_is_recorded_on_postgresql(MigratedDatabase database) : P
         await CompleteRun(previous);
         var stamped = await Row($"SELECT last_synced_at FROM ad_accounts WHERE id = '{Account}'");
 
-        var runId = await StartRun();
+        var runId = await StartRun(force: true);
         Sut.Time.Advance(TimeSpan.FromMinutes(1));
         await EndPartial(runId);
 

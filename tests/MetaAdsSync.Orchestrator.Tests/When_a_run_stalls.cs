@@ -17,7 +17,9 @@ public class When_a_run_stalls : SagaSpec
         var runId = await StartRun();
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 3, "c1", "c2", "c3");
         await PagesHandled(1);
-        var batch = Assert.Single(Batches());
+        var (answered, batch) = (Batches()[0], Batches()[1]);
+        await BatchDone(runId, answered.BatchId);
+        await Handled<InsightsBatchFetched>(1, m => m.AccountId == Account);
 
         Sut.Time.Advance(TimeSpan.FromSeconds(31));
         await Stalled(runId);
@@ -27,6 +29,7 @@ public class When_a_run_stalls : SagaSpec
         Assert.Equal(1, state.Redrives);
         Assert.Equal([EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.AdSet, EntityLevel.Ad, EntityLevel.Ad], Fetches(runId).Select(f => f.Level).Order());
         Assert.Equal(2, Batches().Count(b => b.BatchId == batch.BatchId));
+        Assert.Single(Batches(), b => b.BatchId == answered.BatchId);
         Assert.Equal(Sut.Time.GetUtcNow(), state.LastProgressAt);
     }
 

@@ -109,17 +109,21 @@ public sealed class When_fetchers_are_killed_mid_run(When_fetchers_are_killed_mi
             }
         }
 
-        /// <summary>Deletes everything stored of 2EZi but its run history, so the next run must copy it all again.</summary>
+        /// <summary>Deletes everything stored of 2EZi and what its run history says was read, so the next run must copy it all again.</summary>
         public async Task ForgetTwoEziAsync()
         {
             await using var connection = new NpgsqlConnection(System.Postgres);
             await connection.OpenAsync();
-            foreach (var table in new[] { "campaigns", "ad_sets", "ads", "insights", "insight_fetches", "entity_sync_marks" })
+            foreach (var table in new[] { "campaigns", "ad_sets", "ads", "insights", "entity_sync_marks" })
             {
                 await using var command = new NpgsqlCommand($"DELETE FROM {table} WHERE account_id = @a", connection);
                 command.Parameters.AddWithValue("a", Suite.TwoEzi);
                 await command.ExecuteNonQueryAsync();
             }
+
+            await using var history = new NpgsqlCommand("UPDATE sync_runs SET insight_levels_read = '{}' WHERE account_id = @a", connection);
+            history.Parameters.AddWithValue("a", Suite.TwoEzi);
+            await history.ExecuteNonQueryAsync();
         }
 
         public async Task<long> StoredAdsAsync()

@@ -1,3 +1,4 @@
+using MetaAdsSync.Contracts;
 using MetaAdsSync.Orchestrator.Saga;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,13 +25,23 @@ public sealed class PostgresRunHistory(SagaTransaction transaction) : IRunHistor
             """, cancellationToken);
 
         var durationMs = (long)run.Duration.TotalMilliseconds;
+        var levelsRead = run.InsightLevelsRead.Select(l => l.ToString()).ToList();
         await db.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, requested_by, status, started_at, finished_at, duration_ms,
-                campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error)
+                campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, insight_levels_read, error)
             VALUES ({run.RunId}, {run.AccountId}, {run.Trigger}, {run.DatePreset}, {run.Force}, {run.RequestedBy}, {status}, {run.StartedAt}, {run.FinishedAt},
                 {durationMs}, {run.Campaigns}, {run.AdSets}, {run.Ads}, {run.Eligible}, {run.InsightBatches}, {run.InsightBatchesSucceeded},
-                {run.InsightBatchesFailed}, {run.GraphCalls}, {run.Error})
+                {run.InsightBatchesFailed}, {run.GraphCalls}, {levelsRead}, {run.Error})
             ON CONFLICT (run_id) DO NOTHING
             """, cancellationToken);
+    }
+
+    public async Task<IReadOnlySet<EntityLevel>> InsightLevelsReadSinceAsync(string accountId, string datePreset, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var levels = await transaction.Db.Database.SqlQuery<string>($"""
+            SELECT DISTINCT unnest(insight_levels_read) AS "Value" FROM sync_runs
+             WHERE account_id = {accountId} AND date_preset = {datePreset} AND started_at >= {since}
+            """).ToListAsync(cancellationToken);
+        return levels.Select(Enum.Parse<EntityLevel>).ToHashSet();
     }
 }

@@ -1,5 +1,6 @@
 using MassTransit;
 using MetaAdsSync.Contracts;
+using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace MetaAdsSync.Orchestrator.Saga;
 
 /// <summary>
-/// One instance per ad account, cycling Idle → FetchingEntities → FetchingInsights → Idle once per run.
+/// One instance per ad account, cycling Idle → FetchingEntities → FetchingInsights → Idle once per run: insight reads go
+/// out with the entity reads, so FetchingInsights only waits for insight answers still out once every level is done.
 /// A request while a run is in flight joins it; events of any other run are ignored.
 /// </summary>
 public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyncState>
@@ -35,9 +37,8 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                 .Respond(c => new SyncAccepted(c.Message.RunId, c.Message.AccountId, Deduplicated: true)),
             When(SyncRequested, c => c.Message.RunId != c.Saga.RunId)
                 .Then(c => RunProgress.Start(c.Saga, c.Message, time.GetUtcNow()))
-                .Publish(c => new FetchEntities(c.Message.RunId, c.Message.AccountId, EntityLevel.Campaign, c.Message.Force))
-                .Publish(c => new FetchEntities(c.Message.RunId, c.Message.AccountId, EntityLevel.AdSet, c.Message.Force))
-                .Publish(c => new FetchEntities(c.Message.RunId, c.Message.AccountId, EntityLevel.Ad, c.Message.Force))
+                .Activity(a => a.OfType<PlanRunActivity>())
+                .ThenAsync(SendPlan)
                 .Respond(c => new SyncAccepted(c.Message.RunId, c.Message.AccountId, Deduplicated: false))
                 .TransitionTo(FetchingEntities));
 
@@ -50,13 +51,7 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                     c.Saga.RunId)),
 
             When(PageFetched, c => IsCurrent(c.Saga, c.Message.RunId))
-                .ThenAsync(async c =>
-                {
-                    foreach (var batch in RunProgress.RecordPage(c.Saga, c.Message, settings.InsightBatchSize, time.GetUtcNow()))
-                    {
-                        await c.Publish(batch);
-                    }
-                })
+                .Then(c => RunProgress.RecordPage(c.Saga, c.Message, time.GetUtcNow()))
                 .If(c => RunProgress.AllLevelsDone(c.Saga), x => x.TransitionTo(FetchingInsights))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
 
@@ -133,6 +128,20 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
 
     static string FaultText<T>(Fault<T> fault) =>
         fault.Exceptions.FirstOrDefault() is { } e ? $"{e.ExceptionType}: {e.Message}" : "the command faulted";
+
+    /// <summary>A new run's reads, all at once: the three entity levels and the planned insight reads (which need no entity ids).</summary>
+    static async Task SendPlan(BehaviorContext<AccountSyncState, SyncAccountRequested> c)
+    {
+        foreach (var level in SyncPlanner.Levels)
+        {
+            await c.Publish(new FetchEntities(c.Message.RunId, c.Message.AccountId, level, c.Message.Force));
+        }
+
+        foreach (var (batchId, batch) in RunProgress.Outstanding(c.Saga))
+        {
+            await c.Publish(RunProgress.Command(c.Saga, batchId, batch));
+        }
+    }
 
     /// <summary>Sends again what the run still waits for: unfinished levels and unanswered batches. Consumers are idempotent.</summary>
     static async Task Redrive(BehaviorContext<AccountSyncState, SyncRunStalled> c, SagaOptions o, TimeProvider time, ILogger logger)

@@ -7,6 +7,9 @@ namespace MetaAdsSync.Orchestrator.Saga;
 public interface IRunHistory
 {
     Task RecordAsync(FinishedRun run, CancellationToken cancellationToken);
+
+    /// <summary>Levels whose insights for the preset a run of the account that started at or after <paramref name="since"/> read completely.</summary>
+    Task<IReadOnlySet<EntityLevel>> InsightLevelsReadSinceAsync(string accountId, string datePreset, DateTimeOffset since, CancellationToken cancellationToken);
 }
 
 /// <summary>How a run ended, as the account and the run history keep it.</summary>
@@ -27,6 +30,7 @@ public sealed record FinishedRun(
     int InsightBatchesSucceeded,
     int InsightBatchesFailed,
     int GraphCalls,
+    IReadOnlyList<EntityLevel> InsightLevelsRead,
     string? Error,
     string? RequestedBy = null)
 {
@@ -41,6 +45,7 @@ public sealed record FinishedRun(
         var finishedAt = s.FinishedAt ?? throw new InvalidOperationException("The run has not finished.");
         return new FinishedRun(s.RunId!.Value, s.AccountId, s.Trigger, s.DatePreset, s.Force, Enum.Parse<SyncOutcome>(s.Outcome!),
             s.StartedAt ?? finishedAt, finishedAt, s.Campaigns, s.AdSets, s.Ads, s.Eligible,
-            s.BatchesSent, s.BatchesSucceeded.Count, s.BatchesFailed.Count, s.GraphCalls, s.Error, s.RequestedBy);
+            s.BatchesSent, s.BatchesSucceeded.Count, s.BatchesFailed.Count, s.GraphCalls,
+            s.InsightLevelsRead.Select(Enum.Parse<EntityLevel>).ToList(), s.Error, s.RequestedBy);
     }
 }

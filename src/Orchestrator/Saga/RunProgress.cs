@@ -6,16 +6,15 @@ using MetaAdsSync.Storage.Entities;
 
 namespace MetaAdsSync.Orchestrator.Saga;
 
-/// <summary>An insight batch sent and not yet answered: what the saga needs to re-send it when the watchdog reports the run stalled.</summary>
-public sealed record OutstandingBatch(EntityLevel Level, IReadOnlyList<string> Ids);
+/// <summary>An insight read sent and not yet answered: what the watchdog needs to send it again.</summary>
+public sealed record OutstandingBatch(EntityLevel Level, Partition Partition);
 
 /// <summary>
-/// The bookkeeping of one run on <see cref="AccountSyncState"/>: which pages were counted, which eligible ids
-/// wait for a batch, which batches are out. Every method is idempotent: events arrive at least once.
+/// The bookkeeping of one run on <see cref="AccountSyncState"/>: which pages were counted, which insight reads are out. Every method is idempotent: events arrive at least once.
 /// </summary>
 public static class RunProgress
 {
-    static readonly EntityLevel[] Levels = [EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad];
+    static IReadOnlyList<EntityLevel> Levels => Planning.SyncPlanner.Levels;
 
     public static void Start(AccountSyncState s, SyncAccountRequested request, DateTimeOffset now)
     {
@@ -32,10 +31,8 @@ public static class RunProgress
         s.Campaigns = s.AdSets = s.Ads = s.Eligible = s.GraphCalls = s.BatchesSent = 0;
         s.LevelsDone = [];
         s.PagesSeen = [];
-        s.PendingCampaignIds = [];
-        s.PendingAdSetIds = [];
-        s.PendingAdIds = [];
         s.BatchesSucceeded = [];
+        s.InsightLevelsRead = [];
         s.BatchesFailed = [];
         s.OutstandingBatches = "{}";
         s.Outcome = null;
@@ -43,17 +40,17 @@ public static class RunProgress
     }
 
     /// <summary>
-    /// Counts a page once; returns the insight batches it completes (full ones, or the rest on a level's end). Pages are
+    /// Counts a page once. Pages are
     /// recorded per attempt (<see cref="EntitiesFetched.Attempt"/>): a level counts the entities of the first attempt
     /// that delivered all its pages, so a level read twice, cut into other pages the second time, is neither counted
     /// twice nor short.
     /// </summary>
-    public static IReadOnlyList<FetchInsightsBatch> RecordPage(AccountSyncState s, EntitiesFetched page, int batchSize, DateTimeOffset now)
+    public static void RecordPage(AccountSyncState s, EntitiesFetched page, DateTimeOffset now)
     {
         var key = PageKey(page.Level, page.Attempt, page.Page);
         if (s.PagesSeen.Any(p => p.StartsWith(key, StringComparison.Ordinal)))
         {
-            return [];
+            return;
         }
 
         s.PagesSeen.Add(FormattableString.Invariant($"{key}{page.Count}:{page.EligibleIds.Count}"));
@@ -65,32 +62,25 @@ public static class RunProgress
         Recount(s);
         s.GraphCalls += page.GraphCalls;
         s.LastProgressAt = now;
-
-        // Another attempt's pages bring the same ids again: waiting ones are not queued twice.
-        var pending = Pending(s, page.Level);
-        pending.AddRange(page.EligibleIds.Where(id => !pending.Contains(id)));
-        var batches = new List<FetchInsightsBatch>();
-        while (pending.Count >= batchSize || (pending.Count > 0 && IsLevelDone(s, page.Level)))
-        {
-            var ids = pending.Take(batchSize).ToList();
-            pending.RemoveRange(0, ids.Count);
-            batches.Add(AddBatch(s, page.Level, ids));
-        }
-
-        return batches;
     }
 
     /// <summary>Records a batch's answer once; false for a duplicate or a batch this run never sent.</summary>
     public static bool RecordBatch(AccountSyncState s, Guid batchId, bool succeeded, int graphCalls, DateTimeOffset now)
     {
         var outstanding = Outstanding(s);
-        if (!outstanding.Remove(batchId))
+        if (!outstanding.Remove(batchId, out var batch))
         {
             return false;
         }
 
         s.OutstandingBatches = JsonSerializer.Serialize(outstanding);
         (succeeded ? s.BatchesSucceeded : s.BatchesFailed).Add(batchId);
+        if (succeeded)
+        {
+            // One read per level: its answer is the whole level.
+            s.InsightLevelsRead.Add(batch.Level.ToString());
+        }
+
         s.GraphCalls += graphCalls;
         s.LastProgressAt = now;
         return true;
@@ -158,22 +148,16 @@ public static class RunProgress
         JsonSerializer.Deserialize<Dictionary<Guid, OutstandingBatch>>(s.OutstandingBatches) ?? [];
 
     public static FetchInsightsBatch Command(AccountSyncState s, Guid batchId, OutstandingBatch batch) =>
-        new(s.RunId!.Value, s.AccountId, batchId, batch.Level, batch.Ids, s.DatePreset, s.Force);
+        new(s.RunId!.Value, s.AccountId, batchId, batch.Level, s.DatePreset, batch.Partition);
 
-    static FetchInsightsBatch AddBatch(AccountSyncState s, EntityLevel level, List<string> ids)
+    /// <summary>Plans an insight read of the run: outstanding until answered, under an id fixed by the run and its sequence.</summary>
+    public static void AddBatch(AccountSyncState s, EntityLevel level, Partition partition)
     {
-        var batchId = AccountCorrelation.Batch(s.RunId!.Value, level.ToString(), s.BatchesSent++);
+        var batchId = BatchId(s, level, s.BatchesSent++);
         var outstanding = Outstanding(s);
-        var batch = new OutstandingBatch(level, ids);
-        outstanding[batchId] = batch;
+        outstanding[batchId] = new OutstandingBatch(level, partition);
         s.OutstandingBatches = JsonSerializer.Serialize(outstanding);
-        return Command(s, batchId, batch);
     }
 
-    static List<string> Pending(AccountSyncState s, EntityLevel level) => level switch
-    {
-        EntityLevel.Campaign => s.PendingCampaignIds,
-        EntityLevel.AdSet => s.PendingAdSetIds,
-        _ => s.PendingAdIds,
-    };
+    static Guid BatchId(AccountSyncState s, EntityLevel level, int sequence) => AccountCorrelation.Batch(s.RunId!.Value, level.ToString(), sequence);
 }

@@ -7,9 +7,9 @@ public sealed class SagaOptions
 {
     public const string Section = "Sync";
 
-    /// <summary>Eligible ids per FetchInsightsBatch: one Graph call each.</summary>
-    [Range(1, 500, ErrorMessage = "Sync:InsightBatchSize must be between 1 and 500.")]
-    public int InsightBatchSize { get; set; } = 50;
+    /// <summary>A level whose insights for the preset were read completely more recently than this is not read again unless the sync is forced.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Sync:InsightMaxAge must be between 0 and 7 days.")]
+    public TimeSpan InsightMaxAge { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>A run with no progress for this long gets its outstanding commands sent again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Sync:StallAfter must be between 1 s and 1 h.")]

@@ -37,15 +37,12 @@ public class AccountSyncState : SagaStateMachineInstance
     /// <summary>Pages already counted, as <c>Level:attempt:page:count:eligible</c> (an attempt is one delivery of FetchEntities).</summary>
     public List<string> PagesSeen { get; set; } = [];
 
-    /// <summary>Eligible ids not yet in a batch, per level: batches fill across pages.</summary>
-    public List<string> PendingCampaignIds { get; set; } = [];
-    public List<string> PendingAdSetIds { get; set; } = [];
-    public List<string> PendingAdIds { get; set; } = [];
-
     public int BatchesSent { get; set; }
     public List<Guid> BatchesSucceeded { get; set; } = [];
     public List<Guid> BatchesFailed { get; set; } = [];
-    /// <summary>Batches sent and not yet answered, with their ids, so the saga can re-send them when the watchdog reports the run stalled (jsonb).</summary>
+    /// <summary>Levels whose insights this run read completely (EntityLevel names).</summary>
+    public List<string> InsightLevelsRead { get; set; } = [];
+    /// <summary>Insight reads sent and not yet answered, with their level and partition, so the watchdog can send them again (jsonb).</summary>
     public string OutstandingBatches { get; set; } = "{}";
 
     /// <summary>How the run ended (a <c>SyncOutcome</c> name); null while it runs.</summary>

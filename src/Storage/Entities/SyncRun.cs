@@ -22,5 +22,7 @@ public class SyncRun
     public int InsightBatchesSucceeded { get; set; }
     public int InsightBatchesFailed { get; set; }
     public int GraphCalls { get; set; }
+    /// <summary>Levels whose insights for the preset this run read completely: what Sync:InsightMaxAge is measured from.</summary>
+    public List<string> InsightLevelsRead { get; set; } = [];
     public string? Error { get; set; }
 }

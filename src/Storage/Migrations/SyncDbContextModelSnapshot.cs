@@ -91,6 +91,11 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("graph_calls");
 
+                    b.PrimitiveCollection<List<string>>("InsightLevelsRead")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("insight_levels_read");
+
                     b.Property<DateTimeOffset?>("LastProgressAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_progress_at");
@@ -113,21 +118,6 @@ namespace MetaAdsSync.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("pages_seen");
-
-                    b.PrimitiveCollection<List<string>>("PendingAdIds")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("pending_ad_ids");
-
-                    b.PrimitiveCollection<List<string>>("PendingAdSetIds")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("pending_ad_set_ids");
-
-                    b.PrimitiveCollection<List<string>>("PendingCampaignIds")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("pending_campaign_ids");
 
                     b.Property<int>("Redrives")
                         .HasColumnType("integer")
@@ -563,39 +553,6 @@ namespace MetaAdsSync.Storage.Migrations
                     b.ToTable("insights", (string)null);
                 });
 
-            modelBuilder.Entity("MetaAdsSync.Storage.Entities.InsightFetch", b =>
-                {
-                    b.Property<string>("Level")
-                        .HasColumnType("text")
-                        .HasColumnName("level");
-
-                    b.Property<string>("EntityId")
-                        .HasColumnType("text")
-                        .HasColumnName("entity_id");
-
-                    b.Property<string>("DatePreset")
-                        .HasColumnType("text")
-                        .HasColumnName("date_preset");
-
-                    b.Property<string>("AccountId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("account_id");
-
-                    b.Property<DateTimeOffset>("FetchedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("fetched_at");
-
-                    b.Property<Guid?>("LastRunId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("last_run_id");
-
-                    b.HasKey("Level", "EntityId", "DatePreset")
-                        .HasName("pk_insight_fetches");
-
-                    b.ToTable("insight_fetches", (string)null);
-                });
-
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.PageLimit", b =>
                 {
                     b.Property<string>("AccountId")
@@ -760,6 +717,11 @@ namespace MetaAdsSync.Storage.Migrations
                     b.Property<int>("InsightBatchesSucceeded")
                         .HasColumnType("integer")
                         .HasColumnName("insight_batches_succeeded");
+
+                    b.PrimitiveCollection<List<string>>("InsightLevelsRead")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("insight_levels_read");
 
                     b.Property<string>("RequestedBy")
                         .HasColumnType("text")

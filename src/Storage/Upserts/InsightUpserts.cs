@@ -4,7 +4,7 @@ using NpgsqlTypes;
 
 namespace MetaAdsSync.Storage.Upserts;
 
-/// <summary>Set-based upserts of insights rows keyed by (level, entity, preset, date range), and the record of which entities were asked.</summary>
+/// <summary>Set-based upserts of insights rows keyed by (level, entity, preset, date range).</summary>
 public static class InsightUpserts
 {
     public static Task<int> UpsertAsync(NpgsqlConnection connection, IEnumerable<Insight> rows, CancellationToken cancellationToken)
@@ -30,47 +30,5 @@ public static class InsightUpserts
             new("fetched_at", NpgsqlDbType.TimestampTz, page.Select(r => r.FetchedAt.ToUniversalTime()).ToArray()),
             new("last_run_id", NpgsqlDbType.Uuid, page.Select(r => r.LastRunId).ToArray()),
         ], cancellationToken);
-    }
-
-    /// <summary>Records that these entities' insights for the preset were asked of Meta at <paramref name="at"/>, rows or not.</summary>
-    public static Task<int> RecordFetchesAsync(
-        NpgsqlConnection connection, string accountId, string level, IEnumerable<string> entityIds, string datePreset, DateTimeOffset at, Guid runId, CancellationToken cancellationToken)
-    {
-        var ids = entityIds.Distinct().ToArray();
-        return BulkUpsert.ExecuteAsync(connection, "insight_fetches", ["level", "entity_id", "date_preset"],
-        [
-            new("level", NpgsqlDbType.Text, ids.Select(_ => level).ToArray()),
-            new("entity_id", NpgsqlDbType.Text, ids),
-            new("date_preset", NpgsqlDbType.Text, ids.Select(_ => datePreset).ToArray()),
-            new("account_id", NpgsqlDbType.Text, ids.Select(_ => accountId).ToArray()),
-            new("fetched_at", NpgsqlDbType.TimestampTz, ids.Select(_ => at.ToUniversalTime()).ToArray()),
-            new("last_run_id", NpgsqlDbType.Uuid, ids.Select(_ => runId).ToArray()),
-        ], cancellationToken);
-    }
-
-    /// <summary>Those of <paramref name="entityIds"/> whose insights for the preset were asked of Meta at or after <paramref name="since"/>.</summary>
-    public static async Task<IReadOnlySet<string>> FetchedSinceAsync(
-        NpgsqlConnection connection, string level, IReadOnlyCollection<string> entityIds, string datePreset, DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        var fresh = new HashSet<string>();
-        if (entityIds.Count == 0)
-        {
-            return fresh;
-        }
-
-        await using var command = new NpgsqlCommand(
-            "SELECT entity_id FROM insight_fetches WHERE level = @level AND date_preset = @preset AND entity_id = ANY(@ids) AND fetched_at >= @since",
-            connection);
-        command.Parameters.AddWithValue("level", level);
-        command.Parameters.AddWithValue("preset", datePreset);
-        command.Parameters.AddWithValue("ids", entityIds.ToArray());
-        command.Parameters.AddWithValue("since", since.ToUniversalTime());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            fresh.Add(reader.GetString(0));
-        }
-
-        return fresh;
     }
 }

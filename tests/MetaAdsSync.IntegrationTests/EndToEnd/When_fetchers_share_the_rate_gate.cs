@@ -28,12 +28,12 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
             {
                 ["RateGate__CallBudget"] = $"{budget}",
                 ["RateGate__BudgetWindow"] = "00:01:00",
-                // Small pages and batches: a run of a large account costs more calls than its budget allows, many of
+                // Small pages: a run of a large account costs more calls than its budget allows, many of
                 // them at once, so demand exceeds the budget even on a slow, shared machine.
                 ["Meta__CampaignPageSize"] = "25",
                 ["Meta__AdSetPageSize"] = "25",
                 ["Meta__AdPageSize"] = "50",
-                ["Sync__InsightBatchSize"] = "5",
+                ["Meta__InsightPageSize"] = "10",
                 ["Gateway__SyncRequestsPerMinute"] = "100000",
             });
         var accounts = system.Simulator.AccountIds;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace MetaAdsSync.Workers.Tests.GraphApi;
 
-public class When_insights_are_asked_for_a_batch_of_entities
+public class When_insights_are_asked_for_a_level
 {
     static object Row(string adId, string impressions = "361324", string spend = "5339.5") => new
     {
@@ -14,20 +14,26 @@ public class When_insights_are_asked_for_a_batch_of_entities
         date_start = "2026-11-22", date_stop = "2026-11-28",
     };
 
+    static List<(string Field, string Operator, string[] Value)> Filters(HttpRequestMessage request) =>
+        JsonDocument.Parse(QueryHelpers.ParseQuery(request.RequestUri!.Query)["filtering"].ToString()).RootElement.EnumerateArray()
+            .Select(f => (f.GetProperty("field").GetString()!, f.GetProperty("operator").GetString()!,
+                f.GetProperty("value").EnumerateArray().Select(v => v.GetString()!).ToArray()))
+            .ToList();
+
     [Fact]
-    public async Task Should_make_one_call_filtered_on_the_ids_and_parse_the_metric_strings()
+    public async Task Should_make_one_account_level_call_filtered_on_the_allow_list_and_parse_the_metric_strings()
     {
         using var h = new GraphClientHarness();
         h.Graph.Serve("act_1/insights", [Row("a1"), Row("a2")]);
 
-        var result = await h.Client.GetInsightsAsync("act_1", EntityLevel.Ad, ["a1", "a2", "a3"], "last_7d", default);
+        var result = await h.Client.GetInsightsAsync("act_1", EntityLevel.Ad, Partition.WholeLevel, "last_7d", default);
 
         var request = Assert.Single(h.Graph.Requests);
         var query = QueryHelpers.ParseQuery(request.RequestUri!.Query);
         Assert.Equal(("ad", "last_7d"), (query["level"].ToString(), query["date_preset"].ToString()));
-        var filter = JsonDocument.Parse(query["filtering"].ToString()).RootElement[0];
-        Assert.Equal(("ad.id", "IN"), (filter.GetProperty("field").GetString(), filter.GetProperty("operator").GetString()));
-        Assert.Equal(["a1", "a2", "a3"], filter.GetProperty("value").EnumerateArray().Select(v => v.GetString()));
+        var filter = Assert.Single(Filters(request));
+        Assert.Equal(("ad.effective_status", "IN"), (filter.Field, filter.Operator));
+        Assert.Equal(["ACTIVE", "WITH_ISSUES"], filter.Value);
 
         Assert.Equal(1, result.GraphCalls);
         var a1 = result.Rows.Single(r => r.EntityId == "a1");
@@ -43,7 +49,7 @@ public class When_insights_are_asked_for_a_batch_of_entities
         using var h = new GraphClientHarness();
         h.Graph.Serve("act_1/insights", [Row("a1", impressions: "lots", spend: "1,234.5")]);
 
-        var result = await h.Client.GetInsightsAsync("act_1", EntityLevel.Ad, ["a1"], "last_7d", default);
+        var result = await h.Client.GetInsightsAsync("act_1", EntityLevel.Ad, Partition.WholeLevel, "last_7d", default);
 
         var row = Assert.Single(result.Rows);
         Assert.Null(row.Impressions);
@@ -52,15 +58,18 @@ public class When_insights_are_asked_for_a_batch_of_entities
         Assert.Equal(2, result.Warnings.Count);
     }
 
-    [Fact]
-    public async Task Should_make_no_call_for_an_empty_batch()
+    [Theory]
+    [InlineData(PartitionKind.Campaigns, "IN")]
+    [InlineData(PartitionKind.OtherCampaigns, "NOT_IN")]
+    public async Task Should_add_the_partition_of_campaigns_to_the_filter(PartitionKind kind, string op)
     {
         using var h = new GraphClientHarness();
+        h.Graph.Serve("act_1/insights", []);
 
-        var result = await h.Client.GetInsightsAsync("act_1", EntityLevel.Ad, [], "last_7d", default);
+        await h.Client.GetInsightsAsync("act_1", EntityLevel.AdSet, new Partition(kind, ["c1", "c2"]), "last_7d", default);
 
-        Assert.Equal((0, 0), (result.GraphCalls, result.Rows.Count));
-        Assert.Empty(h.Graph.Requests);
+        Assert.Equal(["adset.effective_status IN ACTIVE,WITH_ISSUES", $"campaign.id {op} c1,c2"],
+            Filters(Assert.Single(h.Graph.Requests)).Select(f => $"{f.Field} {f.Operator} {string.Join(",", f.Value)}"));
     }
 
     [Fact]

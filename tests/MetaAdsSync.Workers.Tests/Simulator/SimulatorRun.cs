@@ -5,7 +5,7 @@ using MetaAdsSync.Workers.Tests.Workers;
 
 namespace MetaAdsSync.Workers.Tests.Simulator;
 
-/// <summary>Drives the workers the way the saga will: three levels, then one insights batch per 50 eligible ids.</summary>
+/// <summary>Drives the workers the way the saga does: three levels and one account-level insights read per level.</summary>
 static class SimulatorRun
 {
     public sealed record Batch(Guid BatchId, object Answer)
@@ -52,8 +52,7 @@ static class SimulatorRun
         var pages = await Task.WhenAll(levels.Select(l => FetchLevelAsync(host, account, l, force: true, run)));
         var eligible = levels.Zip(pages).ToDictionary(p => p.First, p => p.Second.SelectMany(x => x.EligibleIds).Distinct().ToList());
 
-        var commands = levels.SelectMany(l => eligible[l].Chunk(50).Select(ids => (Level: l, Ids: ids))).ToList();
-        var batches = commands.Select((c, i) => new FetchInsightsBatch(run, account, batchIds?[i] ?? Guid.NewGuid(), c.Level, c.Ids, preset, Force: true)).ToList();
+        var batches = levels.Select((l, i) => new FetchInsightsBatch(run, account, batchIds?[i] ?? Guid.NewGuid(), l, preset, Partition.WholeLevel)).ToList();
         var before = host.Recorded.For(run).Count;
         foreach (var batch in batches)
         {

@@ -36,7 +36,7 @@ public class When_the_workers_sync_2ezi_from_the_simulator(RabbitMqFixture rabbi
     }
 
     [Fact]
-    public async Task Should_announce_exactly_the_eligible_entities_and_store_insights_for_exactly_those_with_delivery_one_call_per_batch()
+    public async Task Should_announce_exactly_the_eligible_entities_and_store_insights_for_exactly_those_with_delivery_one_call_per_level()
     {
         await using var sim = await SimulatorApp.StartAsync();
         await using var host = await SimulatorRun.StartWorkersAsync(rabbit, db, sim);

@@ -26,18 +26,4 @@ public class When_insights_are_upserted(MigratedDatabase db) : IClassFixture<Mig
             r => (r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetDecimal(3), r.GetString(4)));
         Assert.Equal([("i-1", "last_30d", 12L, 12.34m, "link_click"), ("i-1", "last_7d", 11L, 12.34m, "link_click"), ("i-2", "last_7d", 20L, 12.34m, "link_click")], rows);
     }
-
-    [Fact]
-    public async Task Should_tell_which_entities_were_asked_recently_rows_or_not()
-    {
-        await using var connection = await db.DataSource.OpenConnectionAsync();
-        await InsightUpserts.RecordFetchesAsync(connection, "act_1", "ad", ["f-1", "f-2"], "last_7d", Now.AddMinutes(-90), Guid.NewGuid(), default);
-        await InsightUpserts.RecordFetchesAsync(connection, "act_1", "ad", ["f-2", "f-3"], "last_7d", Now.AddMinutes(-10), Guid.NewGuid(), default);
-
-        var fresh = await InsightUpserts.FetchedSinceAsync(connection, "ad", ["f-1", "f-2", "f-3", "f-4"], "last_7d", Now.AddHours(-1), default);
-        var otherPreset = await InsightUpserts.FetchedSinceAsync(connection, "ad", ["f-1", "f-2", "f-3"], "last_30d", Now.AddHours(-1), default);
-
-        Assert.Equal(["f-2", "f-3"], fresh.Order());
-        Assert.Empty(otherPreset);
-    }
 }

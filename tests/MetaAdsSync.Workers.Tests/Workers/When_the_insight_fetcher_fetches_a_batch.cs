@@ -27,34 +27,29 @@ public class When_the_insight_fetcher_fetches_a_batch(RabbitMqFixture rabbit, Mi
         await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
         var (run, batch) = (Guid.NewGuid(), Guid.NewGuid());
 
-        await host.PublishAsync(new FetchInsightsBatch(run, "act_201", batch, EntityLevel.Ad, ["201-a1", "201-a2", "201-a3"], "last_7d", Force: false));
+        await host.PublishAsync(new FetchInsightsBatch(run, "act_201", batch, EntityLevel.Ad, "last_7d", Partition.WholeLevel));
         var answer = Assert.IsType<InsightsBatchFetched>(await host.BatchDoneAsync(run, batch));
 
         Assert.Equal((2, 1), (answer.Rows, answer.GraphCalls));
         Assert.Single(graph.Requests);
         Assert.Equal([("201-a1", 1000L, 12.5m), ("201-a2", 1000L, 12.5m)],
             await db.ReadAsync("SELECT entity_id, impressions, spend FROM insights WHERE account_id = 'act_201' ORDER BY entity_id", r => (r.GetString(0), r.GetInt64(1), r.GetDecimal(2))));
-        Assert.Equal(3, await db.CountAsync("SELECT count(*) FROM insight_fetches WHERE account_id = 'act_201'"));
     }
 
     [Fact]
-    public async Task Should_skip_ids_fetched_within_the_max_age_and_make_no_call_when_none_are_left()
+    public async Task Should_acknowledge_and_drop_a_batch_of_the_old_shape_with_a_log_line()
     {
         var graph = GraphWithDelivery("act_202", "202-a1");
         await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
-        var run = Guid.NewGuid();
-        var (first, second, third) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
-        await host.PublishAsync(new FetchInsightsBatch(run, "act_202", first, EntityLevel.Ad, ["202-a1", "202-a2"], "last_7d", Force: false));
-        await host.BatchDoneAsync(run, first);
+        var (run, old, current) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
 
-        await host.PublishAsync(new FetchInsightsBatch(run, "act_202", second, EntityLevel.Ad, ["202-a1", "202-a2"], "last_7d", Force: false));
-        var skipped = Assert.IsType<InsightsBatchFetched>(await host.BatchDoneAsync(run, second));
-        await host.PublishAsync(new FetchInsightsBatch(run, "act_202", third, EntityLevel.Ad, ["202-a1", "202-a2"], "last_7d", Force: true));
-        var forced = Assert.IsType<InsightsBatchFetched>(await host.BatchDoneAsync(run, third));
+        await host.PublishAsync(new FetchInsightsBatch(run, "act_202", old, EntityLevel.Ad, "last_7d", Partition: null!));
+        await WorkerHost.Recorder.WaitUntilAsync(() => host.Logs.All.Contains("old shape", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        await host.PublishAsync(new FetchInsightsBatch(run, "act_202", current, EntityLevel.Ad, "last_7d", Partition.WholeLevel));
+        await host.BatchDoneAsync(run, current);
 
-        Assert.Equal((0, 0), (skipped.Rows, skipped.GraphCalls));
-        Assert.Equal((1, 1), (forced.Rows, forced.GraphCalls));
-        Assert.Equal(2, graph.Requests.Count);
+        Assert.Single(graph.Requests);
+        Assert.DoesNotContain(host.Recorded.For(run), m => m is InsightsBatchFetched f && f.BatchId == old || m is InsightsBatchFailed e && e.BatchId == old);
     }
 
     [Fact]
@@ -69,7 +64,7 @@ public class When_the_insight_fetcher_fetches_a_batch(RabbitMqFixture rabbit, Mi
         await using var host = await WorkerHost.StartAsync(rabbit, db, graph, new() { ["Meta:MaxRetryAttempts"] = "2", ["Sync:ConsumerRetryLimit"] = "2" });
         var (run, batch) = (Guid.NewGuid(), Guid.NewGuid());
 
-        await host.PublishAsync(new FetchInsightsBatch(run, "act_204", batch, EntityLevel.Ad, ["204-a1"], "last_7d", Force: false));
+        await host.PublishAsync(new FetchInsightsBatch(run, "act_204", batch, EntityLevel.Ad, "last_7d", Partition.WholeLevel));
         var failed = Assert.IsType<InsightsBatchFailed>(await host.BatchDoneAsync(run, batch));
 
         Assert.Equal(9, graph.Requests.Count);

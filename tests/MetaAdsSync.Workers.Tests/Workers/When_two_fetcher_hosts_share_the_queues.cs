@@ -10,7 +10,7 @@ public class When_two_fetcher_hosts_share_the_queues(RabbitMqFixture rabbit, Mig
     [Fact]
     public async Task Should_both_take_work_as_competing_consumers()
     {
-        var ids = Enumerable.Range(1, 40).Select(i => $"401-ad-{i}").ToArray();
+        var levels = Enumerable.Range(1, 20).Select(i => (EntityLevel)(i % 3)).ToArray();
         var (firstGraph, secondGraph) = (new FakeGraph(), new FakeGraph());
         firstGraph.Serve("act_401/insights", []);
         secondGraph.Serve("act_401/insights", []);
@@ -19,9 +19,9 @@ public class When_two_fetcher_hosts_share_the_queues(RabbitMqFixture rabbit, Mig
         await using var second = await WorkerHost.StartAsync(rabbit, db, secondGraph, slow);
         var run = Guid.NewGuid();
 
-        foreach (var chunk in ids.Chunk(2))
+        foreach (var level in levels)
         {
-            await first.PublishAsync(new FetchInsightsBatch(run, "act_401", Guid.NewGuid(), EntityLevel.Ad, chunk, "last_7d", Force: true));
+            await first.PublishAsync(new FetchInsightsBatch(run, "act_401", Guid.NewGuid(), level, "last_7d", Partition.WholeLevel));
         }
 
         // The recorders compete for the answers too, so the two of them together hold all twenty.

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using MetaAdsSync.Contracts;
+
+namespace MetaAdsSync.GraphApi;
+
+/// <summary>Meta's <c>filtering</c> parameter for what a sync reads: a partition of campaigns, and the seed's insight allow-list (evaluated by Meta).</summary>
+public static class MetaFiltering
+{
+    public sealed record Filter(string Field, string Operator, object Value);
+
+    /// <summary>The filters of a partition: none for the whole level, <c>campaign.id IN</c> or <c>NOT_IN</c> otherwise.</summary>
+    public static IEnumerable<Filter> Of(Partition partition) => partition.Kind switch
+    {
+        PartitionKind.WholeLevel => [],
+        PartitionKind.Campaigns => [new("campaign.id", "IN", partition.CampaignIds)],
+        _ => [new("campaign.id", "NOT_IN", partition.CampaignIds)],
+    };
+
+    /// <summary>An account-level insights read of one level: its ACTIVE and WITH_ISSUES entities within the partition.</summary>
+    public static IReadOnlyList<Filter> Insights(EntityLevel level, Partition partition) =>
+        [new(EntityLevels.Name(level) + ".effective_status", "IN", InsightEligibility.Statuses), .. Of(partition)];
+
+    public static string Serialize(IEnumerable<Filter> filters) =>
+        JsonSerializer.Serialize(filters.Select(f => new { field = f.Field, @operator = f.Operator, value = f.Value }));
+}
