@@ -2,6 +2,7 @@ using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.Gateway.Api;
 using MetaAdsSync.Gateway.Auth;
+using MetaAdsSync.Gateway.Events;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.ServiceDefaults.RateGate;
@@ -26,11 +27,13 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<AccountsRefresher>();
         builder.Services.AddSingleton<AccountQueries>();
         builder.Services.AddSingleton<SyncQueries>();
+        builder.Services.AddSingleton<SyncEventHub>();
         builder.Services.AddApiAuthentication();
         builder.AddMessaging(x =>
         {
             x.AddRequestClient<SyncAccountRequested>();
             x.AddRequestClient<RunStaleAccountSweep>();
+            SyncEventsConsumer.Register(x);
         });
 
         builder.Services.AddProblemDetails();
@@ -49,6 +52,7 @@ public static class GatewayExtensions
         app.UseApiAuthentication();
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapSyncEndpoints();
+        api.MapSyncEventEndpoints();
         api.MapAccountEndpoints();
         api.MapRateLimitEndpoints();
         app.MapCronEndpoints();

@@ -31,6 +31,12 @@ public sealed class GatewayOptions
     /// <summary>How long a sync request waits for the saga's answer.</summary>
     public TimeSpan SagaAnswerTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The longest one <c>GET /api/syncs/{id}/events</c> stream stays open; the client then reconnects with
+    /// <c>Last-Event-ID</c> (a run longer than this is followed across streams).
+    /// </summary>
+    public TimeSpan EventStreamMaxDuration { get; set; } = TimeSpan.FromMinutes(10);
+
     public bool MetricsOpen => MetricsAnonymous ?? ApiKeys.Count == 0;
 }
 
@@ -83,6 +89,11 @@ sealed partial class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
         if (options.SagaAnswerTimeout <= TimeSpan.Zero || options.SagaAnswerTimeout > TimeSpan.FromMinutes(5))
         {
             failures.Add("Gateway:SagaAnswerTimeout must be between 0 and 5 minutes.");
+        }
+
+        if (options.EventStreamMaxDuration < TimeSpan.FromSeconds(1) || options.EventStreamMaxDuration > TimeSpan.FromHours(1))
+        {
+            failures.Add("Gateway:EventStreamMaxDuration must be between 1 second and 1 hour.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
