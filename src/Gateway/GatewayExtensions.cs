@@ -3,6 +3,7 @@ using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.Gateway.Api;
 using MetaAdsSync.Gateway.Auth;
 using MetaAdsSync.Gateway.Events;
+using MetaAdsSync.Gateway.Webhooks;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.ServiceDefaults.RateGate;
@@ -28,12 +29,14 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<AccountQueries>();
         builder.Services.AddSingleton<SyncQueries>();
         builder.Services.AddSingleton<SyncEventHub>();
+        builder.AddWebhooks();
         builder.Services.AddApiAuthentication();
         builder.AddMessaging(x =>
         {
             x.AddRequestClient<SyncAccountRequested>();
             x.AddRequestClient<RunStaleAccountSweep>();
             SyncEventsConsumer.Register(x);
+            x.AddConsumer<AccountEventsConsumer>();
         });
 
         builder.Services.AddProblemDetails();
@@ -53,6 +56,7 @@ public static class GatewayExtensions
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapSyncEndpoints();
         api.MapSyncEventEndpoints();
+        api.MapWebhookEndpoints();
         api.MapAccountEndpoints();
         api.MapRateLimitEndpoints();
         app.MapCronEndpoints();

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MetaAdsSync.Orchestrator.Saga;
 
 /// <summary>
-/// Ends a run: stamps the account (last_synced_at only on success), appends its sync_runs row and publishes
+/// Ends a run: stamps the account (last_synced_at only on success), appends its sync_runs row, records the webhook deliveries it owes and publishes
 /// how it ended. Writes go through the saga's own DbContext, inside the transaction that saves the saga,
 /// so the account, the history and the saga's state change together or not at all.
 /// </summary>
@@ -66,6 +66,7 @@ public sealed class FinishRunActivity(TimeProvider time) : IStateMachineActivity
                 {s.Campaigns}, {s.AdSets}, {s.Ads}, {s.Eligible}, {s.BatchesSent}, {succeeded}, {failed}, {s.GraphCalls}, {s.Error})
             ON CONFLICT (run_id) DO NOTHING
             """, context.CancellationToken);
+        await OutcomeWebhooks.RecordAsync(db, s, outcome, startedAt, finishedAt, context.CancellationToken);
 
         var runId = s.RunId!.Value;
         switch (outcome)
