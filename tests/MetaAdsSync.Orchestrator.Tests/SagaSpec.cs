@@ -24,11 +24,14 @@ public abstract class SagaSpec(MigratedDatabaseFixture database) : IClassFixture
     {
     }
 
+    /// <summary>The API key id every spec's request carries, as the Gateway's do.</summary>
+    protected const string KeyId = "spec-key";
+
     protected async Task<Response<SyncAccepted, SyncRejected>> Request(Guid runId, string preset = "last_7d", string? account = null)
     {
         var client = Sut.Harness.GetRequestClient<SyncAccountRequested>();
         return await client.GetResponse<SyncAccepted, SyncRejected>(
-            new SyncAccountRequested(account ?? Account, runId, preset, SyncTrigger.Manual, Force: false, DateTimeOffset.UtcNow));
+            new SyncAccountRequested(account ?? Account, runId, preset, SyncTrigger.Manual, Force: false, DateTimeOffset.UtcNow, RequestedBy: KeyId));
     }
 
     protected async Task<Guid> StartRun()

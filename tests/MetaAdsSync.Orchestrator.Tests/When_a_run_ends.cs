@@ -18,8 +18,8 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
         Assert.Equal(("Idle", "Completed", 2), (state!.CurrentState, state.Outcome, state.BatchesSucceeded.Count));
         var account = await Row($"SELECT last_synced_at, last_sync_status, last_run_id FROM ad_accounts WHERE id = '{Account}'");
         Assert.Equal((Sut.Time.GetUtcNow(), "Completed", runId), ((DateTimeOffset)(DateTime)account[0], (string)account[1], (Guid)account[2]));
-        var run = await Row($"SELECT status, campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_failed, graph_calls, duration_ms FROM sync_runs WHERE run_id = '{runId}'");
-        Assert.Equal<object>(["Completed", 2, 3, 5, 4, 2, 0, 5, 2000L], run);
+        var run = await Row($"SELECT status, campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_failed, graph_calls, duration_ms, requested_by FROM sync_runs WHERE run_id = '{runId}'");
+        Assert.Equal<object>(["Completed", 2, 3, 5, 4, 2, 0, 5, 2000L, KeyId], run);
         await WaitPublished<AccountSyncCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.Outcome == SyncOutcome.Completed);
     }
 

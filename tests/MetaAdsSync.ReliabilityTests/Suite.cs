@@ -16,6 +16,9 @@ public static class Suite
     /// <summary>The Meta token of every system in the suite; the last scenario looks for it in every host's log.</summary>
     public static readonly string AccessToken = "reliability-token-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>The Gateway API key the hostile-client scenario configures and sends; searched for in the logs as the token is.</summary>
+    public static readonly string ApiKey = "reliability-api-key-" + Guid.NewGuid().ToString("N");
+
     public static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
     public static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
 

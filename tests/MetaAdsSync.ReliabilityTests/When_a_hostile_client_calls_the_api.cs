@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MetaAdsSync.Contracts;
@@ -10,7 +11,8 @@ namespace MetaAdsSync.ReliabilityTests;
 /// <summary>
 /// Scenario 8: malformed, oversized and hostile requests interleaved with good ones. Good ones succeed, bad ones get a
 /// 4xx problem+json (never a 500), and only the good sync requests publish a <see cref="SyncAccountRequested"/>
-/// (a queue of the test's own, bound to that message's exchange, sees every one published).
+/// (a queue of the test's own, bound to that message's exchange, sees every one published). The Gateway also has an API
+/// key (configured as its SHA-256) beside its anonymous access, so wrong, oversized and doubled keys are among the bad.
 /// </summary>
 public sealed class When_a_hostile_client_calls_the_api(ITestOutputHelper output)
 {
@@ -20,7 +22,11 @@ public sealed class When_a_hostile_client_calls_the_api(ITestOutputHelper output
     [Fact]
     public async Task Should_answer_every_bad_request_with_a_4xx_problem_and_publish_nothing_for_it()
     {
-        await using var system = await Suite.StartSystemAsync();
+        await using var system = await Suite.StartSystemAsync(settings: new Dictionary<string, string>
+        {
+            ["Gateway__ApiKeys__0__Id"] = "suite",
+            ["Gateway__ApiKeys__0__Sha256"] = Sha256Hex(Suite.ApiKey),
+        });
         var spy = await Broker.SpyOnAsync<SyncAccountRequested>(system.VirtualHost);
         using var http = new HttpClient { BaseAddress = system.Gateway.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 
@@ -33,6 +39,7 @@ public sealed class When_a_hostile_client_calls_the_api(ITestOutputHelper output
             () => http.GetAsync("api/syncs?limit=5"),
             () => http.PostAsync(Sync, Json($$"""{"accountId":"{{GoodAccounts[2]}}","datePreset":"last_7d","force":true}""")),
             () => http.GetAsync($"api/accounts/{Suite.TwoEzi}/ads?limit=10"),
+            () => http.SendAsync(WithKey(new HttpRequestMessage(HttpMethod.Get, "api/syncs?limit=5"), "X-Api-Key", Suite.ApiKey)),
         ]);
         var bad = Bad(http).ToList();
         Assert.True(bad.Count >= 45);
@@ -81,6 +88,14 @@ public sealed class When_a_hostile_client_calls_the_api(ITestOutputHelper output
     }
 
     static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    static string Sha256Hex(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+
+    static HttpRequestMessage WithKey(HttpRequestMessage request, string header, params string[] values)
+    {
+        request.Headers.TryAddWithoutValidation(header, values);
+        return request;
+    }
 
     static IEnumerable<(string Name, Func<Task<HttpResponseMessage>> Send)> Bad(HttpClient http)
     {
@@ -135,6 +150,14 @@ public sealed class When_a_hostile_client_calls_the_api(ITestOutputHelper output
         yield return Get("api/accounts/act_404/campaigns");
         yield return Get($"api/accounts/{Suite.TwoEzi}/passwords");
         yield return Get("api/" + string.Concat(Enumerable.Repeat("../", 50)) + "etc/passwd");
+        (string, Func<Task<HttpResponseMessage>>) Keyed(string name, string header, params string[] values) =>
+            (name, () => http.SendAsync(WithKey(new HttpRequestMessage(HttpMethod.Post, Sync) { Content = Json("{\"accountId\":\"all\"}") }, header, values)));
+        yield return Keyed("a wrong API key", "X-Api-Key", "not-the-suite-key-0123456789");
+        yield return Keyed("the API key's SHA-256 instead of the key", "X-Api-Key", Sha256Hex(Suite.ApiKey));
+        yield return Keyed("an 8 KiB API key", "X-Api-Key", new string('k', 8 * 1024));
+        yield return Keyed("two API keys", "X-Api-Key", Suite.ApiKey, "not-the-suite-key-0123456789");
+        yield return Keyed("a wrong bearer token", "Authorization", "Bearer " + Suite.ApiKey + "x");
+        yield return Keyed("two bearer tokens", "Authorization", "Bearer " + Suite.ApiKey, "Bearer " + Suite.ApiKey);
 
         yield return Get("api/syncs/not-a-uuid/events");
         yield return Get($"api/syncs/{Guid.NewGuid()}/events");

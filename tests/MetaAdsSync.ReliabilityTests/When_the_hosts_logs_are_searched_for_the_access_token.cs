@@ -34,7 +34,7 @@ public sealed class When_the_hosts_logs_are_searched_for_the_access_token(ITestO
             {
                 lineNumber++;
                 bytes += line.Length + 1;
-                if (line.Contains(Suite.AccessToken, StringComparison.Ordinal))
+                if (line.Contains(Suite.AccessToken, StringComparison.Ordinal) || line.Contains(Suite.ApiKey, StringComparison.Ordinal))
                 {
                     leaks.Add($"{Path.GetFileName(log)}:{lineNumber}: {line}");
                 }
