@@ -31,13 +31,13 @@ def sync(account_id):
     started = time.monotonic()
     code, answer = call("POST", "/api/meta-ads/sync", {"accountId": account_id, "datePreset": "last_7d", "force": True})
     if code != 202:
-        return account_id, {"state": f"HTTP {code}", "error": answer}, time.monotonic() - started
+        return account_id, {"status": f"HTTP {code}", "error": answer}, time.monotonic() - started
     while time.monotonic() - started < timeout_s:
         _, run = call("GET", answer["statusUrl"])
-        if run["state"] in ("Completed", "Partial", "Failed", "TimedOut"):
+        if run["status"] != "Running":
             return account_id, run, time.monotonic() - started
         time.sleep(0.1)
-    return account_id, {"state": "Unfinished"}, time.monotonic() - started
+    return account_id, {"status": "Unfinished"}, time.monotonic() - started
 
 
 with ThreadPoolExecutor(max_workers=len(accounts) or 1) as pool:
@@ -54,8 +54,8 @@ for account_id, run, wall in results:
     shape = f"{total:,} ({e['campaigns']}c+{e['adSets']}as+{e['ads']}a)"
     seconds = (run.get("durationMs") or 0) / 1000
     calls = run.get("graphCalls", 0)
-    print(f"| {accounts[account_id][:26]:<26} | {shape:<22} | {run.get('eligible', 0):>8} | {seconds:>8.1f}s | {calls:>11} | {run['state']:<9} |")
-    totals = [totals[0] + total, totals[1] + run.get("eligible", 0), max(totals[2], seconds), totals[3] + calls, totals[4] + (run["state"] == "Completed")]
+    print(f"| {accounts[account_id][:26]:<26} | {shape:<22} | {run.get('eligible', 0):>8} | {seconds:>8.1f}s | {calls:>11} | {run['status']:<9} |")
+    totals = [totals[0] + total, totals[1] + run.get("eligible", 0), max(totals[2], seconds), totals[3] + calls, totals[4] + (run["status"] == "Completed")]
 print(f"| {'Totals':<26} | {totals[0]:<22,} | {totals[1]:>8} | {totals[2]:>8.1f}s | {totals[3]:>11} | {totals[4]}/{len(results)} ok |")
 print()
 sys.exit(0 if totals[4] == len(results) else 1)

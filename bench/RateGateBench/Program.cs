@@ -9,7 +9,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults.RateGate;
+using MetaAdsSync.RateGate;
 using MetaAdsSync.Bench;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -23,7 +23,6 @@ await BenchDatabase.RunAsync(admin, "bench_gate_", async dataSource =>
 {
     var gate = new PostgresRateGate(dataSource,
         Options.Create(new RateGateOptions { InitialConcurrency = 16, MaxConcurrency = 16, CallBudget = budget }),
-        Options.Create(new MetaOptions { AccessToken = "bench" }),
         TimeProvider.System, NullLogger<PostgresRateGate>.Instance);
     var usage = new GraphUsage(AppCallCount: 3, AccountUtilPercent: 12.5);
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using MetaAdsSync.Fetching;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.GraphSimulator;
-using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.Storage;
 using MetaAdsSync.TestSupport;
 using Microsoft.Extensions.Configuration;
@@ -52,7 +52,7 @@ sealed class SeedBaseline : IAsyncDisposable
             ["Meta:AdPageSize"] = "200",
             ["Meta:MaxRetryAttempts"] = "1",
             ["Meta:RetryBaseDelay"] = "00:00:00",
-            ["Meta:MaxThrottleWait"] = "00:00:00",
+            ["RateGate:MaxThrottleWait"] = "00:00:00",
         }).Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)

@@ -12,7 +12,11 @@ public record SyncAccountRequested(
     SyncTrigger Trigger,
     bool Force,
     DateTimeOffset RequestedAt,
-    string? RequestedBy = null);
+    string? RequestedBy = null)
+{
+    /// <summary>The seed's preset: what a sync asks for, and the insights shown, when the caller names none.</summary>
+    public const string DefaultDatePreset = "last_7d";
+}
 
 /// <summary>The sync runs; <paramref name="Deduplicated"/> says the request joined a run already in flight.</summary>
 public record SyncAccepted(Guid RunId, string AccountId, bool Deduplicated);

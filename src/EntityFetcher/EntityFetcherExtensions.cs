@@ -1,5 +1,5 @@
 using MassTransit;
-using MetaAdsSync.ServiceDefaults;
+using MetaAdsSync.Fetching;
 
 namespace MetaAdsSync.EntityFetcher;
 

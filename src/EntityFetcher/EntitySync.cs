@@ -1,6 +1,6 @@
+using MetaAdsSync.Fetching;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.Storage.Upserts;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -105,7 +105,7 @@ public sealed class EntitySync(
                 : await EntityUpserts.ReadPageAsync(connection, account, command.Level, page[^1].Id, StoredPageSize, cancellationToken);
             var isLast = next.Count == 0;
             await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, number, isLast, page.Count,
-                page.Where(e => MetaEntity.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt));
+                page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt));
             if (isLast)
             {
                 return;

@@ -1,6 +1,6 @@
 using MassTransit;
+using MetaAdsSync.Fetching;
 using MetaAdsSync.Contracts;
-using MetaAdsSync.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.EntityFetcher;

@@ -6,7 +6,7 @@ using MetaAdsSync.Gateway.Events;
 using MetaAdsSync.Gateway.Webhooks;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
-using MetaAdsSync.ServiceDefaults.RateGate;
+using MetaAdsSync.RateGate;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Gateway;
@@ -15,7 +15,6 @@ public static class GatewayExtensions
 {
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
             .Configure<IConfiguration>((options, configuration) =>
                 options.ApiKeys = ApiKeyOptions.ReadAll(configuration.GetSection(GatewayOptions.Section).GetSection(nameof(GatewayOptions.ApiKeys))))
@@ -25,6 +24,7 @@ public static class GatewayExtensions
 
         builder.Services.AddSharedRateGate();
         builder.Services.AddMetaGraphApi();
+        builder.Services.AddTelemetrySource(GraphTelemetry.Name);
         builder.Services.AddSingleton<AccountsRefresher>();
         builder.Services.AddSingleton<AccountQueries>();
         builder.Services.AddSingleton<SyncQueries>();

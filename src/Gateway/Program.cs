@@ -1,3 +1,4 @@
+using MetaAdsSync.Storage;
 using MetaAdsSync.Gateway;
 using MetaAdsSync.ServiceDefaults;
 

@@ -119,7 +119,7 @@ public class GraphApiException(GraphError error, string? context = null, Excepti
     public int GraphCalls { get; internal set; }
 }
 
-/// <summary>The rate gate refused to wait: Meta blocks this scope for longer than <c>Meta:MaxThrottleWait</c>.</summary>
+/// <summary>The rate gate refused to wait: Meta blocks this scope for longer than <c>RateGate:MaxThrottleWait</c>.</summary>
 public sealed class RateGateBlockedException(GraphError error, string context) : GraphApiException(error, context);
 
 /// <summary>

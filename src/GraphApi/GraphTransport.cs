@@ -33,16 +33,19 @@ public sealed class GraphTransport
 
     readonly IHttpClientFactory _http;
     readonly MetaOptions _options;
+    readonly TimeSpan _defaultThrottleWait;
     readonly IRateGate _gate;
     readonly ILogger<GraphTransport> _logger;
     readonly Uri _base;
     readonly ResiliencePipeline _calls;
     readonly ResiliencePipeline _attemptTimeout;
 
-    public GraphTransport(IHttpClientFactory http, IOptions<MetaOptions> options, IRateGate gate, TimeProvider time, ILogger<GraphTransport> logger)
+    public GraphTransport(IHttpClientFactory http, IOptions<MetaOptions> options, IOptions<RateGateOptions> pacing, IRateGate gate, TimeProvider time,
+        ILogger<GraphTransport> logger)
     {
         _http = http;
         _options = options.Value;
+        _defaultThrottleWait = pacing.Value.DefaultThrottleWait;
         _gate = gate;
         _logger = logger;
         _base = new Uri($"{_options.BaseUrl.TrimEnd('/')}/{_options.ApiVersion}/");
@@ -146,7 +149,7 @@ public sealed class GraphTransport
         GraphTelemetry.RecordCall(activity, url, scope, (int)status, error);
         if (error.Kind == GraphErrorKind.Throttled)
         {
-            var blockedFor = error.RegainAccessIn ?? _options.DefaultThrottleWait;
+            var blockedFor = error.RegainAccessIn ?? _defaultThrottleWait;
             error = error with { RegainAccessIn = blockedFor };
             // Code 4 is the app's own limit: every account waits.
             var blockedScope = error.Code == 4 ? scope with { AccountId = null } : scope;

@@ -22,7 +22,7 @@ public interface IMetaGraphClient
     /// <summary>Insights of up to a batch of entities of one level in one call (<c>act_…/insights</c> filtered on their ids), paged if needed.</summary>
     Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken);
 
-    /// <summary>The seed's way, kept for comparison and as a fallback: one <c>{id}/insights</c> call per entity.</summary>
+    /// <summary>The seed's way, one <c>{id}/insights</c> call per entity: only the benchmark's seed baseline (<c>bench/SyncBench</c>) calls it.</summary>
     Task<InsightsResult> GetInsightsPerEntityAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken);
 }
 
@@ -118,10 +118,10 @@ public sealed class MetaGraphClient(
         var node = MetaLevels.AccountNode(accountId);
         var scope = new RateScope(node, MetaUseCase.AdsInsights);
         var limit = await pageSizes.GetAsync(node, "insights", _options.InsightPageSize, cancellationToken);
-        var filtering = JsonSerializer.Serialize(new[] { new { field = MetaLevels.Parameter(level) + ".id", @operator = "IN", value = entityIds } });
+        var filtering = JsonSerializer.Serialize(new[] { new { field = EntityLevels.Name(level) + ".id", @operator = "IN", value = entityIds } });
         var url = (Uri?)transport.Build($"{node}/insights",
         [
-            new("level", MetaLevels.Parameter(level)),
+            new("level", EntityLevels.Name(level)),
             new("date_preset", datePreset),
             new("fields", MetaLevels.InsightFields(level)),
             new("filtering", filtering),

@@ -21,10 +21,7 @@ public sealed record MetaEntity(
     long? LifetimeBudget = null,
     string? CreativeJson = null)
 {
-    /// <summary>The seed's allow-list: only these get insights.</summary>
-    public bool IsEligibleForInsights => IsEligible(EffectiveStatus);
-
-    public static bool IsEligible(string? effectiveStatus) => effectiveStatus is "ACTIVE" or "WITH_ISSUES";
+    public bool IsEligibleForInsights => InsightEligibility.IsEligible(EffectiveStatus);
 }
 
 /// <summary>
@@ -62,7 +59,7 @@ public sealed record InsightsResult(IReadOnlyList<MetaInsight> Rows, int GraphCa
 /// <summary>The accounts list and what it cost.</summary>
 public sealed record AdAccountsResult(IReadOnlyList<MetaAdAccount> Accounts, int GraphCalls, int Skipped);
 
-/// <summary>Names Meta uses for a level: the edge, the <c>level</c> parameter, the filtering field and the row's id field.</summary>
+/// <summary>Names Meta uses for a level beside its <see cref="EntityLevels.Name"/>: the edge, the fields and the row's id field.</summary>
 public static class MetaLevels
 {
     public static string Edge(EntityLevel level) => level switch
@@ -72,14 +69,7 @@ public static class MetaLevels
         _ => "ads",
     };
 
-    public static string Parameter(EntityLevel level) => level switch
-    {
-        EntityLevel.Campaign => "campaign",
-        EntityLevel.AdSet => "adset",
-        _ => "ad",
-    };
-
-    public static string IdField(EntityLevel level) => Parameter(level) + "_id";
+    public static string IdField(EntityLevel level) => EntityLevels.Name(level) + "_id";
 
     public static string Fields(EntityLevel level) => level switch
     {

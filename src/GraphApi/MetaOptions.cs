@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MetaAdsSync.GraphApi;
 
-/// <summary><c>Meta:*</c>: which Graph API to call, with what token, and how gently. The token is a secret: never logged.</summary>
+/// <summary><c>Meta:*</c>: which Graph API to call, with what token, and how each call is retried (how calls are paced is <c>RateGate:*</c>). The token is a secret: never logged.</summary>
 public sealed class MetaOptions : IValidatableObject
 {
     public const string Section = "Meta";
@@ -50,25 +50,6 @@ public sealed class MetaOptions : IValidatableObject
     /// <summary>How long a host's circuit stays open once most recent calls failed transiently.</summary>
     [Range(typeof(TimeSpan), "00:00:00.5", "00:10:00", ErrorMessage = "Meta:CircuitBreakDuration must be between 0.5 s and 10 minutes.")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>The longest a call waits for a throttle to lift; longer throttles fail the call (the saga decides what next).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Meta:MaxThrottleWait must be between 0 and 1 hour.")]
-    public TimeSpan MaxThrottleWait { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>The block assumed when a throttle error carries no time to regain access.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Meta:DefaultThrottleWait must be between 0 and 1 hour.")]
-    public TimeSpan DefaultThrottleWait { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>Graph calls one process makes at once.</summary>
-    [Range(1, 256, ErrorMessage = "Meta:MaxConcurrentCalls must be between 1 and 256.")]
-    public int MaxConcurrentCalls { get; set; } = 8;
-
-    /// <summary>The pause before each call when usage reaches 100 %; it grows smoothly from nothing at <see cref="SlowdownFromPercent"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "Meta:MaxSlowdownDelay must be between 0 and 5 minutes.")]
-    public TimeSpan MaxSlowdownDelay { get; set; } = TimeSpan.FromSeconds(10);
-
-    [Range(0, 100, ErrorMessage = "Meta:SlowdownFromPercent must be between 0 and 100.")]
-    public double SlowdownFromPercent { get; set; } = 60;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

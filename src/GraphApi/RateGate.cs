@@ -14,7 +14,7 @@ public readonly record struct RateScope(string? AccountId, MetaUseCase UseCase)
 /// The one door every Graph call passes: <see cref="AcquireAsync"/> before the call (it may wait, or refuse with
 /// <see cref="RateGateBlockedException"/> when Meta blocks the scope for longer than the caller may wait), and
 /// <see cref="ReportAsync"/> after it with the response's usage headers, on errors too. Keyed by app and by
-/// account + use case. The hosts register the PostgreSQL-shared gate (ServiceDefaults/RateGate); the process-wide one
+/// account + use case. The hosts register the PostgreSQL-shared gate (src/RateGate); the process-wide one
 /// here is what the bare client falls back to.
 /// </summary>
 public interface IRateGate
@@ -28,14 +28,14 @@ public interface IRateGate
 
 /// <summary>
 /// Per-process rate gate: a cap on concurrent calls, a pause that grows smoothly as usage rises past
-/// <c>Meta:SlowdownFromPercent</c>, and a block per scope (or app-wide, for code 4) while Meta says it is throttled.
+/// <c>RateGate:SlowdownFromPercent</c>, and a block per scope (or app-wide, for code 4) while Meta says it is throttled.
 /// </summary>
 public sealed class InProcessRateGate : IRateGate, IDisposable
 {
     // A block or usage reported for the app (a scope without account, e.g. Meta's code 4) applies to every scope.
     static readonly RateScope AppWide = new(null, MetaUseCase.AdsManagement);
 
-    readonly MetaOptions _options;
+    readonly RateGateOptions _options;
     readonly TimeProvider _time;
     readonly ILogger<InProcessRateGate> _logger;
     readonly SemaphoreSlim _slots;
@@ -43,7 +43,7 @@ public sealed class InProcessRateGate : IRateGate, IDisposable
 
     sealed record State(double Percent, DateTimeOffset BlockedUntil);
 
-    public InProcessRateGate(IOptions<MetaOptions> options, TimeProvider time, ILogger<InProcessRateGate> logger)
+    public InProcessRateGate(IOptions<RateGateOptions> options, TimeProvider time, ILogger<InProcessRateGate> logger)
     {
         _options = options.Value;
         _time = time;
@@ -60,7 +60,7 @@ public sealed class InProcessRateGate : IRateGate, IDisposable
             {
                 throw new RateGateBlockedException(
                     new GraphError(GraphErrorKind.Throttled, $"Meta throttles {scope} for {wait:g} more", RegainAccessIn: wait),
-                    $"not waiting longer than Meta:MaxThrottleWait ({_options.MaxThrottleWait:g})");
+                    $"not waiting longer than RateGate:MaxThrottleWait ({_options.MaxThrottleWait:g})");
             }
 
             if (wait > TimeSpan.Zero)

@@ -32,7 +32,7 @@ public sealed class RunningSimulator : IAsyncDisposable
 
     public SimulatorStats GetStats() => _state.Stats.Snapshot();
 
-    /// <summary>Clears the counters, the rate-limit usage and blocks, and the fault plan's memory; keeps the options.</summary>
+    /// <summary>Clears the counters, the rate-limit usage and blocks, and the fault plan's memory; keeps the options and the data's changes.</summary>
     public void Reset() => _state.Reset();
 
     /// <summary>Changes latency, faults, budgets… at run time; throws when the result is invalid or would change the data set.</summary>
@@ -42,6 +42,51 @@ public sealed class RunningSimulator : IAsyncDisposable
     public AccountTruth? GetTruth(string accountId) => Truth.For(_state, accountId);
 
     public IReadOnlyList<AccountSummary> GetAccounts() => Truth.Summaries(_state);
+
+    /// <summary>Every level's daily rows (<c>time_increment=1</c>) from <paramref name="since"/> to <paramref name="until"/>; null for an unknown account.</summary>
+    public DailyTruth? GetDailyTruth(string accountId, DateOnly since, DateOnly until) => Truth.Daily(_state, accountId, since, until);
+
+    /// <summary>
+    /// Changes a campaign, ad set or ad as <c>POST /_sim/objects/{id}</c> does. Throws <see cref="ArgumentException"/>
+    /// for bad input, <see cref="KeyNotFoundException"/> for an unknown id, <see cref="InvalidOperationException"/> for
+    /// a change Meta refuses.
+    /// </summary>
+    public EntityTruth Change(string id, ObjectChange change) => _state.Changes.Change(id, change);
+
+    public EntityTruth Pause(string id) => Change(id, new ObjectChange(Status: "PAUSED"));
+
+    public EntityTruth Resume(string id) => Change(id, new ObjectChange(Status: "ACTIVE"));
+
+    public EntityTruth Archive(string id) => Change(id, new ObjectChange(Status: "ARCHIVED"));
+
+    /// <summary>Meta's delete: DELETED, gone from the edges, still readable by id.</summary>
+    public EntityTruth Delete(string id) => Change(id, new ObjectChange(Status: "DELETED"));
+
+    public EntityTruth Rename(string id, string name) => Change(id, new ObjectChange(Name: name));
+
+    /// <summary>Moves an ad to another ad set of its account (and so maybe to another campaign).</summary>
+    public EntityTruth Move(string adId, string adSetId) => Change(adId, new ObjectChange(AdSetId: adSetId));
+
+    /// <summary>Forgets an object and everything under it: its ids then do not exist at all.</summary>
+    public void Purge(string id) => _state.Changes.Purge(id);
+
+    public EntityTruth CreateCampaign(string accountId, NewObject? spec = null) => _state.Changes.CreateCampaign(accountId, spec ?? new NewObject());
+
+    public EntityTruth CreateAdSet(string campaignId, NewObject? spec = null) => _state.Changes.CreateChild(campaignId, Data.Level.AdSet, spec ?? new NewObject());
+
+    public EntityTruth CreateAd(string adSetId, NewObject? spec = null) => _state.Changes.CreateChild(adSetId, Data.Level.Ad, spec ?? new NewObject());
+
+    /// <summary>The token loses the account: unlisted by <c>me/adaccounts</c>, and every call naming it answers 100/33.</summary>
+    public AccountSummary RevokeAccess(string accountId) => _state.Changes.ChangeAccount(accountId, new AccountChange(Accessible: false));
+
+    public AccountSummary RestoreAccess(string accountId) => _state.Changes.ChangeAccount(accountId, new AccountChange(Accessible: true));
+
+    public AccountSummary SetAccountStatus(string accountId, int accountStatus) =>
+        _state.Changes.ChangeAccount(accountId, new AccountChange(AccountStatus: accountStatus));
+
+    /// <summary>Meta restating the days from <paramref name="since"/> to <paramref name="until"/> of an object (or an <c>act_…</c> account) and everything under it.</summary>
+    public Restated Restate(string id, DateOnly since, DateOnly until, double factor) =>
+        _state.Changes.Restate(id, new Restatement(since, until, factor));
 
     /// <summary>Refuses every call for the account, as if it were over budget, for <paramref name="duration"/>.</summary>
     public void BlockAccount(string accountId, TimeSpan duration)

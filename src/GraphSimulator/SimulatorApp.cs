@@ -20,7 +20,13 @@ public static class SimulatorApp
             Args = args,
             ApplicationName = typeof(SimulatorApp).Assembly.GetName().Name,
         });
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            // Kestrel would refuse long request lines itself; the simulator answers them as Meta does (MaxUrlLength).
+            k.Limits.MaxRequestBufferSize = 2 * 1024 * 1024;
+            k.Limits.MaxRequestLineSize = 1024 * 1024 + 1024;
+        });
         // Set here rather than in an appsettings.json, which would be copied over the appsettings.json of any
         // project that references this one to host it in-process. Configuration can still raise it.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -81,6 +81,14 @@ public sealed class SimulatorOptions
 
     public PayloadErrorVariant PayloadError { get; set; } = PayloadErrorVariant.Documented;
 
+    /// <summary>
+    /// The longest request target (path and query as sent, percent-encoded) answered; a longer one gets HTTP 414 with
+    /// code 100. Meta does not publish its limit; 8 KB is what common front ends (Kestrel, nginx) accept by default.
+    /// Batch sub-requests travel in the body and are not limited.
+    /// </summary>
+    [Range(256, 1_000_000)]
+    public int MaxUrlLength { get; set; } = 8192;
+
     /// <summary>Share of calls answered with a transient error (code 2, HTTP 500 or 503).</summary>
     [Range(0.0, 1.0)]
     public double TransientErrorRate { get; set; }

@@ -21,6 +21,7 @@ internal sealed class SimulatorState
         Data = new DataSet(options);
         Cursors = new Cursors(options.Seed);
         Insights = new Insights(options.Seed);
+        Changes = new DataChanges(this);
     }
 
     public SimulatorOptions Options => _options;
@@ -31,6 +32,7 @@ internal sealed class SimulatorState
     public RateLimiter Limiter { get; } = new();
     public FaultPlan Faults { get; } = new();
     public Reports Reports { get; } = new();
+    public DataChanges Changes { get; }
 
     /// <summary>Applies a change to a copy and swaps it in; the data set's options cannot change once built.</summary>
     public SimulatorOptions Configure(Action<SimulatorOptions> change)
@@ -55,6 +57,7 @@ internal sealed class SimulatorState
         return next.Clone();
     }
 
+    /// <summary>Counters, limits and faults start afresh; the data keeps every change made to it.</summary>
     public void Reset()
     {
         Stats.Reset();

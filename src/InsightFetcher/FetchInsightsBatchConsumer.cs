@@ -1,7 +1,7 @@
 using MassTransit;
+using MetaAdsSync.Fetching;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.InsightFetcher;

@@ -1,6 +1,6 @@
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults;
+using MetaAdsSync.Fetching;
 using MetaAdsSync.Storage.Upserts;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,7 +11,7 @@ namespace MetaAdsSync.InsightFetcher;
 public readonly record struct InsightBatchOutcome(int Rows, int GraphCalls, int Skipped);
 
 /// <summary>
-/// Copies the insights of a batch of entities: one Graph call per <c>Sync:InsightBatchSize</c> ids, one upsert, and
+/// Copies the insights of a batch of entities (the saga cuts batches of <c>Sync:InsightBatchSize</c> ids): one Graph call, one upsert, and
 /// a record of every id asked (an entity without delivery has no row, yet counts as fetched). Ids asked within
 /// <c>Sync:InsightMaxAge</c> for the same preset are skipped unless forced.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed class InsightSync(
     public async Task<InsightBatchOutcome> RunAsync(FetchInsightsBatch command, CancellationToken cancellationToken)
     {
         var account = MetaLevels.AccountNode(command.AccountId);
-        var level = EntityUpserts.LevelName(command.Level);
+        var level = EntityLevels.Name(command.Level);
         var ids = command.EntityIds.Where(id => !string.IsNullOrWhiteSpace(id)).Distinct().ToList();
         if (!command.Force && ids.Count > 0)
         {
@@ -39,23 +39,22 @@ public sealed class InsightSync(
             }
         }
 
-        var outcome = new InsightBatchOutcome(0, 0, 0);
-        foreach (var chunk in ids.Chunk(sync.Value.InsightBatchSize))
+        if (ids.Count == 0)
         {
-            var result = await graph.GetInsightsAsync(account, command.Level, chunk, command.DatePreset, cancellationToken);
-            if (result.Skipped > 0 || result.Warnings.Count > 0)
-            {
-                logger.LogWarning("{Account} {Level} batch {BatchId}: skipped {Skipped} row(s) without an id or dates; {Warnings}",
-                    account, level, command.BatchId, result.Skipped, result.Warnings);
-            }
-
-            var now = time.GetUtcNow();
-            await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            var written = await StorageRows.UpsertInsightsAsync(connection, account, command.Level, command.DatePreset, result.Rows, now, command.RunId, cancellationToken);
-            await InsightUpserts.RecordFetchesAsync(connection, account, level, chunk, command.DatePreset, now, command.RunId, cancellationToken);
-            outcome = new InsightBatchOutcome(outcome.Rows + written, outcome.GraphCalls + result.GraphCalls, outcome.Skipped + result.Skipped);
+            return new InsightBatchOutcome(0, 0, 0);
         }
 
-        return outcome;
+        var result = await graph.GetInsightsAsync(account, command.Level, ids, command.DatePreset, cancellationToken);
+        if (result.Skipped > 0 || result.Warnings.Count > 0)
+        {
+            logger.LogWarning("{Account} {Level} batch {BatchId}: skipped {Skipped} row(s) without an id or dates; {Warnings}",
+                account, level, command.BatchId, result.Skipped, result.Warnings);
+        }
+
+        var now = time.GetUtcNow();
+        await using var write = await database.OpenConnectionAsync(cancellationToken);
+        var written = await StorageRows.UpsertInsightsAsync(write, account, command.Level, command.DatePreset, result.Rows, now, command.RunId, cancellationToken);
+        await InsightUpserts.RecordFetchesAsync(write, account, level, ids, command.DatePreset, now, command.RunId, cancellationToken);
+        return new InsightBatchOutcome(written, result.GraphCalls, result.Skipped);
     }
 }

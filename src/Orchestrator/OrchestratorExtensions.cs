@@ -12,7 +12,6 @@ public static class OrchestratorExtensions
     /// <summary>The schema migrator, the account-sync saga on its PostgreSQL repository, and the run watchdog.</summary>
     public static TBuilder AddOrchestrator<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<SagaOptions>()
             .BindConfiguration(SagaOptions.Section)
             .ValidateDataAnnotations()
@@ -41,10 +40,15 @@ public static class OrchestratorExtensions
     public static IServiceCollection AddAccountSyncSagaServices(this IServiceCollection services) =>
         services.AddScoped<FinishRunActivity>();
 
-    /// <summary>The saga, its endpoint definition and its PostgreSQL repository.</summary>
+    /// <summary>The saga on its PostgreSQL repository, with the run history written in the repository's transaction.</summary>
     public static IBusRegistrationConfigurator AddAccountSyncSaga(this IBusRegistrationConfigurator x)
     {
-        x.AddSagaStateMachine<AccountSyncStateMachine, AccountSyncState>(typeof(AccountSyncSagaDefinition)).PostgresRepository();
+        x.AddScoped<IRunHistory, PostgresRunHistory>();
+        x.AddAccountSyncStateMachine().PostgresRepository();
         return x;
     }
+
+    /// <summary>The saga and its endpoint definition; the caller picks the repository and the <see cref="IRunHistory"/>.</summary>
+    public static ISagaRegistrationConfigurator<AccountSyncState> AddAccountSyncStateMachine(this IBusRegistrationConfigurator x) =>
+        x.AddSagaStateMachine<AccountSyncStateMachine, AccountSyncState>(typeof(AccountSyncSagaDefinition));
 }

@@ -1,9 +1,8 @@
-using MetaAdsSync.GraphApi;
-using MetaAdsSync.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +14,7 @@ using OpenTelemetry.Trace;
 
 namespace MetaAdsSync.ServiceDefaults;
 
-/// <summary>What every host shares: logging, OpenTelemetry, health checks and their endpoints.</summary>
+/// <summary>What every host shares: logging, OpenTelemetry, health checks and their endpoints, the system clock.</summary>
 public static class ServiceDefaultsExtensions
 {
     public const string ReadyTag = "ready";
@@ -31,7 +30,17 @@ public static class ServiceDefaultsExtensions
 
         builder.AddOpenTelemetry();
         builder.Services.AddHealthChecks();
+        // Registered once here, so that a test host can put its own clock in first.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
+    }
+
+    /// <summary>Exports a library's own ActivitySource and Meter (both named <paramref name="name"/>) with the host's.</summary>
+    public static IServiceCollection AddTelemetrySource(this IServiceCollection services, string name)
+    {
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(name));
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(name));
+        return services;
     }
 
     static void AddOpenTelemetry(this IHostApplicationBuilder builder)
@@ -39,12 +48,12 @@ public static class ServiceDefaultsExtensions
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
             .WithTracing(tracing => tracing
-                .AddSource(Telemetry.SourceName, GraphTelemetry.Name, "MassTransit")
+                .AddSource(Telemetry.SourceName, "MassTransit")
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsPlumbing(ctx.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())
             .WithMetrics(metrics => metrics
-                .AddMeter(Telemetry.MeterName, GraphTelemetry.Name, "MassTransit")
+                .AddMeter(Telemetry.MeterName, "MassTransit")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
@@ -80,8 +89,4 @@ public static class ServiceDefaultsExtensions
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
-
-    /// <summary>Registers the schema check that makes a host ready only once the Orchestrator has migrated.</summary>
-    public static IHealthChecksBuilder AddSchemaCheck(this IHealthChecksBuilder checks) =>
-        checks.AddCheck<SchemaHealthCheck>("postgres-schema", HealthStatus.Unhealthy, [ReadyTag]);
 }

@@ -48,11 +48,16 @@ public class When_a_sync_is_requested_through_the_api(GatewayFixture gateway)
         Assert.Equal(syncId, conflict.GetProperty("runningSyncId").GetGuid());
 
         var run = await client.GetFromJsonAsync<JsonElement>($"api/syncs/{syncId}");
-        Assert.Equal((Quoterite, "last_7d", "Manual", "FetchingEntities"),
-            (run.GetProperty("accountId").GetString(), run.GetProperty("datePreset").GetString(), run.GetProperty("trigger").GetString(), run.GetProperty("state").GetString()));
+        Assert.Equal((Quoterite, "last_7d", "Manual", "Running"),
+            (run.GetProperty("accountId").GetString(), run.GetProperty("datePreset").GetString(), run.GetProperty("trigger").GetString(), run.GetProperty("status").GetString()));
 
-        var listed = await client.GetFromJsonAsync<JsonElement>($"api/syncs?accountId={Quoterite}&state=Running");
-        Assert.Equal(syncId, Assert.Single(listed.EnumerateArray()).GetProperty("syncId").GetGuid());
+        foreach (var filter in new[] { "status=Running", "state=Running", "state=FetchingEntities", "state=FetchingInsights" })
+        {
+            var listed = await client.GetFromJsonAsync<JsonElement>($"api/syncs?accountId={Quoterite}&{filter}");
+            Assert.Equal(syncId, Assert.Single(listed.EnumerateArray()).GetProperty("syncId").GetGuid());
+        }
+
+        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"api/syncs?accountId={Quoterite}&status=Completed")).EnumerateArray());
 
         var accounts = await client.GetFromJsonAsync<JsonElement>("api/accounts");
         var quoterite = accounts.EnumerateArray().Single(a => a.GetProperty("accountId").GetString() == Quoterite);

@@ -1,5 +1,6 @@
 using System.Net;
 using MetaAdsSync.GraphSimulator.Tests.Support;
+using MetaAdsSync.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MetaAdsSync.GraphSimulator.Tests;

@@ -126,24 +126,37 @@ public sealed class When_insights_are_requested : SimulatorTest
         Assert.NotNull(answer.Header("x-fb-ads-insights-throttle"));
     }
 
+    static decimal Spend(JsonElement row) => decimal.Parse(row.GetProperty("spend").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
-    public async Task Should_add_up_across_levels_where_the_children_have_rows()
+    public async Task Should_make_the_accounts_row_the_sum_of_its_campaigns_rows()
     {
-        static Dictionary<string, List<JsonElement>> By(List<JsonElement> rows, string parent) =>
-            rows.GroupBy(r => r.GetProperty(parent).GetString()!).ToDictionary(g => g.Key, g => g.ToList());
-        static decimal Spend(JsonElement row) => decimal.Parse(row.GetProperty("spend").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        const string Query = "insights?date_preset=last_30d&limit=500&fields=account_id,campaign_id,adset_id,ad_id,spend,impressions";
+        const string Query = "insights?date_preset=last_30d&limit=500&fields=account_id,campaign_id,spend,impressions";
 
         var account = Assert.Single((await Simulator.ReadAllAsync($"{Sim.BigAccount}/{Query}&level=account")).Rows);
         var campaigns = (await Simulator.ReadAllAsync($"{Sim.BigAccount}/{Query}&level=campaign")).Rows;
-        var adSets = (await Simulator.ReadAllAsync($"{Sim.BigAccount}/{Query}&level=adset")).Rows;
-        var ads = By((await Simulator.ReadAllAsync($"{Sim.BigAccount}/{Query}&level=ad")).Rows, "adset_id");
 
         Assert.Equal(Spend(account), campaigns.Sum(Spend));
-        Assert.All(campaigns.Where(c => By(adSets, "campaign_id").ContainsKey(c.GetProperty("campaign_id").GetString()!)), c =>
-            Assert.Equal(Spend(c), By(adSets, "campaign_id")[c.GetProperty("campaign_id").GetString()!].Sum(Spend)));
-        Assert.All(adSets.Where(s => ads.ContainsKey(s.GetProperty("adset_id").GetString()!)), s =>
-            Assert.Equal(Spend(s), ads[s.GetProperty("adset_id").GetString()!].Sum(Spend)));
+    }
+
+    [Fact]
+    public async Task Should_add_up_each_day_across_levels_where_the_children_have_rows()
+    {
+        static Dictionary<string, List<JsonElement>> By(List<JsonElement> rows, string parent) => rows
+            .GroupBy(r => r.GetProperty(parent).GetString() + "|" + r.GetProperty("date_start").GetString())
+            .ToDictionary(g => g.Key, g => g.ToList());
+        static string Key(JsonElement row, string id) => row.GetProperty(id).GetString() + "|" + row.GetProperty("date_start").GetString();
+        const string Query = "insights?date_preset=last_30d&time_increment=1&limit=1000&fields=campaign_id,adset_id,ad_id,spend,impressions";
+
+        var campaigns = (await Simulator.ReadAllAsync($"{Sim.BigAccount}/{Query}&level=campaign")).Rows;
+        var adSets = (await Simulator.ReadAllAsync($"{Sim.BigAccount}/{Query}&level=adset")).Rows;
+        var ads = By((await Simulator.ReadAllAsync($"{Sim.BigAccount}/{Query}&level=ad")).Rows, "adset_id");
+        var adSetsByCampaign = By(adSets, "campaign_id");
+
+        var withChildren = campaigns.Where(c => adSetsByCampaign.ContainsKey(Key(c, "campaign_id"))).ToList();
+        Assert.NotEmpty(withChildren);
+        Assert.All(withChildren, c => Assert.Equal(Spend(c), adSetsByCampaign[Key(c, "campaign_id")].Sum(Spend)));
+        Assert.All(adSets.Where(s => ads.ContainsKey(Key(s, "adset_id"))), s => Assert.Equal(Spend(s), ads[Key(s, "adset_id")].Sum(Spend)));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MetaAdsSync.GraphSimulator.Tests.Support;
+using MetaAdsSync.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MetaAdsSync.GraphSimulator.Tests;

@@ -1,6 +1,5 @@
-using System.Diagnostics;
+using System.Linq.Expressions;
 using MassTransit;
-using MassTransit.Testing;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Orchestrator.Saga;
 using MetaAdsSync.Storage;
@@ -8,17 +7,21 @@ using MetaAdsSync.Storage.Entities;
 
 namespace MetaAdsSync.Orchestrator.Tests;
 
-/// <summary>What every saga spec needs: a harness on the class's database, a fresh account, and short-hands for events.</summary>
-public abstract class SagaSpec(MigratedDatabaseFixture database) : IClassFixture<MigratedDatabaseFixture>, IAsyncLifetime
+/// <summary>
+/// What every saga spec needs: a harness (in memory unless a spec of the PostgreSQL repository says otherwise),
+/// a fresh account, and short-hands for events.
+/// </summary>
+public abstract class SagaSpec : IAsyncLifetime
 {
     protected SagaHarness Sut { get; private set; } = null!;
     protected string Account { get; } = "act_" + Random.Shared.NextInt64(100_000_000, 999_999_999);
     protected Guid Correlation => AccountCorrelation.For(Account);
-    protected string ConnectionString => database.ConnectionString;
 
-    public async Task InitializeAsync() => Sut = await SagaHarness.StartAsync(database.ConnectionString, Configure);
+    public async Task InitializeAsync() => Sut = await StartHarness(Configure);
 
     public async Task DisposeAsync() => await Sut.DisposeAsync();
+
+    protected virtual Task<SagaHarness> StartHarness(Action<SagaOptions> configure) => SagaHarness.InMemoryAsync(configure);
 
     protected virtual void Configure(SagaOptions options)
     {
@@ -54,54 +57,47 @@ public abstract class SagaSpec(MigratedDatabaseFixture database) : IClassFixture
         Sut.Harness.Bus.Publish(new InsightsBatchFetched(runId, Account, batchId, rows, GraphCalls: 1));
 
     /// <summary>The insight batches the saga has published for this account so far.</summary>
-    protected List<FetchInsightsBatch> Batches() =>
-        Sut.Harness.Published.Select<FetchInsightsBatch>(m => m.Context.Message.AccountId == Account).Select(m => m.Context.Message).ToList();
+    protected List<FetchInsightsBatch> Batches() => Sut.Harness.PublishedSoFar<FetchInsightsBatch>(m => m.AccountId == Account);
 
-    protected async Task<AccountSyncState> WaitFor(Func<AccountSyncState, bool> condition, string what)
+    /// <summary>The commands to fetch a level the saga has published for the run so far.</summary>
+    protected List<FetchEntities> Fetches(Guid runId) => Sut.Harness.PublishedSoFar<FetchEntities>(m => m.RunId == runId);
+
+    /// <summary>Waits until the saga handled <paramref name="count"/> pages of this account (of any run).</summary>
+    protected Task PagesHandled(int count) => Sut.Harness.Consumed<EntitiesFetched>(count, m => m.AccountId == Account);
+
+    protected Task Handled<T>(int count, Func<T, bool> filter) where T : class => Sut.Harness.Consumed(count, filter);
+
+    protected async Task<AccountSyncState> Saga() =>
+        await Sut.Load(Account) ?? throw new Xunit.Sdk.XunitException($"No saga for {Account}");
+
+    /// <summary>Waits for the account's saga to be in the state with the run, and returns it.</summary>
+    protected async Task<AccountSyncState> InState(Func<AccountSyncStateMachine, State> state, Guid runId)
     {
-        var clock = Stopwatch.StartNew();
-        AccountSyncState? state = null;
-        while (clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            state = await Sut.Load(Account);
-            if (state is not null && condition(state))
-            {
-                return state;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}; state: {state?.CurrentState} pages [{string.Join(",", state?.PagesSeen ?? [])}]");
+        var correlation = Correlation;
+        Expression<Func<AccountSyncState, bool>> ofTheRun = s => s.CorrelationId == correlation && s.RunId == runId;
+        var found = await Sut.Saga.Exists(ofTheRun, state);
+        Assert.True(found is { Count: > 0 }, $"The saga of run {runId} never reached {state(Sut.Saga.StateMachine).Name}");
+        return await Saga();
     }
 
-    /// <summary>Waits for the saga to publish a matching message (it leaves through the outbox after the commit).</summary>
-    protected async Task WaitPublished<T>(Func<IPublishedMessage<T>, bool> filter) where T : class
+    /// <summary>Waits for the run to end; returns the saga and the run as the history received it.</summary>
+    protected async Task<(AccountSyncState Saga, FinishedRun Run)> Ended(Guid runId)
     {
-        var clock = Stopwatch.StartNew();
-        while (!Sut.Harness.Published.Select<T>(m => filter(m)).Any())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                throw new Xunit.Sdk.XunitException($"No {typeof(T).Name} was published");
-            }
-
-            await Task.Delay(50);
-        }
+        var saga = await InState(m => m.Idle, runId);
+        return (saga, Assert.Single(Sut.History.Runs, r => r.RunId == runId));
     }
 
-    protected async Task WaitConsumed<T>(int count, Func<T, bool>? filter = null) where T : class
-    {
-        var clock = Stopwatch.StartNew();
-        while (Sut.Saga.Consumed.Select<T>(m => filter?.Invoke(m.Context.Message) ?? true).Count() < count)
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                throw new Xunit.Sdk.XunitException($"Only {Sut.Saga.Consumed.Select<T>().Count()} {typeof(T).Name} consumed, {count} expected");
-            }
+    protected Task Published<T>(Func<T, bool> filter) where T : class => Sut.Harness.Published(1, filter);
 
-            await Task.Delay(50);
-        }
+    /// <summary>Runs all three levels to their last page with one eligible campaign and fails its batch.</summary>
+    protected async Task EndPartial(Guid runId)
+    {
+        await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1, "c1");
+        await Page(runId, EntityLevel.AdSet, 1, last: true, count: 1);
+        await Page(runId, EntityLevel.Ad, 1, last: true, count: 1);
+        await Handled<EntitiesFetched>(3, m => m.RunId == runId);
+        var batch = Assert.Single(Batches(), b => b.RunId == runId);
+        await Sut.Harness.Bus.Publish(new InsightsBatchFailed(runId, Account, batch.BatchId, "throttled", GraphCalls: 2));
     }
 
     /// <summary>Runs all three levels to their last page with the given eligible ad ids, and answers every batch.</summary>
@@ -110,12 +106,12 @@ public abstract class SagaSpec(MigratedDatabaseFixture database) : IClassFixture
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 2);
         await Page(runId, EntityLevel.AdSet, 1, last: true, count: 3);
         await Page(runId, EntityLevel.Ad, 1, last: true, count: 5, eligibleAds);
-        await WaitFor(s => s.LevelsDone.Count == 3, "all levels done");
+        await Handled<EntitiesFetched>(3, m => m.RunId == runId);
         foreach (var batch in Batches().Where(b => b.RunId == runId))
         {
             await BatchDone(runId, batch.BatchId);
         }
 
-        await WaitFor(s => s.CurrentState == "Idle", "the run to end");
+        await InState(m => m.Idle, runId);
     }
 }

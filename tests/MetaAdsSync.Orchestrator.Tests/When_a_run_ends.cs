@@ -1,10 +1,8 @@
-using MassTransit.Testing;
 using MetaAdsSync.Contracts;
-using Npgsql;
 
 namespace MetaAdsSync.Orchestrator.Tests;
 
-public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(database)
+public class When_a_run_ends : SagaSpec
 {
     [Fact]
     public async Task Should_stamp_last_synced_at_write_the_history_and_publish_completion()
@@ -14,13 +12,13 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
 
         await CompleteRun(runId, "a1", "a2", "a3", "a4");
 
-        var state = await Sut.Load(Account);
-        Assert.Equal(("Idle", "Completed", 2), (state!.CurrentState, state.Outcome, state.BatchesSucceeded.Count));
-        var account = await Row($"SELECT last_synced_at, last_sync_status, last_run_id FROM ad_accounts WHERE id = '{Account}'");
-        Assert.Equal((Sut.Time.GetUtcNow(), "Completed", runId), ((DateTimeOffset)(DateTime)account[0], (string)account[1], (Guid)account[2]));
-        var run = await Row($"SELECT status, campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_failed, graph_calls, duration_ms, requested_by FROM sync_runs WHERE run_id = '{runId}'");
-        Assert.Equal<object>(["Completed", 2, 3, 5, 4, 2, 0, 5, 2000L, KeyId], run);
-        await WaitPublished<AccountSyncCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.Outcome == SyncOutcome.Completed);
+        var (state, run) = await Ended(runId);
+        Assert.Equal(("Completed", 2), (state.Outcome, state.BatchesSucceeded.Count));
+        Assert.Equal((Sut.Time.GetUtcNow(), SyncOutcome.Completed, Account), (run.SyncedAt, run.Outcome, run.AccountId));
+        Assert.Equal(KeyId, run.RequestedBy);
+        Assert.Equal((2, 3, 5, 4, 2, 0, 5, TimeSpan.FromSeconds(2)),
+            (run.Campaigns, run.AdSets, run.Ads, run.Eligible, run.InsightBatches, run.InsightBatchesFailed, run.GraphCalls, run.Duration));
+        await Published<AccountSyncCompleted>(m => m.RunId == runId && m.Outcome == SyncOutcome.Completed);
     }
 
     [Fact]
@@ -29,15 +27,15 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
         var runId = await StartRun();
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1, "c1");
         await Page(runId, EntityLevel.AdSet, 1, last: false, count: 1, "s1");
-        await WaitFor(s => s.PagesSeen.Count == 2, "two pages");
+        await PagesHandled(2);
         var batch = Assert.Single(Batches());
 
         await BatchDone(runId, batch.BatchId);
         await BatchDone(runId, batch.BatchId);
-        await WaitConsumed<InsightsBatchFetched>(2, m => m.AccountId == Account);
+        await Handled<InsightsBatchFetched>(2, m => m.AccountId == Account);
 
-        var state = await Sut.Load(Account);
-        Assert.Equal((1, 3, "FetchingEntities"), (state!.BatchesSucceeded.Count, state.GraphCalls, state.CurrentState));
+        var state = await Saga();
+        Assert.Equal((1, 3, "FetchingEntities"), (state.BatchesSucceeded.Count, state.GraphCalls, state.CurrentState));
     }
 
     [Fact]
@@ -45,22 +43,15 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
     {
         var previous = await StartRun();
         await CompleteRun(previous);
-        var stamped = await Row($"SELECT last_synced_at FROM ad_accounts WHERE id = '{Account}'");
 
         var runId = await StartRun();
         Sut.Time.Advance(TimeSpan.FromMinutes(1));
-        await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1, "c1");
-        await Page(runId, EntityLevel.AdSet, 1, last: true, count: 1);
-        await Page(runId, EntityLevel.Ad, 1, last: true, count: 1);
-        await WaitFor(s => s.LevelsDone.Count == 3, "all levels");
-        var batch = Assert.Single(Batches(), b => b.RunId == runId);
-        await Sut.Harness.Bus.Publish(new InsightsBatchFailed(runId, Account, batch.BatchId, "throttled", GraphCalls: 2));
+        await EndPartial(runId);
 
-        var state = await WaitFor(s => s.CurrentState == "Idle", "the run to end");
+        var (state, run) = await Ended(runId);
         Assert.Equal("Partial", state.Outcome);
-        var account = await Row($"SELECT last_synced_at, last_sync_status FROM ad_accounts WHERE id = '{Account}'");
-        Assert.Equal((stamped[0], "Partial"), (account[0], (string)account[1]));
-        await WaitPublished<AccountSyncCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.Outcome == SyncOutcome.Partial);
+        Assert.Equal((SyncOutcome.Partial, (DateTimeOffset?)null), (run.Outcome, run.SyncedAt));
+        await Published<AccountSyncCompleted>(m => m.RunId == runId && m.Outcome == SyncOutcome.Partial);
     }
 
     [Fact]
@@ -71,12 +62,11 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
 
         await Sut.Harness.Bus.Publish(new EntityFetchFailed(runId, Account, EntityLevel.Ad, "190: Error validating access token"));
 
-        var state = await WaitFor(s => s.CurrentState == "Idle", "the run to end");
+        var (state, run) = await Ended(runId);
         Assert.Equal(("Failed", 4), (state.Outcome, state.Campaigns));
         Assert.Contains("190", state.Error);
-        var account = await Row($"SELECT last_synced_at, last_sync_status, last_error FROM ad_accounts WHERE id = '{Account}'");
-        Assert.Equal((DBNull.Value, "Failed"), (account[0], (string)account[1]));
-        await WaitPublished<AccountSyncFailed>(m => m.Context.Message.RunId == runId);
+        Assert.Equal((SyncOutcome.Failed, (DateTimeOffset?)null, state.Error), (run.Outcome, run.SyncedAt, run.Error));
+        await Published<AccountSyncFailed>(m => m.RunId == runId);
     }
 
     [Fact]
@@ -94,7 +84,7 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
             FaultMessageTypes = new[] { "urn:message:MetaAdsSync.Contracts:FetchEntities" },
         });
 
-        var state = await WaitFor(s => s.CurrentState == "Idle", "the run to end");
+        var (state, _) = await Ended(runId);
         Assert.Equal("Failed", state.Outcome);
         Assert.Contains("boom", state.Error);
     }
@@ -106,10 +96,11 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
         await CompleteRun(runId);
 
         await Page(runId, EntityLevel.Ad, 2, last: true, count: 999, "late");
-        await WaitConsumed<MetaAdsSync.Contracts.EntitiesFetched>(4, m => m.AccountId == Account);
+        await PagesHandled(4);
 
-        var state = await Sut.Load(Account);
-        Assert.Equal((5, "Idle"), (state!.Ads, state.CurrentState));
+        var state = await Saga();
+        Assert.Equal((5, "Idle"), (state.Ads, state.CurrentState));
+        Assert.Single(Sut.History.Runs, r => r.RunId == runId);
     }
 
     sealed class Boom : MassTransit.ExceptionInfo
@@ -120,17 +111,5 @@ public class When_a_run_ends(MigratedDatabaseFixture database) : SagaSpec(databa
         public string Message => "boom";
         public string Source => "test";
         public IDictionary<string, object>? Data => null;
-    }
-
-    async Task<object[]> Row(string sql)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync(), "no row for: " + sql);
-        var values = new object[reader.FieldCount];
-        reader.GetValues(values);
-        return values;
     }
 }

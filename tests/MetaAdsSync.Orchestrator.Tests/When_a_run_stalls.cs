@@ -1,54 +1,33 @@
-using MassTransit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Orchestrator.Saga;
 
 namespace MetaAdsSync.Orchestrator.Tests;
 
-public class When_a_run_stalls(MigratedDatabaseFixture database) : SagaSpec(database)
+public class When_a_run_stalls : SagaSpec
 {
-    protected override void Configure(SagaOptions options)
-    {
-        options.StallAfter = TimeSpan.FromSeconds(30);
-        options.RunTimeout = TimeSpan.FromMinutes(5);
-        options.MaxRedrives = 2;
-    }
+    protected override void Configure(SagaOptions options) => StallSettings.Apply(options);
 
     Task Stalled(Guid runId) => Sut.Harness.Bus.Publish(new SyncRunStalled(runId, Account, Sut.Time.GetUtcNow()));
+
+    Task StallsHandled(int count) => Handled<SyncRunStalled>(count, m => m.AccountId == Account);
 
     [Fact]
     public async Task Should_send_again_the_levels_not_done_and_the_batches_not_answered()
     {
         var runId = await StartRun();
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 3, "c1", "c2", "c3");
-        await WaitFor(s => s.PagesSeen.Count == 1, "the page");
+        await PagesHandled(1);
         var batch = Assert.Single(Batches());
 
         Sut.Time.Advance(TimeSpan.FromSeconds(31));
         await Stalled(runId);
+        await StallsHandled(1);
 
-        var state = await WaitFor(s => s.Redrives == 1, "a re-drive");
-        var fetches = Sut.Harness.Published.Select<FetchEntities>(m => m.Context.Message.RunId == runId).Select(m => m.Context.Message.Level).ToList();
-        Assert.Equal([EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.AdSet, EntityLevel.Ad, EntityLevel.Ad], fetches.Order());
+        var state = await Saga();
+        Assert.Equal(1, state.Redrives);
+        Assert.Equal([EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.AdSet, EntityLevel.Ad, EntityLevel.Ad], Fetches(runId).Select(f => f.Level).Order());
         Assert.Equal(2, Batches().Count(b => b.BatchId == batch.BatchId));
         Assert.Equal(Sut.Time.GetUtcNow(), state.LastProgressAt);
-    }
-
-    [Fact]
-    public async Task Should_be_found_by_the_watchdog_only_once_it_made_no_progress_for_a_while()
-    {
-        var runId = await StartRun();
-        var watchdog = ActivatorUtilities.CreateInstance<RunWatchdog>(Sut.Services, Sut.Harness.Bus);
-
-        Sut.Time.Advance(TimeSpan.FromSeconds(20));
-        await watchdog.SweepAsync(default);
-        Assert.False(await Sut.Harness.Published.Any<SyncRunStalled>(m => m.Context.Message.RunId == runId));
-
-        Sut.Time.Advance(TimeSpan.FromSeconds(11));
-        await watchdog.SweepAsync(default);
-
-        await WaitPublished<SyncRunStalled>(m => m.Context.Message.RunId == runId);
-        await WaitFor(s => s.Redrives == 1, "the re-drive the watchdog asked for");
     }
 
     [Fact]
@@ -58,11 +37,11 @@ public class When_a_run_stalls(MigratedDatabaseFixture database) : SagaSpec(data
         Sut.Time.Advance(TimeSpan.FromSeconds(10));
 
         await Stalled(runId);
-        await WaitConsumed<SyncRunStalled>(1, m => m.AccountId == Account);
+        await StallsHandled(1);
 
-        var state = await Sut.Load(Account);
-        Assert.Equal(0, state!.Redrives);
-        Assert.Equal(3, Sut.Harness.Published.Select<FetchEntities>(m => m.Context.Message.RunId == runId).Count());
+        var state = await Saga();
+        Assert.Equal(0, state.Redrives);
+        Assert.Equal(3, Fetches(runId).Count);
     }
 
     [Fact]
@@ -73,16 +52,17 @@ public class When_a_run_stalls(MigratedDatabaseFixture database) : SagaSpec(data
         {
             Sut.Time.Advance(TimeSpan.FromSeconds(31));
             await Stalled(runId);
-            await WaitConsumed<SyncRunStalled>(i, m => m.AccountId == Account);
+            await StallsHandled(i);
         }
 
-        Assert.Equal(2, (await Sut.Load(Account))!.Redrives);
+        Assert.Equal(2, (await Saga()).Redrives);
 
         Sut.Time.Advance(TimeSpan.FromMinutes(5));
         await Stalled(runId);
 
-        var state = await WaitFor(s => s.CurrentState == "Idle", "the timeout");
+        var (state, run) = await Ended(runId);
         Assert.Equal("TimedOut", state.Outcome);
-        await WaitPublished<AccountSyncTimedOut>(m => m.Context.Message.RunId == runId);
+        Assert.Equal(SyncOutcome.TimedOut, run.Outcome);
+        await Published<AccountSyncTimedOut>(m => m.RunId == runId);
     }
 }

@@ -1,10 +1,9 @@
 using MassTransit;
-using MassTransit.Testing;
 using MetaAdsSync.Contracts;
 
 namespace MetaAdsSync.Orchestrator.Tests;
 
-public class When_a_sync_is_requested(MigratedDatabaseFixture database) : SagaSpec(database)
+public class When_a_sync_is_requested : SagaSpec
 {
     [Fact]
     public async Task Should_accept_it_and_fetch_the_three_levels_at_once()
@@ -15,8 +14,8 @@ public class When_a_sync_is_requested(MigratedDatabaseFixture database) : SagaSp
 
         Assert.True(response.Is(out Response<SyncAccepted>? accepted));
         Assert.Equal((runId, false), (accepted!.Message.RunId, accepted.Message.Deduplicated));
-        var fetches = Sut.Harness.Published.Select<FetchEntities>(m => m.Context.Message.RunId == runId).Select(m => m.Context.Message.Level).ToList();
-        Assert.Equal([EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad], fetches.Order());
+        await RequestsHandled(1);
+        Assert.Equal([EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad], Fetches(runId).Select(f => f.Level).Order());
         Assert.NotNull(await Sut.Saga.Exists(Correlation, m => m.FetchingEntities));
     }
 
@@ -29,7 +28,8 @@ public class When_a_sync_is_requested(MigratedDatabaseFixture database) : SagaSp
 
         Assert.True(again.Is(out Response<SyncAccepted>? accepted));
         Assert.Equal((runId, true), (accepted!.Message.RunId, accepted.Message.Deduplicated));
-        Assert.Equal(3, Sut.Harness.Published.Select<FetchEntities>(m => m.Context.Message.AccountId == Account).Count());
+        await RequestsHandled(2);
+        Assert.Equal(3, AllFetches());
     }
 
     [Fact]
@@ -54,7 +54,8 @@ public class When_a_sync_is_requested(MigratedDatabaseFixture database) : SagaSp
 
         Assert.True(redelivered.Is(out Response<SyncAccepted>? accepted));
         Assert.True(accepted!.Message.Deduplicated);
-        Assert.Equal(3, Sut.Harness.Published.Select<FetchEntities>(m => m.Context.Message.AccountId == Account).Count());
+        await RequestsHandled(2);
+        Assert.Equal(3, AllFetches());
     }
 
     [Fact]
@@ -66,7 +67,11 @@ public class When_a_sync_is_requested(MigratedDatabaseFixture database) : SagaSp
         var second = await StartRun();
 
         Assert.NotEqual(first, second);
-        var state = await WaitFor(s => s.RunId == second, "the second run");
+        var state = await InState(m => m.FetchingEntities, second);
         Assert.Equal(("FetchingEntities", 0, 0), (state.CurrentState, state.Ads, state.PagesSeen.Count));
     }
+
+    Task RequestsHandled(int count) => Handled<SyncAccountRequested>(count, m => m.AccountId == Account);
+
+    int AllFetches() => Sut.Harness.PublishedSoFar<FetchEntities>(m => m.AccountId == Account).Count;
 }

@@ -4,7 +4,7 @@ using MetaAdsSync.Storage;
 namespace MetaAdsSync.Orchestrator.Tests;
 
 /// <summary>InsightBatchSize is 3 in these specs.</summary>
-public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(database)
+public class When_pages_arrive : SagaSpec
 {
     [Fact]
     public async Task Should_send_full_batches_before_the_level_ends_and_the_rest_on_its_last_page()
@@ -13,11 +13,11 @@ public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(data
 
         await Page(runId, EntityLevel.Ad, 1, last: false, count: 100, "a1", "a2");
         await Page(runId, EntityLevel.Ad, 2, last: false, count: 100, "a3", "a4");
-        await WaitFor(s => s.PagesSeen.Count == 2, "two pages");
+        await PagesHandled(2);
         Assert.Equal([["a1", "a2", "a3"]], Batches().Select(b => b.EntityIds.ToArray()));
 
         await Page(runId, EntityLevel.Ad, 3, last: true, count: 40, "a5");
-        await WaitFor(s => s.PagesSeen.Count == 3, "three pages");
+        await PagesHandled(3);
 
         var batches = Batches();
         Assert.Equal([["a1", "a2", "a3"], ["a4", "a5"]], batches.Select(b => b.EntityIds.ToArray()));
@@ -37,8 +37,9 @@ public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(data
             await Page(runId, EntityLevel.Campaign, 1, last: false, count: 25, "c1", "c2");
         }
 
-        await WaitConsumed<EntitiesFetched>(3, m => m.AccountId == Account);
-        var state = await WaitFor(s => s.PagesSeen.Count == 1, "the page");
+        await PagesHandled(3);
+        var state = await Saga();
+        Assert.Single(state.PagesSeen);
         Assert.Equal((25, 2, 1), (state.Campaigns, state.Eligible, state.GraphCalls));
         Assert.Equal(["c1", "c2"], state.PendingCampaignIds);
         Assert.Empty(Batches());
@@ -59,7 +60,8 @@ public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(data
         await Page(runId, redelivered, EntityLevel.Ad, 1, last: false, count: 500, "a1", "a2");
         await Page(runId, redelivered, EntityLevel.Ad, 2, last: true, count: 298, "a3");
 
-        var state = await WaitFor(s => s.CurrentState == "FetchingInsights", "the entity levels to be done");
+        var state = await InState(m => m.FetchingInsights, runId);
+        await PagesHandled(6);
         Assert.Equal((798, 3), (state.Ads, state.Eligible));
         Assert.Equal(["a1", "a2", "a3"], Batches().SelectMany(b => b.EntityIds).Order());
     }
@@ -72,11 +74,12 @@ public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(data
         await Page(runId, EntityLevel.AdSet, 1, last: true, count: 1);
 
         await Page(runId, EntityLevel.Ad, 2, last: true, count: 10);
-        var state = await WaitFor(s => s.PagesSeen.Count == 3, "three pages");
-        Assert.Equal("FetchingEntities", state.CurrentState);
+        await PagesHandled(3);
+        var state = await Saga();
+        Assert.Equal((3, "FetchingEntities"), (state.PagesSeen.Count, state.CurrentState));
 
         await Page(runId, EntityLevel.Ad, 1, last: false, count: 25);
-        state = await WaitFor(s => s.CurrentState == "Idle", "the run to end");
+        (state, _) = await Ended(runId);
         Assert.Equal(("Completed", 35), (state.Outcome, state.Ads));
     }
 
@@ -88,8 +91,9 @@ public class When_pages_arrive(MigratedDatabaseFixture database) : SagaSpec(data
         await Page(Guid.NewGuid(), EntityLevel.Ad, 1, last: true, count: 700, "x1");
         await Page(runId, EntityLevel.Campaign, 1, last: false, count: 5);
 
-        await WaitConsumed<EntitiesFetched>(2, m => m.AccountId == Account);
-        var state = await WaitFor(s => s.PagesSeen.Count == 1, "the current run's page");
+        await PagesHandled(2);
+        var state = await Saga();
+        Assert.Single(state.PagesSeen);
         Assert.Equal((0, 5, 0), (state.Ads, state.Campaigns, state.Eligible));
     }
 }

@@ -1,23 +1,17 @@
-using MassTransit.Testing;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Orchestrator.Scheduling;
-using MetaAdsSync.Storage;
 using MetaAdsSync.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace MetaAdsSync.Orchestrator.Tests;
 
 public class When_the_scheduler_sweeps
 {
-    static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
-
     [Fact]
     public async Task Should_request_stale_accounts_with_eligible_entities_first_then_other_non_empty_ones_then_empty_ones()
     {
-        var (postgres, time) = await Database();
-        await Seed(postgres, """
+        await using var database = await MigratedDatabase.CreateAsync();
+        await database.ExecuteAsync("""
             INSERT INTO ad_accounts (id, name, refreshed_at, last_synced_at) VALUES
               ('act_1', 'never synced, eligible', now(), NULL),
               ('act_2', 'stale, paused only', now(), '2026-11-29 08:00+00'),
@@ -36,14 +30,13 @@ public class When_the_scheduler_sweeps
               VALUES (gen_random_uuid(), 'FetchingEntities', 'act_6', gen_random_uuid(), 'last_7d', 'Manual', false, 0, 0, 0, 0, 0, 0,
                 '{}', '{}', '{}', '{}', '{}', 0, '{}', '{}', '{}');
             """);
-        await using var harness = await SagaHarness.StartAsync(postgres, time: time);
-        using var data = NpgsqlDataSource.Create(postgres);
+        await using var harness = await SagaHarness.InMemoryAsync();
 
-        var sweep = await Scheduler(harness, data, time, max: 4).SweepAsync(default);
+        var sweep = await Scheduler(harness, database, max: 4).SweepAsync(default);
 
         Assert.False(sweep.Skipped);
         Assert.Equal(["act_1", "act_5", "act_2", "act_4"], sweep.Requested.Select(r => r.AccountId));
-        var published = harness.Harness.Published.Select<SyncAccountRequested>().Select(m => m.Context.Message).ToList();
+        var published = harness.Harness.PublishedSoFar<SyncAccountRequested>(_ => true);
         Assert.Equal(sweep.Requested.Select(r => r.RunId), published.Select(m => m.RunId));
         Assert.All(published, m => Assert.Equal((SyncTrigger.Scheduled, "last_7d", false), (m.Trigger, m.DatePreset, m.Force)));
     }
@@ -51,54 +44,29 @@ public class When_the_scheduler_sweeps
     [Fact]
     public async Task Should_request_at_most_the_configured_number_spaced_out_and_let_only_one_orchestrator_sweep_at_a_time()
     {
-        var (postgres, time) = await Database();
-        await Seed(postgres, "INSERT INTO ad_accounts (id, name, refreshed_at) SELECT 'act_' || n, 'a' || n, now() FROM generate_series(1, 5) n;");
-        await using var harness = await SagaHarness.StartAsync(postgres, time: time);
-        using var data = NpgsqlDataSource.Create(postgres);
-        var scheduler = Scheduler(harness, data, time, max: 3, spacing: TimeSpan.FromSeconds(5));
+        await using var database = await MigratedDatabase.CreateAsync();
+        await database.ExecuteAsync("INSERT INTO ad_accounts (id, name, refreshed_at) SELECT 'act_' || n, 'a' || n, now() FROM generate_series(1, 5) n;");
+        await using var harness = await SagaHarness.InMemoryAsync();
+        var scheduler = Scheduler(harness, database, max: 3, spacing: TimeSpan.FromSeconds(5));
 
         var first = scheduler.SweepAsync(default);
-        await WaitUntil(() => harness.Harness.Published.Select<SyncAccountRequested>().Count() == 1);
-        var second = await Scheduler(harness, data, time, max: 3).SweepAsync(default);
+        await harness.Harness.Published<SyncAccountRequested>(1, _ => true);
+        Assert.Single(harness.Harness.PublishedSoFar<SyncAccountRequested>(_ => true));
+        var second = await Scheduler(harness, database, max: 3).SweepAsync(default);
         Assert.True(second.Skipped);
 
-        time.Advance(TimeSpan.FromSeconds(5));
-        await WaitUntil(() => harness.Harness.Published.Select<SyncAccountRequested>().Count() == 2);
-        time.Advance(TimeSpan.FromSeconds(5));
+        harness.Time.Advance(TimeSpan.FromSeconds(5));
+        await harness.Harness.Published<SyncAccountRequested>(2, _ => true);
+        Assert.Equal(2, harness.Harness.PublishedSoFar<SyncAccountRequested>(_ => true).Count);
+        harness.Time.Advance(TimeSpan.FromSeconds(5));
         var swept = await first;
 
         Assert.Equal(3, swept.Requested.Count);
-        Assert.Equal(3, harness.Harness.Published.Select<SyncAccountRequested>().Count());
+        Assert.Equal(3, harness.Harness.PublishedSoFar<SyncAccountRequested>(_ => true).Count);
     }
 
-    static StaleAccountScheduler Scheduler(SagaHarness harness, NpgsqlDataSource data, TimeProvider time, int max, TimeSpan? spacing = null) =>
-        new(data, harness.Harness.Bus,
+    static StaleAccountScheduler Scheduler(SagaHarness harness, MigratedDatabase database, int max, TimeSpan? spacing = null) =>
+        new(database.DataSource, harness.Harness.Bus,
             Microsoft.Extensions.Options.Options.Create(new SchedulerOptions { MaxAccountsPerSweep = max, Spacing = spacing ?? TimeSpan.Zero }),
-            time, NullLogger<StaleAccountScheduler>.Instance);
-
-    static async Task<(string, FakeTimeProvider)> Database()
-    {
-        var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
-        await using var db = StorageRegistration.CreateContext(postgres);
-        await SchemaMigrator.MigrateAsync(db, default);
-        return (postgres, new FakeTimeProvider(Now));
-    }
-
-    static async Task Seed(string postgres, string sql)
-    {
-        await using var connection = new NpgsqlConnection(postgres);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(condition());
-    }
+            harness.Time, NullLogger<StaleAccountScheduler>.Instance);
 }

@@ -14,7 +14,7 @@ public static class RunChecks
     public static async Task AssertCompletedExactlyAsync(SyncSystem system, string accountId, Guid runId, string datePreset = "last_7d")
     {
         var run = await system.WaitForEnd(runId, Suite.RunTimeout);
-        Assert.True(run.GetProperty("state").GetString() == "Completed", $"run {runId} of {accountId} ended {run}");
+        Assert.True(run.GetProperty("status").GetString() == "Completed", $"run {runId} of {accountId} ended {run}");
         await StoredData.AssertMatchesTruthAsync(system.Postgres, system.Simulator, accountId, datePreset);
 
         var truth = system.Simulator.GetTruth(accountId)!;
@@ -61,5 +61,5 @@ public static class RunChecks
         Assert.Equal(runIds.Order(), rows.Order());
     }
 
-    public static string State(JsonElement run) => run.GetProperty("state").GetString()!;
+    public static string Status(JsonElement run) => run.GetProperty("status").GetString()!;
 }

@@ -51,19 +51,8 @@ public static class Suite
     public static Guid SyncId(JsonElement accepted) => accepted.GetProperty("syncId").GetGuid();
 
     /// <summary>Waits until the simulator has counted <paramref name="calls"/> calls of <paramref name="endpoint"/> for the account (counted on arrival).</summary>
-    public static async Task WaitForCallsAsync(RunningSimulator simulator, string accountId, string endpoint, long calls)
-    {
-        var deadline = DateTime.UtcNow + RunTimeout;
-        while (Calls(simulator, accountId, endpoint) < calls)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{accountId} never reached {calls} '{endpoint}' call(s); at {Calls(simulator, accountId, endpoint)}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitForCallsAsync(RunningSimulator simulator, string accountId, string endpoint, long calls) =>
+        Eventually.TrueAsync(() => Calls(simulator, accountId, endpoint) >= calls, $"{accountId} reaching {calls} '{endpoint}' call(s)", RunTimeout);
 
     public static long Calls(RunningSimulator simulator, string accountId, string endpoint) =>
         simulator.GetStats().Accounts.GetValueOrDefault(accountId)?.CallsByEndpoint.GetValueOrDefault(endpoint) ?? 0;

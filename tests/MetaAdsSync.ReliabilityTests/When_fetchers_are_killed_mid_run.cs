@@ -131,15 +131,8 @@ public sealed class When_fetchers_are_killed_mid_run(When_fetchers_are_killed_mi
             return (long)(await command.ExecuteScalarAsync())!;
         }
 
-        public async Task WaitForStoredAdsAsync(int atLeast)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (await StoredAdsAsync() < atLeast)
-            {
-                Assert.True(deadline.Elapsed < Suite.RunTimeout, $"2EZi never had {atLeast} ads stored");
-                await Task.Delay(20);
-            }
-        }
+        public Task WaitForStoredAdsAsync(int atLeast) =>
+            Eventually.TrueAsync(async () => await StoredAdsAsync() >= atLeast, $"2EZi having {atLeast} ads stored", Suite.RunTimeout);
 
         /// <summary>
         /// Waits for the mark the fetcher writes once the last ads page is stored, just before it announces that page
@@ -151,12 +144,8 @@ public sealed class When_fetchers_are_killed_mid_run(When_fetchers_are_killed_mi
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("SELECT count(*) FROM entity_sync_marks WHERE account_id = @a AND level = 'ad'", connection);
             command.Parameters.AddWithValue("a", Suite.TwoEzi);
-            var deadline = Stopwatch.StartNew();
-            while ((long)(await command.ExecuteScalarAsync())! == 0)
-            {
-                Assert.True(deadline.Elapsed < Suite.RunTimeout, "the ads level was never stored");
-                await Task.Delay(5);
-            }
+            await Eventually.TrueAsync(async () => (long)(await command.ExecuteScalarAsync())! > 0, "the ads level stored",
+                Suite.RunTimeout, pause: TimeSpan.FromMilliseconds(5));
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed class When_the_hosts_logs_are_searched_for_the_access_token(ITestO
             var completed = Suite.SyncId(await system.RequestSync(Suite.TwoEzi));
             var refused = Suite.SyncId(await system.RequestSync("act_756610284419937"));
             await RunChecks.AssertCompletedExactlyAsync(system, Suite.TwoEzi, completed);
-            Assert.Equal("Failed", RunChecks.State(await system.WaitForEnd(refused, Suite.RunTimeout)));
+            Assert.Equal("Failed", RunChecks.Status(await system.WaitForEnd(refused, Suite.RunTimeout)));
         }
 
         var logs = HostProcess.LogsWritten;

@@ -66,23 +66,14 @@ public static class Broker
     {
         using var http = Management();
         var path = $"api/queues/{Uri.EscapeDataString(virtualHost)}/{queue}";
-        for (var i = 0; i < 100; i++)
+        await Eventually.TrueAsync(async () =>
         {
             using var response = await http.GetAsync(path);
-            if (response.IsSuccessStatusCode)
-            {
-                var info = await response.Content.ReadFromJsonAsync<JsonElement>();
-                if (info.TryGetProperty("messages", out var messages) && messages.GetInt32() >= expectAtLeast)
-                {
-                    (await http.DeleteAsync(path + "/contents")).EnsureSuccessStatusCode();
-                    return;
-                }
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"queue {queue} never held {expectAtLeast} message(s)");
+            return response.IsSuccessStatusCode
+                && (await response.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("messages", out var messages)
+                && messages.GetInt32() >= expectAtLeast;
+        }, $"queue {queue} holding {expectAtLeast} message(s)", TimeSpan.FromSeconds(20), pause: TimeSpan.FromMilliseconds(200));
+        (await http.DeleteAsync(path + "/contents")).EnsureSuccessStatusCode();
     }
 
     static HttpClient Management()

@@ -138,7 +138,7 @@ public sealed class SyncSystem : IAsyncDisposable
             {
                 response.EnsureSuccessStatusCode();
                 run = await response.Content.ReadFromJsonAsync<JsonElement>();
-                if (Ended.Contains(run.GetProperty("state").GetString()))
+                if (Ended.Contains(run.GetProperty("status").GetString()))
                 {
                     return run;
                 }

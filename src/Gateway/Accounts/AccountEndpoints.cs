@@ -35,7 +35,7 @@ public static partial class AccountEndpoints
         }
 
         var query = request.Query;
-        var datePreset = query["datePreset"].FirstOrDefault() ?? "last_7d";
+        var datePreset = query["datePreset"].FirstOrDefault() ?? SyncAccountRequested.DefaultDatePreset;
         if (!MetaDatePresets.All.Contains(datePreset))
         {
             return Problems.BadRequest("datePreset", $"datePreset must be one of Meta's presets: {string.Join(", ", MetaDatePresets.All)}.");

@@ -46,11 +46,10 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
     /// <summary>The accounts, all of them or, with a <paramref name="scope"/> (a scoped key's accounts), those.</summary>
     public async Task<List<AccountView>> ListAsync(string[]? scope, CancellationToken cancellationToken)
     {
-        const string eligible = "effective_status IN ('ACTIVE', 'WITH_ISSUES')";
+        const string eligible = "effective_status = ANY(@eligible)";
         await using var command = database.CreateCommand($"""
             SELECT a.id, a.name, a.currency, a.timezone, a.last_synced_at, a.last_sync_status,
-                   (SELECT s.run_id FROM account_syncs s WHERE s.account_id = a.id AND s.outcome IS NULL
-                       AND s.current_state IN ('FetchingEntities', 'FetchingInsights')),
+                   (SELECT r.run_id FROM sync_run_status r WHERE r.account_id = a.id AND r.status = @running),
                    (SELECT count(*) FROM campaigns c WHERE c.account_id = a.id),
                    (SELECT count(*) FROM ad_sets x WHERE x.account_id = a.id),
                    (SELECT count(*) FROM ads x WHERE x.account_id = a.id),
@@ -61,6 +60,8 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
              WHERE a.refreshed_at IS NOT NULL AND (@scope::text[] IS NULL OR a.id = ANY(@scope::text[]))
              ORDER BY a.name, a.id
             """);
+        command.Parameters.AddWithValue("running", RunStatus.Running);
+        command.Parameters.AddWithValue("eligible", InsightEligibility.Statuses);
         command.Parameters.AddWithValue("scope", (object?)scope ?? DBNull.Value);
         var now = time.GetUtcNow();
         var accounts = new List<AccountView>();
@@ -85,11 +86,11 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
     public async Task<EntityPageView> EntitiesAsync(
         string accountId, EntityLevel level, string datePreset, string? status, int limit, string? after, CancellationToken cancellationToken)
     {
-        var (table, insightLevel, parents) = level switch
+        var (table, parents) = level switch
         {
-            EntityLevel.Campaign => ("campaigns", "campaign", "NULL::text, NULL::text"),
-            EntityLevel.AdSet => ("ad_sets", "adset", "e.campaign_id, NULL::text"),
-            _ => ("ads", "ad", "e.campaign_id, e.ad_set_id"),
+            EntityLevel.Campaign => ("campaigns", "NULL::text, NULL::text"),
+            EntityLevel.AdSet => ("ad_sets", "e.campaign_id, NULL::text"),
+            _ => ("ads", "e.campaign_id, e.ad_set_id"),
         };
         await using var command = database.CreateCommand($"""
             SELECT e.id, e.name, e.status, e.effective_status, {parents}, e.updated_time,
@@ -106,7 +107,7 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
              ORDER BY e.id
              LIMIT @take
             """);
-        command.Parameters.AddWithValue("level", insightLevel);
+        command.Parameters.AddWithValue("level", EntityLevels.Name(level));
         command.Parameters.AddWithValue("preset", datePreset);
         command.Parameters.AddWithValue("account", accountId);
         command.Parameters.AddWithValue("status", (object?)status ?? DBNull.Value);

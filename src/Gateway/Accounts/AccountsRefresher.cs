@@ -1,5 +1,5 @@
+using MetaAdsSync.Fetching;
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults;
 using Npgsql;
 
 namespace MetaAdsSync.Gateway.Accounts;
@@ -28,7 +28,6 @@ public sealed class AccountsRefresher(IMetaGraphClient graph, NpgsqlDataSource d
         try
         {
             var result = await graph.GetAdAccountsAsync(CancellationToken.None);
-            var now = time.GetUtcNow();
             await using var connection = await database.OpenConnectionAsync();
             await StorageRows.UpsertAccountsAsync(connection, result.Accounts, time.GetUtcNow(), CancellationToken.None);
             return true;

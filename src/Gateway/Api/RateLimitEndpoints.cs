@@ -1,5 +1,5 @@
 using MetaAdsSync.Gateway.Auth;
-using MetaAdsSync.ServiceDefaults.RateGate;
+using MetaAdsSync.RateGate;
 
 namespace MetaAdsSync.Gateway.Api;
 

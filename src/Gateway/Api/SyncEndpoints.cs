@@ -8,6 +8,10 @@ namespace MetaAdsSync.Gateway.Api;
 
 public static class SyncEndpoints
 {
+    // What the old "state" filter took besides the run statuses: the saga's states of the time, when the API showed
+    // them. Frozen here as aliases of Running, whatever the saga's states are now.
+    static readonly string[] OldRunningStates = ["FetchingEntities", "FetchingInsights"];
+
     public static RouteGroupBuilder MapSyncEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/meta-ads/sync", RequestSync).AddEndpointFilter<SyncQuotaFilter>()
@@ -114,16 +118,23 @@ public static class SyncEndpoints
         return run is null || !caller.Sees(run.AccountId) ? Problems.NotFound($"No sync with id {id}.") : Results.Ok(run);
     }
 
-    static async Task<IResult> ListSyncs(string? accountId, string? state, string? limit, ApiCaller caller, SyncQueries syncs, CancellationToken cancellationToken)
+    static async Task<IResult> ListSyncs(
+        string? accountId, string? status, string? state, string? limit, ApiCaller caller, SyncQueries syncs, CancellationToken cancellationToken)
     {
         if (accountId is not null && !AccountQueries.IsAccountId(accountId))
         {
             return Problems.BadRequest("accountId", "accountId must match ^act_[0-9]{1,20}$.");
         }
 
-        if (state is not null && !SyncQueries.States.Contains(state))
+        if (status is not null && state is not null)
         {
-            return Problems.BadRequest("state", $"state must be one of {string.Join(", ", SyncQueries.States)}.");
+            return Problems.BadRequest("state", "state is the old name of status: give one of them.");
+        }
+
+        var (field, asked) = state is null ? ("status", status) : ("state", OldRunningStates.Contains(state) ? RunStatus.Running : state);
+        if (asked is not null && !RunStatus.All.Contains(asked))
+        {
+            return Problems.BadRequest(field, $"{field} must be one of {string.Join(", ", RunStatus.All)}.");
         }
 
         if (!Paging.TryLimit(limit, 50, 500, out var take, out var problem))
@@ -131,6 +142,6 @@ public static class SyncEndpoints
             return problem!;
         }
 
-        return Results.Ok(await syncs.ListAsync(accountId, state, take, caller.Scope, cancellationToken));
+        return Results.Ok(await syncs.ListAsync(accountId, asked, take, caller.Scope, cancellationToken));
     }
 }

@@ -10,7 +10,7 @@ public sealed record SyncView(
     string AccountId,
     string DatePreset,
     string Trigger,
-    string State,
+    string Status,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     long? DurationMs,
@@ -26,7 +26,7 @@ public sealed record SyncView(
 
     /// <summary>A running run as its progress event tells it, in the shape <c>GET /api/syncs/{id}</c> answers.</summary>
     public static SyncView From(SyncProgressed p) => new(
-        p.RunId, p.AccountId, p.DatePreset, p.Trigger, p.State, p.StartedAt, null, null,
+        p.RunId, p.AccountId, p.DatePreset, p.Trigger, RunStatus.Running, p.StartedAt, null, null,
         new EntityCounts(p.Campaigns, p.AdSets, p.Ads), p.Eligible,
         new BatchCounts(p.InsightBatches, p.InsightBatchesSucceeded, p.InsightBatchesFailed), p.GraphCalls, null, p.Sequence);
 }
@@ -37,21 +37,15 @@ public sealed record BatchCounts(int Total, int Succeeded, int Failed);
 
 public sealed class SyncQueries(NpgsqlDataSource database)
 {
-    public static readonly IReadOnlySet<string> States = new SortedSet<string>(StringComparer.Ordinal)
-    {
-        "Running", "FetchingEntities", "FetchingInsights",
-        nameof(SyncOutcome.Completed), nameof(SyncOutcome.Partial), nameof(SyncOutcome.Failed), nameof(SyncOutcome.TimedOut),
-    };
-
     // Running runs come from the saga table, ended ones from the history; one shape for both. A running run's sequence
     // counts what its progress events count (ProgressEvent.Sequence in the Orchestrator): pages and batches recorded.
     const string Runs = """
-        SELECT run_id, account_id, date_preset, trigger, current_state AS state, started_at, NULL::timestamptz AS finished_at,
-               NULL::bigint AS duration_ms, campaigns, ad_sets, ads, eligible, batches_sent,
-               cardinality(batches_succeeded), cardinality(batches_failed), graph_calls, error,
-               (cardinality(pages_seen) + cardinality(batches_succeeded) + cardinality(batches_failed))::bigint AS sequence
-          FROM account_syncs
-         WHERE run_id IS NOT NULL AND outcome IS NULL AND current_state IN ('FetchingEntities', 'FetchingInsights')
+        SELECT s.run_id, s.account_id, s.date_preset, s.trigger, r.status, s.started_at, NULL::timestamptz AS finished_at,
+               NULL::bigint AS duration_ms, s.campaigns, s.ad_sets, s.ads, s.eligible, s.batches_sent,
+               cardinality(s.batches_succeeded), cardinality(s.batches_failed), s.graph_calls, s.error,
+               (cardinality(s.pages_seen) + cardinality(s.batches_succeeded) + cardinality(s.batches_failed))::bigint AS sequence
+          FROM account_syncs s JOIN sync_run_status r USING (correlation_id)
+         WHERE r.status = @running
         UNION ALL
         SELECT run_id, account_id, date_preset, trigger, status, started_at, finished_at, duration_ms, campaigns, ad_sets, ads,
                eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error, NULL::bigint
@@ -64,22 +58,23 @@ public sealed class SyncQueries(NpgsqlDataSource database)
         return found.FirstOrDefault();
     }
 
-    /// <summary>Runs newest first; <paramref name="scope"/> (a scoped key's accounts) filters them, null does not.</summary>
-    public Task<List<SyncView>> ListAsync(string? accountId, string? state, int limit, string[]? scope, CancellationToken cancellationToken)
-    {
-        var stateFilter = state == "Running" ? "r.state IN ('FetchingEntities', 'FetchingInsights')" : "(@state::text IS NULL OR r.state = @state)";
-        return QueryAsync($"""
+    /// <summary>
+    /// Recent runs, newest first; <paramref name="status"/>, when given, is one of <see cref="RunStatus.All"/>;
+    /// <paramref name="scope"/> (a scoped key's accounts) filters them, null does not.
+    /// </summary>
+    public Task<List<SyncView>> ListAsync(string? accountId, string? status, int limit, string[]? scope, CancellationToken cancellationToken) =>
+        QueryAsync($"""
             SELECT * FROM ({Runs}) r
-             WHERE (@account::text IS NULL OR r.account_id = @account) AND {stateFilter}
+             WHERE (@account::text IS NULL OR r.account_id = @account) AND (@status::text IS NULL OR r.status = @status)
                AND (@scope::text[] IS NULL OR r.account_id = ANY(@scope::text[]))
              ORDER BY r.started_at DESC NULLS LAST
              LIMIT @limit
-            """, cancellationToken, ("account", accountId), ("state", state == "Running" ? null : state), ("limit", limit), ("scope", scope));
-    }
+            """, cancellationToken, ("account", accountId), ("status", status), ("limit", limit), ("scope", scope));
 
     async Task<List<SyncView>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = database.CreateCommand(sql);
+        command.Parameters.AddWithValue("running", RunStatus.Running);
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);

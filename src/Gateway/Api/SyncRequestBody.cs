@@ -1,7 +1,8 @@
 using System.Text.Json;
-using static MetaAdsSync.Gateway.Api.JsonBody;
+using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.GraphApi;
+using static MetaAdsSync.Gateway.Api.JsonBody;
 
 namespace MetaAdsSync.Gateway.Api;
 
@@ -9,7 +10,6 @@ namespace MetaAdsSync.Gateway.Api;
 sealed record SyncRequestBody(string? AccountId, string DatePreset, bool Force)
 {
     public const int MaxBytes = 16 * 1024;
-    public const string DefaultDatePreset = "last_7d";
 
     /// <summary>True when the caller asked only for the refreshed accounts list.</summary>
     public bool AccountsOnly => AccountId is null;
@@ -23,13 +23,13 @@ sealed record SyncRequestBody(string? AccountId, string DatePreset, bool Force)
             return (null, problem);
         }
 
-        return root is { } body ? Check(body) : (new SyncRequestBody(null, DefaultDatePreset, false), null);
+        return root is { } body ? Check(body) : (new SyncRequestBody(null, SyncAccountRequested.DefaultDatePreset, false), null);
     }
 
     static (SyncRequestBody?, IResult?) Check(JsonElement root)
     {
         string? accountId = null;
-        var datePreset = DefaultDatePreset;
+        var datePreset = SyncAccountRequested.DefaultDatePreset;
         var force = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in root.EnumerateObject())

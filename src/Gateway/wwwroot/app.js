@@ -2,13 +2,12 @@
 "use strict";
 
 const KEY_STORE = "metaadssync.apiKey";
-const ENDED = new Set(["Completed", "Partial", "Failed", "TimedOut"]);
+const RUNNING = "Running";
 const PRESETS = ["today", "yesterday", "last_3d", "last_7d", "last_14d", "last_28d", "last_30d", "last_90d",
   "this_week_mon_today", "this_week_sun_today", "last_week_mon_sun", "last_week_sun_sat", "this_month", "last_month",
   "this_quarter", "last_quarter", "this_year", "last_year", "maximum", "data_maximum"];
 const POLL_MS = 500;
-const STATE_LABELS = { FetchingEntities: "fetching entities", FetchingInsights: "fetching insights", Completed: "completed",
-  Partial: "ended partial", Failed: "failed", TimedOut: "timed out" };
+const STATUS_LABELS = { Running: "running", Completed: "completed", Partial: "ended partial", Failed: "failed", TimedOut: "timed out" };
 const LEVEL_NAMES = { campaigns: "campaigns", adsets: "ad sets", ads: "ads" };
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -84,7 +83,7 @@ function el(tag, props = {}, ...children) {
 
 // The mark beside an account: running wins over the last outcome.
 function statusMark(account) {
-  const status = account.running ? "Running" : account.lastSyncStatus;
+  const status = account.running ? RUNNING : account.lastSyncStatus;
   const label = status ? status.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase() : "never synced";
   return el("span", { class: `mark ${status ? status.toLowerCase() : "never"}`, "data-status": status || "Never", text: label });
 }
@@ -367,7 +366,7 @@ async function poll() {
   }
   if (state.run !== run) return;
   if (view) renderProgress(view);
-  if (view && ENDED.has(view.state)) {
+  if (view && view.status !== RUNNING) {
     await finished(view);
     return;
   }
@@ -378,7 +377,7 @@ function renderProgress(view) {
   const set = (name, text) => { $(`[data-progress="${name}"]`).textContent = text; };
   const b = view.insightBatches;
   const done = b.succeeded + b.failed;
-  set("state", STATE_LABELS[view.state] || view.state);
+  set("status", STATUS_LABELS[view.status] || view.status);
   set("campaigns", fmtInt(view.entities.campaigns));
   set("adSets", fmtInt(view.entities.adSets));
   set("ads", fmtInt(view.entities.ads));
@@ -386,19 +385,19 @@ function renderProgress(view) {
   set("graphCalls", fmtInt(view.graphCalls));
   const elapsed = view.durationMs ?? (view.startedAt ? Date.now() - new Date(view.startedAt).getTime() : null);
   set("elapsed", fmtSeconds(elapsed));
-  $("#progress").dataset.state = view.state;
+  $("#progress").dataset.status = view.status;
   const bar = $("#progress-bar");
   bar.max = Math.max(b.total, 1);
-  bar.value = ENDED.has(view.state) ? bar.max : done;
+  bar.value = view.status === RUNNING ? done : bar.max;
   if (view.error) $("#progress-note").textContent = view.error;
 }
 
 async function finished(view) {
   stopFollowing();
-  const ok = view.state === "Completed";
+  const ok = view.status === "Completed";
   $("#progress-note").textContent = ok
     ? `Done: ${fmtInt(view.entities.campaigns + view.entities.adSets + view.entities.ads)} entities synced in ${fmtSeconds(view.durationMs)}.`
-    : `Ended ${view.state}${view.error ? `: ${view.error}` : "."}`;
+    : `Ended ${view.status}${view.error ? `: ${view.error}` : "."}`;
   // Refetch without a reload: the sidebar's label becomes "Just now" and the tables show what was stored.
   await loadAccounts();
   if (state.selected === view.accountId) await loadEntities(true);
@@ -417,9 +416,9 @@ async function loadRuns() {
       el("td", { text: r.trigger }),
       el("td", { text: r.datePreset }),
       el("td", { text: fmtTime(r.startedAt) }),
-      el("td", { class: "num", text: ENDED.has(r.state) ? fmtSeconds(r.durationMs) : "running" }),
+      el("td", { class: "num", text: r.status === RUNNING ? "running" : fmtSeconds(r.durationMs) }),
       el("td", { class: "num", text: fmtInt(r.graphCalls) }),
-      el("td", {}, statusMark({ running: !ENDED.has(r.state), lastSyncStatus: r.state })),
+      el("td", {}, statusMark({ running: r.status === RUNNING, lastSyncStatus: r.status })),
       el("td", { class: "error", text: r.error || "" }))));
     if (!runs.length) body.replaceChildren(el("tr", {}, el("td", { colspan: "8", class: "muted", text: "No runs yet." })));
   } catch (error) {

@@ -45,6 +45,7 @@ internal static class AdminEndpoints
             Truth.For(state, accountId) is { } truth
                 ? Results.Ok(truth)
                 : Results.Problem($"unknown account {accountId}", statusCode: StatusCodes.Status404NotFound));
+        sim.MapChanges();
     }
 
     /// <summary>The current options with the patch's settings laid over them; an unknown setting is an error.</summary>

@@ -12,7 +12,7 @@ internal sealed class AccountBuilder(int seed, TextPool text)
 {
     static readonly DateTimeOffset DataEpoch = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public AdAccount Build(AccountSpec spec, int accountIndex)
+    public AdAccount Build(AccountSpec spec, int accountIndex, TimeProvider clock)
     {
         var rng = new Rng(seed, spec.Id);
         var account = new AdAccount
@@ -23,8 +23,9 @@ internal sealed class AccountBuilder(int seed, TextPool text)
             Currency = spec.Currency,
             Timezone = spec.Timezone,
             CreatedTime = Seconds(DataEpoch.AddDays(-rng.Next(400, 1100))),
+            Ids = new IdMaker(accountIndex),
         };
-        var ids = new IdMaker(accountIndex);
+        var ids = account.Ids;
 
         var campaigns = Spread(rng, spec.Campaigns, [null], (r, _, live, issues) =>
             Campaign(r, account, ids, live ? Active : Paused, issues));
@@ -48,10 +49,39 @@ internal sealed class AccountBuilder(int seed, TextPool text)
         {
             account.At(level).Sort((a, b) => b.CreatedTime.CompareTo(a.CreatedTime) is var c and not 0 ? c : string.CompareOrdinal(b.Id, a.Id));
             Verify(account, level, spec.At(level));
+            account.At(level).ForEach(item => Settle(item, account.Today(clock).DayNumber));
         }
 
         return account;
     }
+
+    /// <summary>
+    /// Turns what was drawn into what the admin API can change: the issue an object shows while its parents deliver
+    /// (so <see cref="EffectiveStatus.Of"/> derives what was drawn), and its delivery days — from its creation while it
+    /// delivers; for a paused one that spent earlier, a stretch ending ten days before the data set was made (so
+    /// presets of two weeks and more have its rows, the short ones do not).
+    /// </summary>
+    static void Settle(AdObject item, int today)
+    {
+        item.Issue = item.EffectiveStatus is WithIssues or Disapproved or PendingReview ? item.EffectiveStatus : null;
+        if (EffectiveStatus.Of(item) != item.EffectiveStatus)
+        {
+            throw new InvalidOperationException($"{item.Id} shows {item.EffectiveStatus}, its statuses derive {EffectiveStatus.Of(item)}");
+        }
+
+        var created = DayOf(item.CreatedTime, item.Account);
+        if (IsDelivering(item.EffectiveStatus))
+        {
+            item.Delivery.Start(created);
+        }
+        else if (item.IsListed && item.HadDelivery)
+        {
+            item.Delivery.Add(Math.Max(created, today - 120), today - 10);
+        }
+    }
+
+    public static int DayOf(DateTimeOffset time, AdAccount account) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time, account.Zone).DateTime).DayNumber;
 
     delegate AdObject Make(Rng rng, AdObject? parent, bool delivering, bool withIssues);
 
@@ -220,16 +250,6 @@ internal sealed class AccountBuilder(int seed, TextPool text)
         Seconds(from.AddSeconds(rng.NextDouble() * Math.Max(0, (to - from).TotalSeconds)));
 
     static DateTimeOffset Seconds(DateTimeOffset time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-
-    /// <summary>Meta-like 18-digit ids, unique per account, level and sequence.</summary>
-    sealed class IdMaker(int accountIndex)
-    {
-        int _sequence;
-
-        public string Next(Level level) => $"1202{accountIndex:D5}{(int)level}{++_sequence:D8}";
-
-        public string NextCreative() => $"1202{accountIndex:D5}9{++_sequence:D8}";
-    }
 
     static void Verify(AdAccount account, Level level, LevelSpec spec)
     {

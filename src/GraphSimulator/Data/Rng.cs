@@ -51,6 +51,9 @@ internal sealed class Rng(ulong state)
     /// <summary>A number in [0, 1) fixed by the seed and the text.</summary>
     public static double Unit(int seed, string text) => (Hash(seed, text) >> 11) * (1.0 / (1UL << 53));
 
+    /// <summary>A number in [0, 1) fixed by a key and a counter: cheap enough to draw per object and day.</summary>
+    public static double Unit(ulong key, long n) => (Mix(key ^ ((ulong)n * 0x9E3779B97F4A7C15UL)) >> 11) * (1.0 / (1UL << 53));
+
     static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
 namespace MetaAdsSync.GraphSimulator.Graph;
@@ -12,6 +13,14 @@ internal static class GraphEndpoint
         var method = context.Request.Method.ToUpperInvariant();
         try
         {
+            var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget.Length ?? 0;
+            var limit = context.RequestServices.GetRequiredService<SimulatorState>().Options.MaxUrlLength;
+            if (target > limit)
+            {
+                await WriteAsync(context.Response, graph.Refuse(GraphErrors.UrlTooLong(target, limit).Error, "too-long"));
+                return;
+            }
+
             if (method == "POST" && path.Length == 0)
             {
                 await Batch.HandleAsync(context, graph, version);

@@ -70,6 +70,17 @@ internal static class GraphErrors
         $"(#100) The '{name}' cursor is not valid for this request. Cursors are opaque: pass back only what paging returned.",
         OAuth, 100, 1349228));
 
+    /// <summary>What <c>GET /?ids=…</c> answers when one of the ids cannot be found (Meta fails the whole call).</summary>
+    public static GraphException AliasesDoNotExist(IEnumerable<string> ids) => new(new GraphError(404,
+        $"(#803) Some of the aliases you requested do not exist: {string.Join(",", ids)}", OAuth, 803));
+
+    public static GraphException HistoryLimit() => new(new GraphError(400,
+        $"(#3018) The start date of the time range cannot be beyond {InsightPeriod.HistoryMonths} months from the current date", OAuth, 3018));
+
+    /// <summary>A request line longer than the front end takes: HTTP 414, with Meta's envelope so a client can read why.</summary>
+    public static GraphException UrlTooLong(int length, int limit) => new(new GraphError(414,
+        $"(#100) Request-URI Too Long: the request URL has {length} characters, more than the {limit} accepted", OAuth, 100));
+
     public static GraphException TooManyInBatch(int count) => new(new GraphError(400,
         $"(#100) Too many requests in batch message. Maximum batch size is 50; this batch has {count}.", OAuth, 100));
 

@@ -69,13 +69,15 @@ internal sealed class GraphService(SimulatorState state)
         string? throttledAccount = null;
         int status;
         ReadOnlyMemory<byte> body;
+        // The data may change between calls (the admin API), never during one.
+        state.Data.Lock.EnterReadLock();
         try
         {
             // The path is read first so that even a refused token is counted against the endpoint it asked for.
             GraphException? unknown = null;
             try
             {
-                route = Route.Parse(request.Path, state.Data, state.Reports);
+                route = Route.Parse(request.Path, request.Param("ids"), state.Data, state.Reports);
                 endpoint = route.Endpoint;
             }
             catch (GraphException e)
@@ -87,6 +89,12 @@ internal sealed class GraphService(SimulatorState state)
             if (unknown is not null || route is null)
             {
                 throw unknown ?? GraphErrors.UnknownObject(request.Path);
+            }
+
+            // An account the token has lost is one it cannot load: Meta names the path's first id as not existing.
+            if (route.Account is { Accessible: false })
+            {
+                throw GraphErrors.UnknownObject(request.Path.Split('/')[0]);
             }
 
             // A token can be granted some ad accounts and not others: those answer as a token without ads_read.
@@ -133,6 +141,10 @@ internal sealed class GraphService(SimulatorState state)
             state.Stats.Error(e.Error.Kind, route?.Account?.Id, whileBlocked);
             status = e.Error.HttpStatus;
             body = Json.Write(w => Json.Error(w, e.Error, TraceId()), 512);
+        }
+        finally
+        {
+            state.Data.Lock.ExitReadLock();
         }
 
         state.Stats.Call(endpoint, route?.Account?.Id);
@@ -195,13 +207,14 @@ internal sealed class GraphService(SimulatorState state)
         "insights" when route.Report is { } report => InsightList(Reports.RowsRequest(report, request), route),
         "insights" => InsightList(request, route),
         "report" => Reports.WritePoll(route.Report!, state.Options.Clock),
+        "ids" => ObjectsById.Write(request, route, state.Data),
         _ => EntityList(request, route),
     };
 
     ReadOnlyMemory<byte> AccountList(GraphRequest request)
     {
         var fields = FieldSelection.Parse(request.Param("fields"), ObjectWriter.Account, AccountListDefaults);
-        return Paging.Write(request, state.Data.Accounts, MaxLimits["me/adaccounts"], "me/adaccounts", state.Cursors,
+        return Paging.Write(request, state.Data.Accounts.Where(a => a.Accessible).ToList(), MaxLimits["me/adaccounts"], "me/adaccounts", state.Cursors,
             (w, account) => ObjectWriter.WriteAccount(w, account, fields));
     }
 
@@ -242,23 +255,15 @@ internal sealed class GraphService(SimulatorState state)
             throw GraphErrors.InvalidParameter($"level {request.Param("level")} is above the level of object {route.Node!.Id}");
         }
 
-        var preset = request.Param("date_preset") ?? DatePresets.Default;
-        if (!DatePresets.IsKnown(preset))
-        {
-            throw GraphErrors.InvalidParameter($"date_preset must be one of the following values: {string.Join(", ", DatePresets.All)}");
-        }
-
+        var period = InsightPeriod.Parse(request.Param, account, state.Options.Clock);
         var fields = FieldSelection.Parse(request.Param("fields"), Insights.Node, Insights.DefaultFields);
         var filtering = request.Param("filtering");
         var filters = Filtering.Parse(filtering, null, level);
-        var range = Insights.Range(account, preset, state.Options.Clock);
-        var days = Insights.Days(range);
-        List<AdObject?> rows = level == Level.Account
-            ? (Insights.AccountHasRow(account, route.Node, days) ? [null] : [])
-            : [.. Insights.Subjects(account, route.Node, level, days, filters)];
-        var scope = $"insights|{route.Node?.Id ?? account.Id}|{level}|{preset}|{filtering}";
+        var today = account.Today(state.Options.Clock);
+        var rows = Insights.Rows(account, route.Node, level, period, filters, today);
+        var scope = $"insights|{route.Node?.Id ?? account.Id}|{level}|{period.Key}|{filtering}";
         return Paging.Write(request, rows, MaxLimits["insights"], scope, state.Cursors,
-            (w, item) => state.Insights.WriteRow(w, account, item, level, fields, preset, range));
+            (w, row) => state.Insights.WriteRow(w, account, row, level, fields, today));
     }
 
     /// <summary>Checks the report's parameters as the synchronous call would, then starts it.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using MetaAdsSync.GraphSimulator.Data;
@@ -6,14 +5,14 @@ using MetaAdsSync.GraphSimulator.Data;
 namespace MetaAdsSync.GraphSimulator.Graph;
 
 /// <summary>
-/// Insight rows: one per object with delivery in the preset — every ACTIVE / WITH_ISSUES object, and paused ones
-/// that spent earlier for presets of two weeks or more — with metrics fixed by the seed, the object and the preset.
-/// Levels add up: a parent's row is the sum of its children's rows wherever a child has one. Every metric is a
-/// string, as Meta sends it.
+/// Insight rows: one per object and period chunk (the whole period, or each day with <c>time_increment=1</c>) in which
+/// it delivered — every ACTIVE / WITH_ISSUES object, and paused ones for the days they spent — with the metrics of
+/// <see cref="MetricSource"/>. DELETED objects have rows only on their own edge (<c>{id}/insights</c>), ARCHIVED ones
+/// when the filter asks for them, as Meta answers. Every metric is a string, as Meta sends it.
 /// </summary>
 internal sealed class Insights(int seed)
 {
-    readonly ConcurrentDictionary<(string Id, string Preset, int Days), Metrics> _metrics = new();
+    readonly MetricSource _metrics = new(seed);
 
     static readonly string[] FieldNames =
     [
@@ -26,6 +25,9 @@ internal sealed class Insights(int seed)
     public static readonly NodeType Node = new("AdsInsights", FieldNames);
     public static readonly IReadOnlyList<SelectedField> DefaultFields = FieldSelection.Names("impressions", "spend", "date_start", "date_stop");
 
+    /// <summary>One row to write: an object (null for the account's own row) and its chunk.</summary>
+    internal readonly record struct Row(AdObject? Item, DateOnly Start, DateOnly Stop);
+
     public static Level ParseLevel(string? raw, Level fallback) => raw switch
     {
         null or "" => fallback,
@@ -36,44 +38,79 @@ internal sealed class Insights(int seed)
         _ => throw GraphErrors.InvalidParameter("level must be one of the following values: ad, adset, campaign, account"),
     };
 
-    public static (DateOnly Start, DateOnly Stop) Range(AdAccount account, string preset, TimeProvider clock)
+    public static string LevelName(Level level) => level switch
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), account.Zone).DateTime);
-        return DatePresets.Range(preset, today, DateOnly.FromDateTime(account.CreatedTime.UtcDateTime));
-    }
+        Level.Account => "account",
+        Level.Campaign => "campaign",
+        Level.AdSet => "adset",
+        _ => "ad",
+    };
 
-    public static int Days((DateOnly Start, DateOnly Stop) range) => range.Stop.DayNumber - range.Start.DayNumber + 1;
-
-    public static bool HasRow(AdObject item, int days) =>
-        item.IsListed && (EffectiveStatus.IsDelivering(item.EffectiveStatus) || (item.HadDelivery && days >= DatePresets.LongPresetDays));
-
-    /// <summary>The objects of <paramref name="level"/> under <paramref name="scope"/> (the whole account when null) that have a row.</summary>
-    public static List<AdObject> Subjects(AdAccount account, AdObject? scope, Level level, int days, Filtering.Compiled filters)
+    /// <summary>
+    /// The rows of a period, chunk by chunk, each chunk's in the level's order: the objects of <paramref name="level"/>
+    /// under <paramref name="scope"/> (the whole account when null) that pass the filters and delivered in the chunk;
+    /// at the account level, the account's own row.
+    /// </summary>
+    public static List<Row> Rows(
+        AdAccount account, AdObject? scope, Level level, InsightPeriod period, Filtering.Compiled filters, DateOnly today)
     {
-        var rows = new List<AdObject>();
-        foreach (var item in account.At(level))
+        var rows = new List<Row>();
+        var subjects = level == Level.Account ? null : Candidates(account, scope, level, filters);
+        foreach (var (start, stop) in period.Chunks)
         {
-            if (HasRow(item, days) && Under(item, scope) && filters.Matches(item))
+            if (start > today)
             {
-                rows.Add(item);
+                break;
+            }
+
+            var (from, to) = (start.DayNumber, Math.Min(stop.DayNumber, today.DayNumber));
+            if (subjects is null)
+            {
+                if (MetricSource.Delivered(account, from, to))
+                {
+                    rows.Add(new Row(null, start, stop));
+                }
+
+                continue;
+            }
+
+            foreach (var item in subjects)
+            {
+                if (MetricSource.Delivered(item, from, to))
+                {
+                    rows.Add(new Row(item, start, stop));
+                }
             }
         }
 
         return rows;
     }
 
-    public static bool AccountHasRow(AdAccount account, AdObject? scope, int days) =>
-        scope is null ? account.Campaigns.Any(c => HasRow(c, days)) : HasRow(scope, days);
+    static List<AdObject> Candidates(AdAccount account, AdObject? scope, Level level, Filtering.Compiled filters)
+    {
+        var candidates = new List<AdObject>();
+        foreach (var item in account.At(level))
+        {
+            var visible = item == scope || item.IsListed || (filters.MentionsArchived && item.EffectiveStatus == EffectiveStatus.Archived);
+            if (visible && Under(item, scope) && filters.Matches(item))
+            {
+                candidates.Add(item);
+            }
+        }
+
+        return candidates;
+    }
 
     static bool Under(AdObject item, AdObject? scope) =>
         scope is null || item == scope || item.Campaign == scope || item.AdSet == scope;
 
-    /// <summary>A row for <paramref name="item"/>, or for the account (or the scope object) when it is null.</summary>
-    public void WriteRow(
-        Utf8JsonWriter writer, AdAccount account, AdObject? item, Level level, IReadOnlyList<SelectedField> fields,
-        string preset, (DateOnly Start, DateOnly Stop) range)
+    /// <summary>A row for <paramref name="row"/>'s object, or for the account when it has none.</summary>
+    public void WriteRow(Utf8JsonWriter writer, AdAccount account, Row row, Level level, IReadOnlyList<SelectedField> fields, DateOnly today)
     {
-        var metrics = MetricsOf(account, item, preset, Days(range));
+        var item = row.Item;
+        var stop = row.Stop < today ? row.Stop : today;
+        var metrics = _metrics.Period(account, item, row.Start.DayNumber, stop.DayNumber) ?? throw new InvalidOperationException($"{item?.Id ?? account.Id} has a row without delivery");
+        var range = (row.Start, row.Stop);
         writer.WriteStartObject();
         var wroteId = false;
         var wroteDates = false;
@@ -98,18 +135,9 @@ internal sealed class Insights(int seed)
         writer.WriteEndObject();
     }
 
-    /// <summary>
-    /// The sum of the children's rows when any child has one; otherwise the object's own numbers (an ACTIVE
-    /// campaign without ads still has a row, as the fixture's allow-list expects).
-    /// </summary>
-    Metrics MetricsOf(AdAccount account, AdObject? item, string preset, int days) =>
-        _metrics.GetOrAdd((item?.Id ?? account.Id, preset, days), _ =>
-        {
-            var children = (item?.Children ?? account.Campaigns).Where(c => HasRow(c, days)).ToList();
-            return children.Count > 0
-                ? Metrics.Sum(children.Select(c => MetricsOf(account, c, preset, days)))
-                : Metrics.For(seed, item?.Id ?? account.Id, preset, days, item is null || EffectiveStatus.IsDelivering(item.EffectiveStatus));
-        });
+    /// <summary>The metrics of an object (or of the account when null) over a period, for the truth; null without delivery.</summary>
+    public Metrics? Period(AdAccount account, AdObject? item, DateOnly start, DateOnly stop) =>
+        _metrics.Period(account, item, start.DayNumber, stop.DayNumber);
 
     static string? IdField(Level level) => level switch
     {
@@ -169,42 +197,5 @@ internal sealed class Insights(int seed)
         }
 
         w.WriteEndArray();
-    }
-
-    /// <summary>Numbers that hang together: reach ≤ impressions, clicks a believable share, spend from a CPM.</summary>
-    internal readonly record struct Metrics(long Impressions, long Reach, long Clicks, long LinkClicks, double Spend)
-    {
-        public static Metrics For(int seed, string id, string preset, int days, bool delivering)
-        {
-            var daily = (300 + Rng.Unit(seed, id + "#daily") * 15_000) * (delivering ? 1 : 0.3);
-            var impressions = Math.Max(1L, (long)(daily * days * (0.8 + 0.4 * Rng.Unit(seed, id + "#" + preset))));
-            var frequency = 1.05 + Rng.Unit(seed, id + "#frequency") * 0.6 * (1 + Math.Log(days));
-            var clicks = (long)(impressions * (0.004 + Rng.Unit(seed, id + "#ctr") * 0.031));
-            var cpm = 4 + Rng.Unit(seed, id + "#cpm") * 21;
-            return new Metrics(
-                impressions,
-                Math.Max(1L, (long)(impressions / frequency)),
-                clicks,
-                clicks * 7 / 10,
-                Math.Round(impressions / 1000.0 * cpm, 2));
-        }
-
-        /// <summary>Counts and spend add up; people reached by several children are counted once, so reach does not.</summary>
-        public static Metrics Sum(IEnumerable<Metrics> parts)
-        {
-            var list = parts.ToList();
-            var impressions = list.Sum(m => m.Impressions);
-            var reach = Math.Min(impressions, Math.Max(list.Max(m => m.Reach), (long)(list.Sum(m => m.Reach) * 0.85)));
-            return new Metrics(impressions, reach, list.Sum(m => m.Clicks), list.Sum(m => m.LinkClicks), Math.Round(list.Sum(m => m.Spend), 2));
-        }
-
-        public IEnumerable<(string Type, long Count)> Actions()
-        {
-            yield return ("link_click", LinkClicks);
-            yield return ("landing_page_view", LinkClicks * 6 / 10);
-            yield return ("post_engagement", Clicks * 13 / 10);
-            yield return ("page_engagement", Clicks * 14 / 10);
-            yield return ("lead", Clicks * 3 / 100);
-        }
     }
 }

@@ -52,8 +52,7 @@ internal sealed class Reports
     {
         var polls = run.Poll();
         var (status, percent) = polls >= PollsToComplete ? ("Job Completed", 100) : polls == 1 ? ("Job Started", 0) : ("Job Running", 50);
-        var preset = run.Query.FirstOrDefault(p => p.Key == "date_preset").Value ?? DatePresets.Default;
-        var range = DatePresets.IsKnown(preset) ? Insights.Range(run.Account, preset, clock) : default;
+        var period = InsightPeriod.Parse(name => run.Query.FirstOrDefault(p => p.Key == name).Value, run.Account, clock);
         return Json.Write(w =>
         {
             w.WriteStartObject();
@@ -61,8 +60,8 @@ internal sealed class Reports
             w.WriteString("account_id", run.Account.AccountId);
             w.WriteString("async_status", status);
             w.WriteNumber("async_percent_completion", percent);
-            w.WriteString("date_start", range.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            w.WriteString("date_stop", range.Stop.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.WriteString("date_start", period.Since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.WriteString("date_stop", period.Until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             w.WriteEndObject();
         }, 256);
     }

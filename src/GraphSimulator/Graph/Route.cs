@@ -3,9 +3,9 @@ using MetaAdsSync.GraphSimulator.Data;
 namespace MetaAdsSync.GraphSimulator.Graph;
 
 /// <summary>
-/// What a path names: <c>me</c>, <c>me/adaccounts</c>, a node (<c>act_1</c>, a campaign, ad set or ad id) or an
-/// edge of one (<c>campaigns</c>, <c>adsets</c>, <c>ads</c>, <c>insights</c>). Unknown ids, edges and extra
-/// path components fail the way Meta fails them.
+/// What a path names: <c>me</c>, <c>me/adaccounts</c>, a node (<c>act_1</c>, a campaign, ad set or ad id), an
+/// edge of one (<c>campaigns</c>, <c>adsets</c>, <c>ads</c>, <c>insights</c>), or the root with <c>ids=…</c>. Unknown
+/// ids, edges and extra path components fail the way Meta fails them.
 /// </summary>
 internal sealed record Route(string Endpoint, AdAccount? Account, AdObject? Node, Level? Edge)
 {
@@ -14,8 +14,16 @@ internal sealed record Route(string Endpoint, AdAccount? Account, AdObject? Node
     /// <summary>Set for an async report's status (<c>report</c>) and its rows (<c>insights</c>).</summary>
     public Reports.ReportRun? Report { get; init; }
 
-    public static Route Parse(string path, DataSet data, Reports reports)
+    /// <summary>For <c>GET /?ids=…</c>: the ids asked for, each once, in order.</summary>
+    public IReadOnlyList<string>? Ids { get; init; }
+
+    public static Route Parse(string path, string? ids, DataSet data, Reports reports)
     {
+        if (path.Length == 0)
+        {
+            return ObjectsById.Route(ids, data);
+        }
+
         var segments = path.Split('/');
         var first = segments[0];
         if (segments.Length > 2)

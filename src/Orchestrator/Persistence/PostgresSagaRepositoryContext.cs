@@ -8,8 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MetaAdsSync.Orchestrator.Persistence;
 
 /// <summary>
-/// The saga's view of the database while one message is handled. The DbContext rides along as a payload, so
-/// activities can write (last_synced_at, sync_runs) in the same transaction as the saga's new state.
+/// The saga's view of the database while one message is handled.
 /// </summary>
 sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     ConsumeContextScope<TMessage>,
@@ -20,13 +19,11 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     readonly SyncDbContext _db;
     readonly ISagaConsumeContextFactory<SyncDbContext, TSaga> _factory;
 
-    // The saga consume contexts are created on this scope (not on the transport's context) so that the
-    // DbContext payload reaches the state machine's activities.
     public PostgresSagaRepositoryContext(
         SyncDbContext db,
         ConsumeContext<TMessage> consumeContext,
         ISagaConsumeContextFactory<SyncDbContext, TSaga> factory)
-        : base(consumeContext, db)
+        : base(consumeContext)
     {
         _db = db;
         _factory = factory;

@@ -8,11 +8,13 @@ namespace MetaAdsSync.Orchestrator.Persistence;
 /// <summary>
 /// MassTransit's saga repository on PostgreSQL through EF Core (MassTransit.EntityFrameworkCore is not served
 /// here). One fresh DbContext and one transaction per message; optimistic concurrency on xmin. A conflict
-/// throws, the endpoint's retry runs the message again on a new DbContext, and it sees the winner's state.
+/// throws, the endpoint's retry runs the message again on a new DbContext, and it sees the winner's state. The
+/// DbContext is enlisted in the scope's <see cref="SagaTransaction"/>, so the saga's services write in its transaction.
 /// </summary>
 public sealed class PostgresSagaRepositoryContextFactory<TSaga>(
     IDbContextFactory<SyncDbContext> contexts,
-    ISagaConsumeContextFactory<SyncDbContext, TSaga> consumeContexts) :
+    ISagaConsumeContextFactory<SyncDbContext, TSaga> consumeContexts,
+    SagaTransaction sagaTransaction) :
     ISagaRepositoryContextFactory<TSaga>,
     ILoadSagaRepositoryContextFactory<TSaga>,
     IQuerySagaRepositoryContextFactory<TSaga>
@@ -25,6 +27,7 @@ public sealed class PostgresSagaRepositoryContextFactory<TSaga>(
     {
         await using var db = await contexts.CreateDbContextAsync(context.CancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
+        using var enlisted = sagaTransaction.Enlist(db);
 
         var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContexts);
         await next.Send(repositoryContext);
@@ -37,6 +40,7 @@ public sealed class PostgresSagaRepositoryContextFactory<TSaga>(
     {
         await using var db = await contexts.CreateDbContextAsync(context.CancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
+        using var enlisted = sagaTransaction.Enlist(db);
 
         var instances = await db.Set<TSaga>().Where(query.FilterExpression).ToListAsync(context.CancellationToken);
         var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContexts);

@@ -102,6 +102,8 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
             When(RunStalled, c => !IsCurrent(c.Saga, c.Message.RunId)).Then(c => LogStale(logger, c.Saga, c.Message.RunId, nameof(SyncRunStalled))));
     }
 
+    // Stored by name in account_syncs.current_state; SQL reads them only through the sync_run_status view, so a state
+    // added or renamed here needs a migration that replaces the view (its test compares the two).
     public State Idle { get; } = null!;
     public State FetchingEntities { get; } = null!;
     public State FetchingInsights { get; } = null!;

@@ -6,7 +6,7 @@ using MetaAdsSync.Storage.Entities;
 
 namespace MetaAdsSync.Orchestrator.Saga;
 
-/// <summary>An insight batch sent and not yet answered: what the watchdog needs to send it again.</summary>
+/// <summary>An insight batch sent and not yet answered: what the saga needs to re-send it when the watchdog reports the run stalled.</summary>
 public sealed record OutstandingBatch(EntityLevel Level, IReadOnlyList<string> Ids);
 
 /// <summary>

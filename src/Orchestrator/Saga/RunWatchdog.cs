@@ -47,13 +47,14 @@ public sealed class RunWatchdog(
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var command = new NpgsqlCommand("""
-            SELECT run_id, account_id FROM account_syncs
-            WHERE current_state IN ('FetchingEntities', 'FetchingInsights')
-              AND (last_progress_at < @stalled OR started_at < @overdue)
-            ORDER BY last_progress_at
+            SELECT s.run_id, s.account_id FROM account_syncs s JOIN sync_run_status r USING (correlation_id)
+            WHERE r.status = @running
+              AND (s.last_progress_at < @stalled OR s.started_at < @overdue)
+            ORDER BY s.last_progress_at
             LIMIT 100
-            FOR UPDATE SKIP LOCKED
+            FOR UPDATE OF s SKIP LOCKED
             """, connection, (NpgsqlTransaction)transaction.GetDbTransaction());
+        command.Parameters.AddWithValue("running", RunStatus.Running);
         command.Parameters.AddWithValue("stalled", now - settings.StallAfter);
         command.Parameters.AddWithValue("overdue", now - settings.RunTimeout);
 

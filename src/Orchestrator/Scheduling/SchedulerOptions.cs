@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MetaAdsSync.Contracts;
 
 namespace MetaAdsSync.Orchestrator.Scheduling;
 
@@ -23,5 +24,5 @@ public sealed class SchedulerOptions
     public TimeSpan Spacing { get; set; } = TimeSpan.FromSeconds(5);
 
     [Required(AllowEmptyStrings = false, ErrorMessage = "Scheduler:DatePreset is required.")]
-    public string DatePreset { get; set; } = "last_7d";
+    public string DatePreset { get; set; } = SyncAccountRequested.DefaultDatePreset;
 }

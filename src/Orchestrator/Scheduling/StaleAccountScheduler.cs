@@ -79,7 +79,7 @@ public sealed class StaleAccountScheduler(
 
     static async Task<List<string>> StaleAccounts(NpgsqlConnection connection, DateTimeOffset syncedBefore, int limit, CancellationToken cancellationToken)
     {
-        const string eligible = "effective_status IN ('ACTIVE', 'WITH_ISSUES')";
+        const string eligible = "effective_status = ANY(@eligible)";
         await using var command = new NpgsqlCommand($"""
             SELECT a.id FROM (
                 SELECT a.id, a.last_synced_at,
@@ -90,11 +90,12 @@ public sealed class StaleAccountScheduler(
                   FROM ad_accounts a
                  WHERE a.refreshed_at IS NOT NULL
                    AND (a.last_synced_at IS NULL OR a.last_synced_at < @before)
-                   AND NOT EXISTS (SELECT 1 FROM account_syncs s WHERE s.account_id = a.id AND s.outcome IS NULL
-                                   AND s.current_state IN ('FetchingEntities', 'FetchingInsights'))) a
+                   AND NOT EXISTS (SELECT 1 FROM sync_run_status r WHERE r.account_id = a.id AND r.status = @running)) a
              ORDER BY a.has_eligible DESC, a.has_entities DESC, a.last_synced_at NULLS FIRST, a.id
              LIMIT @limit
             """, connection);
+        command.Parameters.AddWithValue("eligible", InsightEligibility.Statuses);
+        command.Parameters.AddWithValue("running", RunStatus.Running);
         command.Parameters.AddWithValue("before", syncedBefore);
         command.Parameters.AddWithValue("limit", limit);
         var accounts = new List<string>();

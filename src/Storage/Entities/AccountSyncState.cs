@@ -3,9 +3,10 @@ using MassTransit;
 namespace MetaAdsSync.Storage.Entities;
 
 /// <summary>
-/// The saga instance of one ad account: it lives as long as the account and cycles Idle → FetchingEntities →
-/// FetchingInsights → Idle once per run. Everything here is the current (or last) run's progress. Sets are
-/// stored, not bare counters, because every event can arrive more than once.
+/// The saga instance of one ad account: it lives as long as the account and cycles through the states of
+/// AccountSyncStateMachine once per run (SQL reads them only through the sync_run_status view). Everything here is
+/// the current (or last) run's progress. Sets are stored, not bare counters, because every event can arrive more
+/// than once.
 /// </summary>
 public class AccountSyncState : SagaStateMachineInstance
 {
@@ -44,7 +45,7 @@ public class AccountSyncState : SagaStateMachineInstance
     public int BatchesSent { get; set; }
     public List<Guid> BatchesSucceeded { get; set; } = [];
     public List<Guid> BatchesFailed { get; set; } = [];
-    /// <summary>Batches sent and not yet answered, with their ids, so the watchdog can send them again (jsonb).</summary>
+    /// <summary>Batches sent and not yet answered, with their ids, so the saga can re-send them when the watchdog reports the run stalled (jsonb).</summary>
     public string OutstandingBatches { get; set; } = "{}";
 
     /// <summary>How the run ended (a <c>SyncOutcome</c> name); null while it runs.</summary>

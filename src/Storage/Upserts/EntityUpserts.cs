@@ -5,7 +5,10 @@ using NpgsqlTypes;
 
 namespace MetaAdsSync.Storage.Upserts;
 
-/// <summary>A stored entity as the saga needs it when a level is answered from PostgreSQL.</summary>
+/// <summary>
+/// A stored entity as the EntityFetcher replays it when a level is answered from PostgreSQL: its id, and the status
+/// that says whether the saga should ask for its insights.
+/// </summary>
 public readonly record struct StoredEntity(string Id, string? EffectiveStatus);
 
 /// <summary>Set-based upserts of campaigns, ad sets and ads (one statement per page), and the level's "fully synced" mark.</summary>
@@ -69,7 +72,7 @@ public static class EntityUpserts
             ON CONFLICT (account_id, level) DO UPDATE SET last_full_sync_at = excluded.last_full_sync_at, last_run_id = excluded.last_run_id
             """, connection);
         command.Parameters.AddWithValue("account", accountId);
-        command.Parameters.AddWithValue("level", LevelName(level));
+        command.Parameters.AddWithValue("level", EntityLevels.Name(level));
         command.Parameters.AddWithValue("at", at.ToUniversalTime());
         command.Parameters.AddWithValue("run", runId);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -79,7 +82,7 @@ public static class EntityUpserts
     {
         await using var command = new NpgsqlCommand("SELECT last_full_sync_at FROM entity_sync_marks WHERE account_id = @account AND level = @level", connection);
         command.Parameters.AddWithValue("account", accountId);
-        command.Parameters.AddWithValue("level", LevelName(level));
+        command.Parameters.AddWithValue("level", EntityLevels.Name(level));
         return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
     }
 
@@ -102,14 +105,6 @@ public static class EntityUpserts
 
         return page;
     }
-
-    /// <summary>The level as Meta's <c>level</c> parameter and the <c>insights.level</c> column spell it.</summary>
-    public static string LevelName(EntityLevel level) => level switch
-    {
-        EntityLevel.Campaign => "campaign",
-        EntityLevel.AdSet => "adset",
-        _ => "ad",
-    };
 
     static string TableName(EntityLevel level) => level switch
     {

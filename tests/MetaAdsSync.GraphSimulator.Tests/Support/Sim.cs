@@ -73,6 +73,19 @@ public sealed class Sim : IAsyncDisposable
         }
     }
 
+    /// <summary>A <c>filtering</c> parameter, escaped for a query: each clause is field, operator, value.</summary>
+    public static string Filter(params (string Field, string Operator, object Value)[] clauses) =>
+        Uri.EscapeDataString(JsonSerializer.Serialize(clauses.Select(c => new Dictionary<string, object>
+        {
+            ["field"] = c.Field,
+            ["operator"] = c.Operator,
+            ["value"] = c.Value,
+        })));
+
+    /// <summary>Every id a complete read of the edge returns.</summary>
+    public async Task<List<string>> IdsAsync(string relative) =>
+        (await ReadAllAsync(relative + (relative.Contains('?') ? "&" : "?") + "limit=500")).Rows.Select(r => r.GetProperty("id").GetString()!).ToList();
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

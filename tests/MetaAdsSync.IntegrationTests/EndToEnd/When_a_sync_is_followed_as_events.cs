@@ -34,7 +34,7 @@ public class When_a_sync_is_followed_as_events
             Assert.True(progress.Count >= 2, $"{progress.Count} progress event(s)");
             var ids = progress.Select(e => long.Parse(e.Id!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
             Assert.Equal(ids.Order().Distinct(), ids);
-            Assert.All(progress, e => Assert.StartsWith("Fetching", e.Data.GetProperty("state").GetString(), StringComparison.Ordinal));
+            Assert.All(progress, e => Assert.Equal("Running", e.Data.GetProperty("status").GetString()));
             var calls = progress.Select(e => e.Data.GetProperty("graphCalls").GetInt32()).ToList();
             Assert.Equal(calls.Order(), calls);
             Assert.True(calls[^1] > calls[0], "the Graph calls never moved: " + string.Join(", ", calls));
@@ -43,7 +43,7 @@ public class When_a_sync_is_followed_as_events
             var outcome = events[^1];
             Assert.Equal("outcome", outcome.Type);
             Assert.Single(events, e => e.Type == "outcome");
-            Assert.Equal("Completed", outcome.Data.GetProperty("state").GetString());
+            Assert.Equal("Completed", outcome.Data.GetProperty("status").GetString());
             var entities = outcome.Data.GetProperty("entities");
             Assert.Equal((49, 182, 798), (entities.GetProperty("campaigns").GetInt32(), entities.GetProperty("adSets").GetInt32(), entities.GetProperty("ads").GetInt32()));
         }

@@ -20,7 +20,7 @@ public class When_accounts_are_synced_end_to_end
         Assert.Equal(syncId, second.GetProperty("syncId").GetGuid());
         Assert.True(second.GetProperty("deduplicated").GetBoolean());
         var run = await system.WaitForEnd(syncId, RunTimeout);
-        Assert.Equal("Completed", run.GetProperty("state").GetString());
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
         var entities = run.GetProperty("entities");
         Assert.Equal((49, 182, 798), (entities.GetProperty("campaigns").GetInt32(), entities.GetProperty("adSets").GetInt32(), entities.GetProperty("ads").GetInt32()));
         Assert.Equal(117, run.GetProperty("eligible").GetInt32());
@@ -39,7 +39,7 @@ public class When_accounts_are_synced_end_to_end
         var requests = await Task.WhenAll(accounts.Select(a => system.RequestSync(a)));
         var runs = await Task.WhenAll(requests.Select(r => system.WaitForEnd(r.GetProperty("syncId").GetGuid(), RunTimeout)));
 
-        Assert.All(runs, r => Assert.Equal("Completed", r.GetProperty("state").GetString()));
+        Assert.All(runs, r => Assert.Equal("Completed", r.GetProperty("status").GetString()));
         Assert.Equal(1833, runs.Sum(r => Entities(r)));
         Assert.Equal(243, runs.Sum(r => r.GetProperty("eligible").GetInt32()));
         foreach (var account in accounts)
@@ -59,7 +59,7 @@ public class When_accounts_are_synced_end_to_end
         var requests = await Task.WhenAll(new[] { Forbidden, Unknown, "act_967045528830171" }.Select(a => system.RequestSync(a)));
         var runs = await Task.WhenAll(requests.Select(r => system.WaitForEnd(r.GetProperty("syncId").GetGuid(), RunTimeout)));
 
-        Assert.Equal(["Failed", "Failed", "Completed"], runs.Select(r => r.GetProperty("state").GetString()));
+        Assert.Equal(["Failed", "Failed", "Completed"], runs.Select(r => r.GetProperty("status").GetString()));
         Assert.Contains("200", runs[0].GetProperty("error").GetString());
         Assert.Contains("100", runs[1].GetProperty("error").GetString());
         Assert.Null((await StoredData.AccountAsync(system.Postgres, Forbidden)).LastSyncedAt);

@@ -50,7 +50,7 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
             while (clock.Elapsed < period)
             {
                 var syncId = (await RequestPatientlyAsync(system, account)).GetProperty("syncId").GetGuid();
-                ended.Add((await system.WaitForEnd(syncId, RunTimeout)).GetProperty("state").GetString()!);
+                ended.Add((await system.WaitForEnd(syncId, RunTimeout)).GetProperty("status").GetString()!);
             }
 
             return (account, ended);
@@ -88,8 +88,8 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
 
         var account = system.Simulator.GetStats().Accounts[TwoEzi];
         output.WriteLine($"2EZi: {account.CallsWhileBlocked} call(s) while blocked, {account.ThrottledResponses} throttled, max {account.MaxInFlight} in flight; others done {othersDoneIn.TotalSeconds:F1} s after the block began; blocked run ended {blockedAt.Elapsed.TotalSeconds:F1} s after");
-        Assert.All(otherRuns, r => Assert.Equal("Completed", r.GetProperty("state").GetString()));
-        Assert.Equal("Completed", blockedRun.GetProperty("state").GetString());
+        Assert.All(otherRuns, r => Assert.Equal("Completed", r.GetProperty("status").GetString()));
+        Assert.Equal("Completed", blockedRun.GetProperty("status").GetString());
         // The block is injected unannounced, so the first refusal is how anyone can learn of it: the calls already on their
         // way meet it too, and none may arrive once that answer has gone out and SyncSystem.ThrottleNoticeMs has passed.
         Assert.True(account.ThrottledResponses > 0, "the block was never met");
@@ -105,10 +105,8 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
         await system.RequestSync(TwoEzi, force: true);
         await using var database = NpgsqlDataSource.Create(system.Postgres);
         var key = $"{TwoEzi}/ads_management";
-        while (await LiveLeasesAsync(database, key) == 0)
-        {
-            await Task.Delay(200);
-        }
+        await Eventually.TrueAsync(async () => await LiveLeasesAsync(database, key) > 0, "a live lease on " + key,
+            pause: TimeSpan.FromMilliseconds(200));
 
         system.Hosts.Single(h => h.Project == "EntityFetcher").Kill();
         var held = await LiveLeasesAsync(database, key);

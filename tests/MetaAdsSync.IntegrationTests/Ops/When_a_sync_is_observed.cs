@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace MetaAdsSync.IntegrationTests.Ops;
@@ -7,12 +6,10 @@ namespace MetaAdsSync.IntegrationTests.Ops;
 [Collection(ObservedSystemCollection.Name)]
 public class When_a_sync_is_observed(ObservedSystem observed)
 {
-    static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task Should_expose_the_sync_duration_and_graph_calls_with_their_labels_at_metrics()
     {
-        Assert.Equal("Completed", observed.ApiRun.GetProperty("state").GetString());
+        Assert.Equal("Completed", observed.ApiRun.GetProperty("status").GetString());
 
         var orchestrator = await ScrapeAsync("Orchestrator");
         var fetcher = await ScrapeAsync("EntityFetcher");
@@ -76,17 +73,9 @@ public class When_a_sync_is_observed(ObservedSystem observed)
 
     static async Task<T> WaitForAsync<T>(Func<T?> probe, string what)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Patience)
-        {
-            if (probe() is { } found && !EqualityComparer<T>.Default.Equals(found, default))
-            {
-                return found;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"No {what} within {Patience}.");
+        T? found = default;
+        await Eventually.TrueAsync(() => (found = probe()) is not null && !EqualityComparer<T>.Default.Equals(found, default), what,
+            pause: TimeSpan.FromMilliseconds(200));
+        return found!;
     }
 }

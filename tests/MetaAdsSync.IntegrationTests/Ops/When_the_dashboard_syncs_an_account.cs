@@ -23,13 +23,13 @@ public class When_the_dashboard_syncs_an_account(ObservedSystem observed, ITestO
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "2EZi" })).ToBeVisibleAsync();
         await Expect(page.Locator("#entities-caption")).ToContainTextAsync("No campaigns stored yet");
 
-        // A marker that a reload would wipe, and a record of every state and Graph call count the progress showed.
+        // A marker that a reload would wipe, and a record of every status and Graph call count the progress showed.
         await page.EvaluateAsync("""
             () => {
               window.notReloaded = true;
               window.seen = [];
               const note = () => window.seen.push({
-                state: document.querySelector('#progress').dataset.state,
+                status: document.querySelector('#progress').dataset.status,
                 graphCalls: Number(document.querySelector('[data-progress="graphCalls"]').textContent.replace(/\D/g, '')) });
               new MutationObserver(note).observe(document.querySelector('#progress'), { subtree: true, childList: true, characterData: true, attributes: true });
             }
@@ -38,10 +38,10 @@ public class When_the_dashboard_syncs_an_account(ObservedSystem observed, ITestO
         var requested = new System.Collections.Concurrent.ConcurrentQueue<string>();
         page.Request += (_, request) => requested.Enqueue(new Uri(request.Url).AbsolutePath);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
-        await Expect(page.Locator("#progress[data-state^='Fetching']")).ToBeVisibleAsync();
+        await Expect(page.Locator("#progress[data-status='Running']")).ToBeVisibleAsync();
         await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-mode", "stream");
         await dashboard.ScreenshotAsync("2ezi-syncing-1280x800");
-        await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-state", "Completed", new() { Timeout = RunPatience });
+        await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = RunPatience });
         await Expect(page.Locator("#account-staleness")).ToHaveTextAsync("Just now");
         await Expect(account.Locator(".staleness")).ToHaveTextAsync("Just now");
         await Expect(page.Locator("#entities tbody tr")).ToHaveCountAsync(49);
@@ -54,9 +54,9 @@ public class When_the_dashboard_syncs_an_account(ObservedSystem observed, ITestO
         Assert.DoesNotContain($"/api/syncs/{syncId}", requested);
         await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-mode", "stream");
         var seen = (await page.EvaluateAsync<JsonElement>("() => window.seen")).EnumerateArray()
-            .Select(s => (State: s.GetProperty("state").GetString(), GraphCalls: s.GetProperty("graphCalls").GetInt64())).ToList();
-        Assert.Contains(seen, s => s.State is "FetchingEntities" or "FetchingInsights");
-        Assert.Contains(seen, s => s.State == "Completed");
+            .Select(s => (Status: s.GetProperty("status").GetString(), GraphCalls: s.GetProperty("graphCalls").GetInt64())).ToList();
+        Assert.Contains(seen, s => s.Status == "Running");
+        Assert.Contains(seen, s => s.Status == "Completed");
         Assert.True(seen.Select(s => s.GraphCalls).Distinct().Count() >= 2, "the Graph call count never moved: " + string.Join(", ", seen.Select(s => s.GraphCalls)));
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Ads" }).ClickAsync();
@@ -85,7 +85,7 @@ public class When_the_dashboard_syncs_an_account(ObservedSystem observed, ITestO
         await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
 
         await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-mode", "poll");
-        await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-state", "Completed", new() { Timeout = RunPatience });
+        await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = RunPatience });
         await Expect(dashboard.Account(Account).Locator(".staleness")).ToHaveTextAsync("Just now");
     }
 }

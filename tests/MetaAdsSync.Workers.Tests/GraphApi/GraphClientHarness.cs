@@ -20,7 +20,7 @@ public sealed class GraphClientHarness : IDisposable
             ["Meta:RetryBaseDelay"] = "00:00:00.001",
             ["Meta:RetryMaxDelay"] = "00:00:00.010",
             ["Meta:MaxRetryAttempts"] = "3",
-            ["Meta:DefaultThrottleWait"] = "00:00:00.200",
+            ["RateGate:DefaultThrottleWait"] = "00:00:00.200",
         };
         foreach (var (key, value) in settings ?? [])
         {

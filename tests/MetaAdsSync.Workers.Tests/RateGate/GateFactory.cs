@@ -1,5 +1,5 @@
 using MetaAdsSync.GraphApi;
-using MetaAdsSync.ServiceDefaults.RateGate;
+using MetaAdsSync.RateGate;
 using MetaAdsSync.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,13 +17,14 @@ public sealed class GateFactory(MigratedDatabase database) : IAsyncDisposable
     public PostgresRateGate Create(Action<RateGateOptions>? configure = null, TimeSpan? maxThrottleWait = null, TimeProvider? time = null,
         ILogger<PostgresRateGate>? logger = null)
     {
-        var options = new RateGateOptions { PollInterval = TimeSpan.FromMilliseconds(50), AcquireTimeout = TimeSpan.FromSeconds(30) };
+        var options = new RateGateOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(50), AcquireTimeout = TimeSpan.FromSeconds(30), MaxThrottleWait = maxThrottleWait ?? TimeSpan.FromMinutes(5),
+        };
         configure?.Invoke(options);
         var source = StorageRegistration.CreateDataSource(database.ConnectionString);
         _sources.Add(source);
-        var gate = new PostgresRateGate(source, Options.Create(options),
-            Options.Create(new MetaOptions { AccessToken = "t", MaxThrottleWait = maxThrottleWait ?? TimeSpan.FromMinutes(5) }),
-            time ?? TimeProvider.System, logger ?? NullLogger<PostgresRateGate>.Instance);
+        var gate = new PostgresRateGate(source, Options.Create(options), time ?? TimeProvider.System, logger ?? NullLogger<PostgresRateGate>.Instance);
         _gates.Add(gate);
         return gate;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MassTransit;
+using MetaAdsSync.Storage;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.EntityFetcher;
 using MetaAdsSync.GraphApi;
@@ -48,7 +49,7 @@ public sealed class WorkerHost : IAsyncDisposable
         configuration["Meta:AccessToken"] = FakeGraph.Token;
         configuration["Meta:RetryBaseDelay"] = "00:00:00.010";
         configuration["Meta:RetryMaxDelay"] = "00:00:00.100";
-        configuration["Meta:DefaultThrottleWait"] = "00:00:00.500";
+        configuration["RateGate:DefaultThrottleWait"] = "00:00:00.500";
         configuration["Sync:ConsumerRetryInterval"] = "00:00:00.100";
         foreach (var (key, value) in settings ?? [])
         {
@@ -114,11 +115,7 @@ public sealed class WorkerHost : IAsyncDisposable
 
         public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan patience)
         {
-            using var timeout = new CancellationTokenSource(patience);
-            while (!condition())
-            {
-                await Task.Delay(50, timeout.Token);
-            }
+            await Eventually.TrueAsync(condition, "the awaited messages", patience, pause: TimeSpan.FromMilliseconds(50));
 
             // Anything sent along with the awaited message is in by now; a straggler would be a bug the assertions catch.
             await Task.Delay(200, CancellationToken.None);

@@ -1,0 +1,75 @@
+using MetaAdsSync.Contracts;
+using MetaAdsSync.GraphApi;
+using MetaAdsSync.Storage.Entities;
+using MetaAdsSync.Storage.Upserts;
+using Npgsql;
+
+namespace MetaAdsSync.Fetching;
+
+/// <summary>
+/// What the Graph client read, as the rows PostgreSQL keeps: one mapping and one write per kind, for the fetchers,
+/// the Gateway's accounts refresh and the benchmark's seed baseline.
+/// </summary>
+public static class StorageRows
+{
+    /// <summary>Upserts one page of a level's entities in one statement.</summary>
+    public static Task<int> UpsertEntitiesAsync(
+        NpgsqlConnection connection, string account, EntityLevel level, IEnumerable<MetaEntity> entities, DateTimeOffset now, Guid runId,
+        CancellationToken cancellationToken) => level switch
+        {
+            EntityLevel.Campaign => EntityUpserts.UpsertCampaignsAsync(connection, entities.Select(e => Fill(new Campaign
+            {
+                Id = e.Id, AccountId = account, Objective = e.Objective, DailyBudget = e.DailyBudget, LifetimeBudget = e.LifetimeBudget,
+            }, e, now, runId)), cancellationToken),
+            EntityLevel.AdSet => EntityUpserts.UpsertAdSetsAsync(connection, entities.Select(e => Fill(new AdSet
+            {
+                Id = e.Id, AccountId = account, CampaignId = e.CampaignId, DailyBudget = e.DailyBudget, LifetimeBudget = e.LifetimeBudget,
+            }, e, now, runId)), cancellationToken),
+            _ => EntityUpserts.UpsertAdsAsync(connection, entities.Select(e => Fill(new Ad
+            {
+                Id = e.Id, AccountId = account, CampaignId = e.CampaignId, AdSetId = e.AdSetId, Creative = e.CreativeJson,
+            }, e, now, runId)), cancellationToken),
+        };
+
+    /// <summary>Upserts insight rows of one level and preset; returns how many rows were written.</summary>
+    public static async Task<int> UpsertInsightsAsync(
+        NpgsqlConnection connection, string account, EntityLevel level, string datePreset, IEnumerable<MetaInsight> insights, DateTimeOffset now, Guid runId,
+        CancellationToken cancellationToken)
+    {
+        var levelName = EntityLevels.Name(level);
+        var rows = insights.Select(r => new Insight
+        {
+            AccountId = account, Level = levelName, EntityId = r.EntityId, DatePreset = datePreset,
+            DateStart = r.DateStart, DateStop = r.DateStop,
+            Impressions = r.Impressions, Reach = r.Reach, Clicks = r.Clicks,
+            Spend = r.Spend, Ctr = r.Ctr, Cpc = r.Cpc, Cpm = r.Cpm, Frequency = r.Frequency,
+            Actions = r.ActionsJson, FetchedAt = now, LastRunId = runId,
+        }).ToList();
+        await InsightUpserts.UpsertAsync(connection, rows, cancellationToken);
+        return rows.Count;
+    }
+
+    /// <summary>Meta's accounts list into <c>ad_accounts</c>.</summary>
+    public static Task<int> UpsertAccountsAsync(NpgsqlConnection connection, IEnumerable<MetaAdAccount> accounts, DateTimeOffset now, CancellationToken cancellationToken) =>
+        AccountUpserts.UpsertAsync(connection, accounts.Select(a => new AdAccount
+        {
+            Id = a.Id,
+            Name = a.Name ?? a.Id,
+            Currency = a.Currency,
+            Timezone = a.TimezoneName,
+            AccountStatus = a.AccountStatus,
+            RefreshedAt = now,
+        }), cancellationToken);
+
+    static T Fill<T>(T row, MetaEntity e, DateTimeOffset now, Guid runId) where T : AdEntity
+    {
+        row.Name = e.Name;
+        row.Status = e.Status;
+        row.EffectiveStatus = e.EffectiveStatus;
+        row.CreatedTime = e.CreatedTime;
+        row.UpdatedTime = e.UpdatedTime;
+        row.SyncedAt = now;
+        row.LastRunId = runId;
+        return row;
+    }
+}

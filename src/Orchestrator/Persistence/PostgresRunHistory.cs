@@ -1,0 +1,37 @@
+using MetaAdsSync.Orchestrator.Saga;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaAdsSync.Orchestrator.Persistence;
+
+/// <summary>
+/// The run history on PostgreSQL, with the webhook deliveries each end owes, written through the saga repository's DbContext: the account, the sync_runs row and
+/// the saga's new state commit together or not at all. A redelivered end writes the row once.
+/// </summary>
+public sealed class PostgresRunHistory(SagaTransaction transaction) : IRunHistory
+{
+    public async Task RecordAsync(FinishedRun run, CancellationToken cancellationToken)
+    {
+        var db = transaction.Db.Database;
+        var status = run.Outcome.ToString();
+        await db.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO ad_accounts (id, name, last_synced_at, last_sync_status, last_run_id, last_error)
+            VALUES ({run.AccountId}, {run.AccountId}, {run.SyncedAt}, {status}, {run.RunId}, {run.Error})
+            ON CONFLICT (id) DO UPDATE SET
+                last_synced_at = COALESCE(EXCLUDED.last_synced_at, ad_accounts.last_synced_at),
+                last_sync_status = EXCLUDED.last_sync_status,
+                last_run_id = EXCLUDED.last_run_id,
+                last_error = EXCLUDED.last_error
+            """, cancellationToken);
+
+        var durationMs = (long)run.Duration.TotalMilliseconds;
+        await db.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, requested_by, status, started_at, finished_at, duration_ms,
+                campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error)
+            VALUES ({run.RunId}, {run.AccountId}, {run.Trigger}, {run.DatePreset}, {run.Force}, {run.RequestedBy}, {status}, {run.StartedAt}, {run.FinishedAt},
+                {durationMs}, {run.Campaigns}, {run.AdSets}, {run.Ads}, {run.Eligible}, {run.InsightBatches}, {run.InsightBatchesSucceeded},
+                {run.InsightBatchesFailed}, {run.GraphCalls}, {run.Error})
+            ON CONFLICT (run_id) DO NOTHING
+            """, cancellationToken);
+        await OutcomeWebhooks.RecordAsync(transaction.Db, run, cancellationToken);
+    }
+}

@@ -1,0 +1,55 @@
+using MetaAdsSync.Contracts;
+using MetaAdsSync.TestSupport;
+
+namespace MetaAdsSync.Orchestrator.Tests;
+
+/// <summary>The run history written through the saga repository's DbContext, in the transaction that saves the saga.</summary>
+public class When_a_run_is_recorded_on_postgresql(MigratedDatabase database) : PostgresSagaSpec(database)
+{
+    [Fact]
+    public async Task Should_stamp_the_account_and_append_the_run_with_the_saga_back_to_idle()
+    {
+        var runId = await StartRun();
+        Sut.Time.Advance(TimeSpan.FromSeconds(2));
+
+        await CompleteRun(runId, "a1", "a2", "a3", "a4");
+
+        var state = await Saga();
+        Assert.Equal(("Idle", "Completed", 2), (state.CurrentState, state.Outcome, state.BatchesSucceeded.Count));
+        var account = await Row($"SELECT last_synced_at, last_sync_status, last_run_id FROM ad_accounts WHERE id = '{Account}'");
+        Assert.Equal((Sut.Time.GetUtcNow(), "Completed", runId), ((DateTimeOffset)(DateTime)account[0], (string)account[1], (Guid)account[2]));
+        var run = await Row($"SELECT status, campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_failed, graph_calls, duration_ms, requested_by FROM sync_runs WHERE run_id = '{runId}'");
+        Assert.Equal<object>(["Completed", 2, 3, 5, 4, 2, 0, 5, 2000L, KeyId], run);
+        await Published<AccountSyncCompleted>(m => m.RunId == runId && m.Outcome == SyncOutcome.Completed);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_last_complete_runs_last_synced_at_when_a_run_ends_partial()
+    {
+        var previous = await StartRun();
+        await CompleteRun(previous);
+        var stamped = await Row($"SELECT last_synced_at FROM ad_accounts WHERE id = '{Account}'");
+
+        var runId = await StartRun();
+        Sut.Time.Advance(TimeSpan.FromMinutes(1));
+        await EndPartial(runId);
+
+        await InState(m => m.Idle, runId);
+        var account = await Row($"SELECT last_synced_at, last_sync_status FROM ad_accounts WHERE id = '{Account}'");
+        Assert.Equal((stamped[0], "Partial"), (account[0], (string)account[1]));
+        Assert.Equal(1L, await Database.CountAsync($"SELECT count(*) FROM sync_runs WHERE run_id = '{runId}' AND status = 'Partial'"));
+    }
+
+    [Fact]
+    public async Task Should_leave_last_synced_at_empty_and_keep_the_error_when_the_first_run_fails()
+    {
+        var runId = await StartRun();
+
+        await Sut.Harness.Bus.Publish(new EntityFetchFailed(runId, Account, EntityLevel.Ad, "190: Error validating access token"));
+
+        await InState(m => m.Idle, runId);
+        var account = await Row($"SELECT last_synced_at, last_sync_status, last_error FROM ad_accounts WHERE id = '{Account}'");
+        Assert.Equal((DBNull.Value, "Failed"), (account[0], (string)account[1]));
+        Assert.Contains("190", (string)account[2]);
+    }
+}

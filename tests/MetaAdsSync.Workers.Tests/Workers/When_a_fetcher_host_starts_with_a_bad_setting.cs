@@ -1,0 +1,31 @@
+using MetaAdsSync.TestSupport;
+
+namespace MetaAdsSync.Workers.Tests.Workers;
+
+public class When_a_fetcher_host_starts_with_a_bad_setting(RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
+{
+    public static TheoryData<string, string, string, string> BadSettings => new()
+    {
+        { "EntityFetcher", "Meta__AccessToken", "", "Meta:AccessToken" },
+        { "EntityFetcher", "Sync__EntityMaxAge", "-00:05:00", "Sync:EntityMaxAge" },
+        { "InsightFetcher", "Sync__InsightFetchConcurrency", "0", "Sync:InsightFetchConcurrency" },
+        { "InsightFetcher", "Meta__AdPageSize", "0", "Meta:AdPageSize" },
+        { "InsightFetcher", "Meta__BaseUrl", "not a url", "Meta:BaseUrl" },
+        // A pacing setting left under its old name is refused, naming where it went.
+        { "EntityFetcher", "Meta__MaxThrottleWait", "00:01:00", "Meta:MaxThrottleWait has moved: set RateGate:MaxThrottleWait instead." },
+        { "InsightFetcher", "Meta__SlowdownFromPercent", "50", "Meta:SlowdownFromPercent has moved: set RateGate:SlowdownFromPercent instead." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task Should_stop_naming_the_setting(string host, string variable, string value, string settingName)
+    {
+        var settings = HostSettings.For("Host=127.0.0.1;Database=unused", rabbit, new Dictionary<string, string> { [variable] = value });
+        await using var process = HostProcess.Start(host, settings);
+
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(settingName, process.Output, StringComparison.Ordinal);
+    }
+}

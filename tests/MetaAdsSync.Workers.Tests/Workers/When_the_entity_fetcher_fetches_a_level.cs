@@ -1,0 +1,140 @@
+using System.Net;
+using MetaAdsSync.Contracts;
+using MetaAdsSync.TestSupport;
+using MetaAdsSync.Workers.Tests.GraphApi;
+
+namespace MetaAdsSync.Workers.Tests.Workers;
+
+public class When_the_entity_fetcher_fetches_a_level(RabbitMqFixture rabbit, MigratedDatabase db)
+    : IClassFixture<RabbitMqFixture>, IClassFixture<MigratedDatabase>
+{
+    static FakeGraph GraphWithAds(string account, int count)
+    {
+        var graph = new FakeGraph { MaxRowsPerPage = 300 };
+        graph.Serve($"{account}/ads", GraphClientHarness.Ads(count, i => new
+        {
+            id = $"{account}-ad-{i:D4}",
+            name = $"Ad {i}",
+            adset_id = "s1",
+            campaign_id = "c1",
+            effective_status = (i % 4) switch { 0 => "PAUSED", 1 => "WITH_ISSUES", _ => "ACTIVE" },
+            creative = new { id = $"cr{i}", title = "T", body = "B" },
+        }));
+        return graph;
+    }
+
+    [Fact]
+    public async Task Should_store_every_page_and_announce_each_with_its_eligible_ids()
+    {
+        var graph = GraphWithAds("act_101", 798);
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+        var run = Guid.NewGuid();
+
+        await host.PublishAsync(new FetchEntities(run, "act_101", EntityLevel.Ad, Force: false));
+        var pages = (await host.LevelDoneAsync(run, EntityLevel.Ad)).Cast<EntitiesFetched>().OrderBy(p => p.Page).ToList();
+
+        Assert.Equal([1, 2, 3, 4], pages.Select(p => p.Page));
+        Assert.Equal([false, false, false, true], pages.Select(p => p.IsLastPage));
+        Assert.Equal(798, pages.Sum(p => p.Count));
+        Assert.Equal([2, 1, 1, 1], pages.Select(p => p.GraphCalls));
+        var expectedEligible = Enumerable.Range(1, 798).Where(i => i % 4 != 0).Select(i => $"act_101-ad-{i:D4}").Order();
+        Assert.Equal(expectedEligible, pages.SelectMany(p => p.EligibleIds).Order());
+        Assert.Equal(798, await db.CountAsync("SELECT count(*) FROM ads WHERE account_id = 'act_101' AND creative->>'title' = 'T'"));
+    }
+
+    [Fact]
+    public async Task Should_answer_from_postgresql_without_a_graph_call_when_the_level_was_read_recently()
+    {
+        var graph = GraphWithAds("act_102", 620);
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+        var first = Guid.NewGuid();
+        await host.PublishAsync(new FetchEntities(first, "act_102", EntityLevel.Ad, Force: false));
+        var fromGraph = (await host.LevelDoneAsync(first, EntityLevel.Ad)).Cast<EntitiesFetched>().ToList();
+        var callsBefore = graph.Requests.Count;
+
+        var second = Guid.NewGuid();
+        await host.PublishAsync(new FetchEntities(second, "act_102", EntityLevel.Ad, Force: false));
+        var fromDatabase = (await host.LevelDoneAsync(second, EntityLevel.Ad)).Cast<EntitiesFetched>().OrderBy(p => p.Page).ToList();
+
+        Assert.Equal(callsBefore, graph.Requests.Count);
+        Assert.All(fromDatabase, p => Assert.Equal(0, p.GraphCalls));
+        Assert.Equal(620, fromDatabase.Sum(p => p.Count));
+        Assert.True(fromDatabase[^1].IsLastPage);
+        Assert.Single(fromDatabase, p => p.IsLastPage);
+        Assert.Equal(fromGraph.SelectMany(p => p.EligibleIds).Order(), fromDatabase.SelectMany(p => p.EligibleIds).Order());
+    }
+
+    [Fact]
+    public async Task Should_call_the_graph_again_when_forced_even_if_the_level_is_fresh()
+    {
+        var graph = GraphWithAds("act_103", 20);
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+        var first = Guid.NewGuid();
+        await host.PublishAsync(new FetchEntities(first, "act_103", EntityLevel.Ad, Force: false));
+        await host.LevelDoneAsync(first, EntityLevel.Ad);
+        var callsBefore = graph.Requests.Count;
+
+        var forced = Guid.NewGuid();
+        await host.PublishAsync(new FetchEntities(forced, "act_103", EntityLevel.Ad, Force: true));
+        var pages = (await host.LevelDoneAsync(forced, EntityLevel.Ad)).Cast<EntitiesFetched>().ToList();
+
+        Assert.Equal(1, graph.Requests.Count - callsBefore);
+        Assert.Equal(1, Assert.Single(pages).GraphCalls);
+    }
+
+    [Fact]
+    public async Task Should_leave_the_same_rows_when_the_same_command_is_delivered_twice()
+    {
+        var graph = GraphWithAds("act_104", 450);
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+        var run = Guid.NewGuid();
+        var command = new FetchEntities(run, "act_104", EntityLevel.Ad, Force: true);
+        const string snapshot = "SELECT id, name, effective_status, creative::text, last_run_id::text FROM ads WHERE account_id = 'act_104' ORDER BY id";
+
+        await host.PublishAsync(command);
+        await host.LevelDoneAsync(run, EntityLevel.Ad);
+        var once = await db.ReadAsync(snapshot, Row);
+        await host.PublishAsync(command);
+        await WorkerHost.Recorder.WaitUntilAsync(() => host.Recorded.For(run).Count(m => m is EntitiesFetched { IsLastPage: true }) == 2, TimeSpan.FromSeconds(90));
+        var twice = await db.ReadAsync(snapshot, Row);
+
+        Assert.Equal(450, once.Count);
+        Assert.Equal(once, twice);
+        var pages = host.Recorded.For(run).Cast<EntitiesFetched>().ToList();
+        Assert.Equal([1, 1, 2, 2], pages.Select(p => p.Page).Order());
+    }
+
+    static string Row(Npgsql.NpgsqlDataReader r) =>
+        string.Join("|", Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? "null" : r.GetValue(i).ToString()));
+
+    [Fact]
+    public async Task Should_announce_the_failure_at_once_when_the_token_is_refused()
+    {
+        var graph = GraphWithAds("act_105", 10);
+        graph.ThenError(HttpStatusCode.BadRequest, new { message = "Error validating access token: Session has expired", type = "OAuthException", code = 190, error_subcode = 463 });
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+        var run = Guid.NewGuid();
+
+        await host.PublishAsync(new FetchEntities(run, "act_105", EntityLevel.Ad, Force: false));
+        var messages = await host.LevelDoneAsync(run, EntityLevel.Ad);
+
+        var failed = Assert.IsType<EntityFetchFailed>(Assert.Single(messages));
+        Assert.Contains("190", failed.Error, StringComparison.Ordinal);
+        Assert.Single(graph.Requests);
+    }
+
+    [Fact]
+    public async Task Should_announce_one_empty_last_page_for_a_level_without_entities()
+    {
+        var graph = new FakeGraph();
+        graph.Serve("act_106/campaigns", []);
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+        var run = Guid.NewGuid();
+
+        await host.PublishAsync(new FetchEntities(run, "act_106", EntityLevel.Campaign, Force: false));
+        var page = Assert.IsType<EntitiesFetched>(Assert.Single(await host.LevelDoneAsync(run, EntityLevel.Campaign)));
+
+        Assert.Equal((1, true, 0), (page.Page, page.IsLastPage, page.Count));
+        Assert.Empty(page.EligibleIds);
+    }
+}
