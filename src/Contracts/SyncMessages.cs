@@ -24,6 +24,28 @@ public record SyncAccepted(Guid RunId, string AccountId, bool Deduplicated);
 /// <summary>The sync was refused, e.g. another date preset is running for the account.</summary>
 public record SyncRejected(string AccountId, string Reason, Guid? RunningRunId);
 
+/// <summary>
+/// A run advanced: published by the saga each time it records a page or an insight batch, with the run's counts so far.
+/// <paramref name="Sequence"/> grows by one per page or batch recorded in the run (a message handled twice repeats it),
+/// so a client resuming a stream after event N skips what it has seen.
+/// </summary>
+public record SyncProgressed(
+    Guid RunId,
+    string AccountId,
+    long Sequence,
+    string Status,
+    string DatePreset,
+    string Trigger,
+    DateTimeOffset StartedAt,
+    int Campaigns,
+    int AdSets,
+    int Ads,
+    int Eligible,
+    int InsightBatches,
+    int InsightBatchesSucceeded,
+    int InsightBatchesFailed,
+    int GraphCalls);
+
 public record AccountSyncCompleted(
     Guid RunId,
     string AccountId,

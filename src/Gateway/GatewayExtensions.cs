@@ -2,6 +2,8 @@ using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.Gateway.Api;
 using MetaAdsSync.Gateway.Auth;
+using MetaAdsSync.Gateway.Events;
+using MetaAdsSync.Gateway.Webhooks;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.RateGate;
@@ -26,11 +28,15 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<AccountsRefresher>();
         builder.Services.AddSingleton<AccountQueries>();
         builder.Services.AddSingleton<SyncQueries>();
+        builder.Services.AddSingleton<SyncEventHub>();
+        builder.AddWebhooks();
         builder.Services.AddApiAuthentication();
         builder.AddMessaging(x =>
         {
             x.AddRequestClient<SyncAccountRequested>();
             x.AddRequestClient<RunStaleAccountSweep>();
+            SyncEventsConsumer.Register(x);
+            x.AddConsumer<AccountEventsConsumer>();
         });
 
         builder.Services.AddProblemDetails();
@@ -49,6 +55,8 @@ public static class GatewayExtensions
         app.UseApiAuthentication();
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapSyncEndpoints();
+        api.MapSyncEventEndpoints();
+        api.MapWebhookEndpoints();
         api.MapAccountEndpoints();
         api.MapRateLimitEndpoints();
         app.MapCronEndpoints();

@@ -31,6 +31,29 @@ public sealed class GatewayOptions
     /// <summary>How long a sync request waits for the saga's answer.</summary>
     public TimeSpan SagaAnswerTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The longest one <c>GET /api/syncs/{id}/events</c> stream stays open; the client then reconnects with
+    /// <c>Last-Event-ID</c> (a run longer than this is followed across streams).
+    /// </summary>
+    public TimeSpan EventStreamMaxDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Let webhooks point at loopback, private, link-local and metadata addresses (tests, a private network). Off by default.</summary>
+    public bool WebhookAllowPrivateTargets { get; set; }
+
+    /// <summary>How long one delivery may take, connection included.</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts per delivery before it is marked Failed.</summary>
+    public int WebhookMaxAttempts { get; set; } = 8;
+
+    /// <summary>The wait after the first failed attempt, doubled after each further one (jittered), at most <see cref="WebhookRetryMaxDelay"/>.</summary>
+    public TimeSpan WebhookRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan WebhookRetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the sender looks for due deliveries when it found none.</summary>
+    public TimeSpan WebhookPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     public bool MetricsOpen => MetricsAnonymous ?? ApiKeys.Count == 0;
 }
 
@@ -83,6 +106,31 @@ sealed partial class ValidateGatewayOptions : IValidateOptions<GatewayOptions>
         if (options.SagaAnswerTimeout <= TimeSpan.Zero || options.SagaAnswerTimeout > TimeSpan.FromMinutes(5))
         {
             failures.Add("Gateway:SagaAnswerTimeout must be between 0 and 5 minutes.");
+        }
+
+        if (options.EventStreamMaxDuration < TimeSpan.FromSeconds(1) || options.EventStreamMaxDuration > TimeSpan.FromHours(1))
+        {
+            failures.Add("Gateway:EventStreamMaxDuration must be between 1 second and 1 hour.");
+        }
+
+        if (options.WebhookTimeout < TimeSpan.FromMilliseconds(100) || options.WebhookTimeout > TimeSpan.FromMinutes(2))
+        {
+            failures.Add("Gateway:WebhookTimeout must be between 100 ms and 2 minutes.");
+        }
+
+        if (options.WebhookMaxAttempts is < 1 or > 50)
+        {
+            failures.Add("Gateway:WebhookMaxAttempts must be between 1 and 50.");
+        }
+
+        if (options.WebhookRetryBaseDelay <= TimeSpan.Zero || options.WebhookRetryMaxDelay < options.WebhookRetryBaseDelay)
+        {
+            failures.Add("Gateway:WebhookRetryBaseDelay must be positive and at most Gateway:WebhookRetryMaxDelay.");
+        }
+
+        if (options.WebhookPollInterval < TimeSpan.FromMilliseconds(50) || options.WebhookPollInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Gateway:WebhookPollInterval must be between 50 ms and 1 minute.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

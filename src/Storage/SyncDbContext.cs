@@ -17,6 +17,8 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
     public DbSet<RateGateKey> RateGateKeys => Set<RateGateKey>();
     public DbSet<PageLimit> PageLimits => Set<PageLimit>();
     public DbSet<ApiRequestWindow> ApiRequestWindows => Set<ApiRequestWindow>();
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -92,6 +94,24 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.HasKey(w => w.Partition);
             // Old windows are pruned by age.
             e.HasIndex(w => w.WindowStartedAt);
+        });
+
+        modelBuilder.Entity<Webhook>(e =>
+        {
+            e.ToTable("webhooks");
+            e.HasKey(w => w.Id);
+            e.HasIndex(w => w.OwnerKey);
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.HasKey(d => d.Id);
+            e.HasOne<Webhook>().WithMany().HasForeignKey(d => d.WebhookId).OnDelete(DeleteBehavior.Cascade);
+            // An event recorded twice (a redelivered message) owes each webhook one delivery.
+            e.HasIndex(d => new { d.WebhookId, d.EventKey, d.Event }).IsUnique();
+            // The sender's question: which pending deliveries are due?
+            e.HasIndex(d => new { d.Status, d.NextAttemptAt });
         });
 
         modelBuilder.Entity<RateGateKey>(e =>

@@ -49,6 +49,7 @@ public class When_a_key_is_scoped_to_accounts(GatewayFixture gateway)
         using var scoped = await ScopedAsync();
 
         await When_a_request_is_bad.AssertProblem(await scoped.GetAsync($"api/syncs/{otherRun}"), 404);
+        await When_a_request_is_bad.AssertProblem(await scoped.GetAsync($"api/syncs/{otherRun}/events"), 404);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"api/syncs/{otherRun}")).StatusCode);
         var runs = await scoped.GetFromJsonAsync<JsonElement>("api/syncs?limit=500");
         Assert.All(runs.EnumerateArray(), r => Assert.Contains(r.GetProperty("accountId").GetString(), GatewayFixture.ScopedAccounts));

@@ -42,7 +42,7 @@ public sealed class When_a_hostile_client_calls_the_api(ITestOutputHelper output
             () => http.SendAsync(WithKey(new HttpRequestMessage(HttpMethod.Get, "api/syncs?limit=5"), "X-Api-Key", Suite.ApiKey)),
         ]);
         var bad = Bad(http).ToList();
-        Assert.True(bad.Count >= 25);
+        Assert.True(bad.Count >= 45);
 
         var goodAnswers = new List<(HttpStatusCode, string)>();
         for (var i = 0; i < bad.Count; i++)
@@ -82,6 +82,7 @@ public sealed class When_a_hostile_client_calls_the_api(ITestOutputHelper output
             await RunChecks.AssertCompletedExactlyAsync(system, GoodAccounts[i], runs[i]);
         }
 
+        Assert.Equal("[]", await http.GetStringAsync("api/webhooks"));
         var published = await Broker.TakeAllAsync(system.VirtualHost, spy);
         Assert.Equal(GoodAccounts.Order(), published.Select(m => m.GetProperty("message").GetProperty("accountId").GetString()!).Order());
     }
@@ -157,5 +158,24 @@ public sealed class When_a_hostile_client_calls_the_api(ITestOutputHelper output
         yield return Keyed("two API keys", "X-Api-Key", Suite.ApiKey, "not-the-suite-key-0123456789");
         yield return Keyed("a wrong bearer token", "Authorization", "Bearer " + Suite.ApiKey + "x");
         yield return Keyed("two bearer tokens", "Authorization", "Bearer " + Suite.ApiKey, "Bearer " + Suite.ApiKey);
+
+        yield return Get("api/syncs/not-a-uuid/events");
+        yield return Get($"api/syncs/{Guid.NewGuid()}/events");
+        yield return ("an event stream resumed after a script", () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"api/syncs/{Guid.NewGuid()}/events");
+            request.Headers.TryAddWithoutValidation("Last-Event-ID", "<script>alert(1)</script>");
+            return http.SendAsync(request);
+        });
+        (string, Func<Task<HttpResponseMessage>>) Hook(string name, string body) => (name, () => http.PostAsync("api/webhooks", Json(body)));
+        yield return Hook("a webhook to loopback", """{"url":"http://127.0.0.1:5432/","secret":"0123456789abcdef0","events":["sync.completed"]}""");
+        yield return Hook("a webhook to the metadata service", """{"url":"http://169.254.169.254/latest/meta-data/","secret":"0123456789abcdef0","events":["sync.completed"]}""");
+        yield return Hook("a webhook with credentials", """{"url":"https://admin:pw@example.com/","secret":"0123456789abcdef0","events":["sync.completed"]}""");
+        yield return Hook("a webhook to a file", """{"url":"file:///etc/passwd","secret":"0123456789abcdef0","events":["sync.completed"]}""");
+        yield return Hook("a webhook with a short secret", """{"url":"http://93.184.215.14/","secret":"x","events":["sync.completed"]}""");
+        yield return Hook("a webhook for an unknown event", """{"url":"http://93.184.215.14/","secret":"0123456789abcdef0","events":["*"]}""");
+        yield return Hook("a webhook nested 10,000 deep", new string('[', 10_000) + new string(']', 10_000));
+        yield return ("DELETE a webhook by SQL", () => http.DeleteAsync("api/webhooks/1%27%20OR%201%3D1--"));
+        yield return Get($"api/webhooks/{Guid.NewGuid()}/deliveries");
     }
 }

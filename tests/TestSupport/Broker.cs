@@ -2,12 +2,15 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Xunit;
 
 namespace MetaAdsSync.TestSupport;
 
 /// <summary>RabbitMQ's management API, for tests that lose messages on purpose.</summary>
 public static class Broker
 {
+    static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     /// <summary>
     /// Binds a queue of the test's own to the exchange MassTransit publishes <typeparamref name="T"/> to (declaring the
     /// exchange as MassTransit does, should no host have yet), so the test sees every such message published.
@@ -22,6 +25,29 @@ public static class Broker
         (await http.PutAsync($"api/queues/{vhost}/{queue}", Json(new { durable = true }))).EnsureSuccessStatusCode();
         (await http.PostAsync($"api/bindings/{vhost}/e/{exchange}/q/{queue}", Json(new { routing_key = "" }))).EnsureSuccessStatusCode();
         return queue;
+    }
+
+    /// <summary>Publishes <paramref name="message"/> as MassTransit would (its JSON envelope on the type's exchange), as another host's event.</summary>
+    public static async Task PublishAsync<T>(string virtualHost, T message)
+    {
+        using var http = Management();
+        var exchange = Uri.EscapeDataString(typeof(T).Namespace + ":" + typeof(T).Name);
+        var envelope = JsonSerializer.Serialize(new
+        {
+            messageId = Guid.NewGuid(),
+            messageType = new[] { $"urn:message:{typeof(T).Namespace}:{typeof(T).Name}" },
+            message,
+            sentTime = DateTimeOffset.UtcNow,
+        }, WebJson);
+        using var response = await http.PostAsync($"api/exchanges/{Uri.EscapeDataString(virtualHost)}/{exchange}/publish", Json(new
+        {
+            properties = new { content_type = "application/vnd.masstransit+json", delivery_mode = 2 },
+            routing_key = "",
+            payload = envelope,
+            payload_encoding = "string",
+        }));
+        response.EnsureSuccessStatusCode();
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("routed").GetBoolean(), $"no queue is bound to {typeof(T).Name}");
     }
 
     /// <summary>Takes every message waiting in the queue; returns their bodies (MassTransit's JSON envelopes).</summary>

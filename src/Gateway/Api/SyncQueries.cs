@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MetaAdsSync.Contracts;
 using Npgsql;
 
@@ -17,7 +18,18 @@ public sealed record SyncView(
     int Eligible,
     BatchCounts InsightBatches,
     int GraphCalls,
-    string? Error);
+    string? Error,
+    [property: JsonIgnore] long? Sequence = null)
+{
+    [JsonIgnore]
+    public bool HasEnded => FinishedAt is not null;
+
+    /// <summary>A running run as its progress event tells it, in the shape <c>GET /api/syncs/{id}</c> answers.</summary>
+    public static SyncView From(SyncProgressed p) => new(
+        p.RunId, p.AccountId, p.DatePreset, p.Trigger, RunStatus.Running, p.StartedAt, null, null,
+        new EntityCounts(p.Campaigns, p.AdSets, p.Ads), p.Eligible,
+        new BatchCounts(p.InsightBatches, p.InsightBatchesSucceeded, p.InsightBatchesFailed), p.GraphCalls, null, p.Sequence);
+}
 
 public sealed record EntityCounts(int Campaigns, int AdSets, int Ads);
 
@@ -25,16 +37,18 @@ public sealed record BatchCounts(int Total, int Succeeded, int Failed);
 
 public sealed class SyncQueries(NpgsqlDataSource database)
 {
-    // Running runs come from the saga table, ended ones from the history; one shape for both.
+    // Running runs come from the saga table, ended ones from the history; one shape for both. A running run's sequence
+    // counts what its progress events count (ProgressEvent.Sequence in the Orchestrator): pages and batches recorded.
     const string Runs = """
         SELECT s.run_id, s.account_id, s.date_preset, s.trigger, r.status, s.started_at, NULL::timestamptz AS finished_at,
                NULL::bigint AS duration_ms, s.campaigns, s.ad_sets, s.ads, s.eligible, s.batches_sent,
-               cardinality(s.batches_succeeded), cardinality(s.batches_failed), s.graph_calls, s.error
+               cardinality(s.batches_succeeded), cardinality(s.batches_failed), s.graph_calls, s.error,
+               (cardinality(s.pages_seen) + cardinality(s.batches_succeeded) + cardinality(s.batches_failed))::bigint AS sequence
           FROM account_syncs s JOIN sync_run_status r USING (correlation_id)
          WHERE r.status = @running
         UNION ALL
         SELECT run_id, account_id, date_preset, trigger, status, started_at, finished_at, duration_ms, campaigns, ad_sets, ads,
-               eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error
+               eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error, NULL::bigint
           FROM sync_runs
         """;
 
@@ -79,7 +93,8 @@ public sealed class SyncQueries(NpgsqlDataSource database)
                 reader.GetInt32(11),
                 new BatchCounts(reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14)),
                 reader.GetInt32(15),
-                reader.IsDBNull(16) ? null : reader.GetString(16)));
+                reader.IsDBNull(16) ? null : reader.GetString(16),
+                reader.IsDBNull(17) ? null : reader.GetInt64(17)));
         }
 
         return runs;

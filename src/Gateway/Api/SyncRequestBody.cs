@@ -1,8 +1,8 @@
-using System.Buffers;
 using System.Text.Json;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.GraphApi;
+using static MetaAdsSync.Gateway.Api.JsonBody;
 
 namespace MetaAdsSync.Gateway.Api;
 
@@ -17,58 +17,17 @@ sealed record SyncRequestBody(string? AccountId, string DatePreset, bool Force)
     /// <summary>Reads and checks the body; on anything wrong, a 400 problem naming the field instead.</summary>
     public static async Task<(SyncRequestBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBytes)
+        var (root, problem) = await JsonBody.ReadAsync(request, MaxBytes, cancellationToken);
+        if (problem is not null)
         {
-            return (null, TooLarge());
+            return (null, problem);
         }
 
-        var buffer = new ArrayBufferWriter<byte>();
-        var chunk = new byte[4096];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.WrittenCount + read > MaxBytes)
-            {
-                return (null, TooLarge());
-            }
-
-            buffer.Write(chunk.AsSpan(0, read));
-        }
-
-        if (buffer.WrittenCount == 0)
-        {
-            return (new SyncRequestBody(null, SyncAccountRequested.DefaultDatePreset, false), null);
-        }
-
-        if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, Problems.BadRequest("body", $"The body must be JSON (Content-Type: application/json), not '{type}'."));
-        }
-
-        // JsonDocument checks the bytes of a string only when it is read, which would throw past this check.
-        if (!System.Text.Unicode.Utf8.IsValid(buffer.WrittenSpan))
-        {
-            return (null, Problems.BadRequest("body", "The body is not valid UTF-8."));
-        }
-
-        try
-        {
-            using var json = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 16 });
-            return Check(json.RootElement);
-        }
-        catch (JsonException ex)
-        {
-            return (null, Problems.BadRequest("body", "The body is not valid JSON: " + ex.Message));
-        }
+        return root is { } body ? Check(body) : (new SyncRequestBody(null, SyncAccountRequested.DefaultDatePreset, false), null);
     }
 
     static (SyncRequestBody?, IResult?) Check(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return (null, Problems.BadRequest("body", $"The body must be a JSON object, not {Kind(root)}."));
-        }
-
         string? accountId = null;
         var datePreset = SyncAccountRequested.DefaultDatePreset;
         var force = false;
@@ -123,18 +82,4 @@ sealed record SyncRequestBody(string? AccountId, string DatePreset, bool Force)
 
         return (new SyncRequestBody(accountId, datePreset, force), null);
     }
-
-    static IResult TooLarge() => Problems.BadRequest("body", $"The body is larger than {MaxBytes / 1024} KiB.");
-
-    static string Kind(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.String => "a string",
-        _ => "null",
-    };
-
-    static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 }

@@ -1,3 +1,4 @@
+using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Api;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -62,10 +63,10 @@ public sealed class SyncQuota(NpgsqlDataSource database, IOptions<GatewayOptions
         }
 
         await using var command = database.CreateCommand("""
-            SELECT count(*) FROM account_syncs
-             WHERE requested_by = @key AND account_id <> @account AND outcome IS NULL
-               AND current_state IN ('FetchingEntities', 'FetchingInsights')
+            SELECT count(*) FROM account_syncs s JOIN sync_run_status r ON r.correlation_id = s.correlation_id
+             WHERE s.requested_by = @key AND s.account_id <> @account AND r.status = @running
             """);
+        command.Parameters.AddWithValue("running", RunStatus.Running);
         command.Parameters.AddWithValue("key", keyId);
         command.Parameters.AddWithValue("account", accountId);
         var running = (long)(await command.ExecuteScalarAsync(cancellationToken))!;

@@ -266,25 +266,92 @@ function showProgressError(text) {
   $("#progress-note").textContent = text;
 }
 
-// Polls one run until it ends; a second click on the same account joins the same run (the saga deduplicates).
+// Follows one run until it ends: its event stream first, polling when the stream breaks. A second click on the same
+// account joins the same run (the saga deduplicates).
 function follow(syncId, accountId, note) {
   if (state.run?.syncId === syncId) {
     $("#progress-note").textContent = note;
     return;
   }
   stopFollowing();
-  state.run = { syncId, accountId, timer: 0 };
+  state.run = { syncId, accountId, timer: 0, abort: new AbortController(), lastEventId: null };
   $("#progress").hidden = false;
   $("#progress").dataset.syncId = syncId;
   $("#progress-note").textContent = note;
   $("#sync-button").textContent = "Sync running — click to join";
-  poll();
+  listen(state.run);
 }
 
 function stopFollowing() {
-  if (state.run) clearTimeout(state.run.timer);
+  if (state.run) {
+    clearTimeout(state.run.timer);
+    state.run.abort.abort();
+  }
   state.run = null;
   $("#sync-button").textContent = "Sync now";
+}
+
+async function listen(run) {
+  $("#progress").dataset.mode = "stream";
+  try {
+    // A stream that closed after some events (its time limit) is resumed after the last one.
+    let heard;
+    do heard = await stream(run); while (heard === "progress" && state.run === run);
+    if (heard === "outcome" || state.run !== run) return;
+  } catch (error) {
+    if (state.run !== run) return;
+    console.warn(`The event stream broke (${error.message}); polling instead.`);
+  }
+  $("#progress").dataset.mode = "poll";
+  poll();
+}
+
+// Reads GET /api/syncs/{id}/events with fetch, so the key stays a header (EventSource cannot send one). Answers
+// "outcome" when the run ended, "progress" when the stream closed after some events, null when it closed empty.
+async function stream(run) {
+  const headers = { Accept: "text/event-stream" };
+  const key = localStorage.getItem(KEY_STORE);
+  if (key) headers["X-Api-Key"] = key;
+  if (run.lastEventId) headers["Last-Event-ID"] = run.lastEventId;
+  const response = await fetch(`/api/syncs/${run.syncId}/events`, { headers, signal: run.abort.signal });
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let heard = null;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return heard;
+    buffer += value.replace(/\r\n?/g, "\n");
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const event = parseEvent(buffer.slice(0, end));
+      buffer = buffer.slice(end + 2);
+      if (!event.data || state.run !== run) continue;
+      if (event.id) run.lastEventId = event.id;
+      const view = JSON.parse(event.data);
+      renderProgress(view);
+      heard = "progress";
+      if (event.type === "outcome") {
+        reader.cancel();
+        await finished(view);
+        return "outcome";
+      }
+    }
+  }
+}
+
+function parseEvent(block) {
+  const event = { type: "message", id: null, data: "" };
+  for (const line of block.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon === 0) continue;
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+    if (field === "event") event.type = value;
+    else if (field === "id") event.id = value;
+    else if (field === "data") event.data += (event.data ? "\n" : "") + value;
+  }
+  return event;
 }
 
 async function poll() {

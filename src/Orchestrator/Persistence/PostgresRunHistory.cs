@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MetaAdsSync.Orchestrator.Persistence;
 
 /// <summary>
-/// The run history on PostgreSQL, written through the saga repository's DbContext: the account, the sync_runs row and
+/// The run history on PostgreSQL, with the webhook deliveries each end owes, written through the saga repository's DbContext: the account, the sync_runs row and
 /// the saga's new state commit together or not at all. A redelivered end writes the row once.
 /// </summary>
 public sealed class PostgresRunHistory(SagaTransaction transaction) : IRunHistory
@@ -34,6 +34,7 @@ public sealed class PostgresRunHistory(SagaTransaction transaction) : IRunHistor
                 {run.InsightBatchesFailed}, {run.GraphCalls}, {levelsRead}, {run.Error})
             ON CONFLICT (run_id) DO NOTHING
             """, cancellationToken);
+        await OutcomeWebhooks.RecordAsync(transaction.Db, run, cancellationToken);
     }
 
     public async Task<IReadOnlySet<EntityLevel>> InsightLevelsReadSinceAsync(string accountId, string datePreset, DateTimeOffset since, CancellationToken cancellationToken)

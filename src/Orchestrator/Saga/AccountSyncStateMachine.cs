@@ -51,18 +51,25 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                     c.Saga.RunId)),
 
             When(PageFetched, c => IsCurrent(c.Saga, c.Message.RunId))
-                .Then(c => RunProgress.RecordPage(c.Saga, c.Message, time.GetUtcNow()))
+                .ThenAsync(async c =>
+                {
+                    RunProgress.RecordPage(c.Saga, c.Message, time.GetUtcNow());
+                    await c.Publish(ProgressEvent.Of(c.Saga));
+                })
                 .If(c => RunProgress.AllLevelsDone(c.Saga), x => x.TransitionTo(FetchingInsights))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
 
             When(BatchFetched, c => IsCurrent(c.Saga, c.Message.RunId))
                 .Then(c => RunProgress.RecordBatch(c.Saga, c.Message.BatchId, succeeded: true, c.Message.GraphCalls, time.GetUtcNow()))
+                .Publish(c => ProgressEvent.Of(c.Saga))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
             When(BatchFailed, c => IsCurrent(c.Saga, c.Message.RunId))
                 .Then(c => RunProgress.RecordBatch(c.Saga, c.Message.BatchId, succeeded: false, c.Message.GraphCalls, time.GetUtcNow()))
+                .Publish(c => ProgressEvent.Of(c.Saga))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
             When(BatchFaulted, c => IsCurrent(c.Saga, c.Message.Message.RunId))
                 .Then(c => RunProgress.RecordBatch(c.Saga, c.Message.Message.BatchId, succeeded: false, 0, time.GetUtcNow()))
+                .Publish(c => ProgressEvent.Of(c.Saga))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
 
             When(LevelFailed, c => IsCurrent(c.Saga, c.Message.RunId))

@@ -35,8 +35,11 @@ public class When_the_dashboard_syncs_an_account(ObservedSystem observed, ITestO
             }
             """);
 
+        var requested = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, request) => requested.Enqueue(new Uri(request.Url).AbsolutePath);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
         await Expect(page.Locator("#progress[data-status='Running']")).ToBeVisibleAsync();
+        await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-mode", "stream");
         await dashboard.ScreenshotAsync("2ezi-syncing-1280x800");
         await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = RunPatience });
         await Expect(page.Locator("#account-staleness")).ToHaveTextAsync("Just now");
@@ -45,6 +48,11 @@ public class When_the_dashboard_syncs_an_account(ObservedSystem observed, ITestO
         await dashboard.ScreenshotAsync("2ezi-synced-1280x800");
 
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"), "the page was reloaded");
+        // Followed through its event stream alone: the run was never polled.
+        var syncId = await page.Locator("#progress").GetAttributeAsync("data-sync-id");
+        Assert.Contains($"/api/syncs/{syncId}/events", requested);
+        Assert.DoesNotContain($"/api/syncs/{syncId}", requested);
+        await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-mode", "stream");
         var seen = (await page.EvaluateAsync<JsonElement>("() => window.seen")).EnumerateArray()
             .Select(s => (Status: s.GetProperty("status").GetString(), GraphCalls: s.GetProperty("graphCalls").GetInt64())).ToList();
         Assert.Contains(seen, s => s.Status == "Running");
@@ -63,5 +71,21 @@ public class When_the_dashboard_syncs_an_account(ObservedSystem observed, ITestO
         await Expect(page.Locator($"#runs tbody tr[data-sync-id='{observed.ApiSyncId}']")).ToContainTextAsync("completed");
         await page.SetViewportSizeAsync(1280, 800);
         await dashboard.ScreenshotAsync("runs-1280x800");
+    }
+
+    [Fact]
+    public async Task Should_fall_back_to_polling_when_the_event_stream_breaks()
+    {
+        const string Account = "act_967045528830171";
+        await using var dashboard = await OpenAsync(observed.System.Gateway.BaseAddress, output);
+        var page = dashboard.Page;
+        await page.RouteAsync("**/api/syncs/*/events", route => route.AbortAsync("connectionreset"));
+        await dashboard.Account(Account).ClickAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
+
+        await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-mode", "poll");
+        await Expect(page.Locator("#progress")).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = RunPatience });
+        await Expect(dashboard.Account(Account).Locator(".staleness")).ToHaveTextAsync("Just now");
     }
 }
