@@ -7,6 +7,7 @@ using MetaAdsSync.Gateway.Webhooks;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.RateGate;
+using MetaAdsSync.Storage;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Gateway;
@@ -22,7 +23,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
         builder.Services.AddOptions<CronOptions>().BindConfiguration(CronOptions.Section);
 
-        builder.Services.AddSharedRateGate();
+        builder.Services.AddSharedRateGate(StorageExtensions.SessionDataSource);
         builder.Services.AddMetaGraphApi();
         builder.Services.AddTelemetrySource(GraphTelemetry.Name);
         builder.Services.AddSingleton<AccountsRefresher>();
