@@ -26,7 +26,7 @@ public static class SyncEndpoints
                 sync runs joins it (deduplicated, same syncId); one for another date preset is 409 naming the running sync.
                 Over Gateway:SyncRequestsPerMinute or Gateway:MaxRunningSyncsPerKey: 429 with Retry-After.
                 """)
-            .Accepts<SyncRequestBody>(isOptional: true, "application/json")
+            .DescribesJsonBody<SyncRequestBody>(required: false)
             .Produces<SyncRequestAnswer>(StatusCodes.Status200OK)
             .Produces<SyncRequestAnswer>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -17,7 +17,7 @@ public static class WebhookEndpoints
                 t + "." + the raw body, keyed with the secret>; refuse a t more than 5 minutes from your clock. Deliveries are
                 at least once: deduplicate on Idempotency-Key (the run id).
                 """)
-            .Accepts<WebhookRequestBody>("application/json")
+            .DescribesJsonBody<WebhookRequestBody>(required: true)
             .Produces<WebhookView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         webhooks.MapGet("", List)
