@@ -70,6 +70,8 @@ public static class ApiContract
             .DisableTelemetry()
             .DisableAgent()
             .DisableMcp()
+            // Scalar's own toolbar (links to its services) is for its developers, not this API's users.
+            .HideDeveloperTools()
             .AddPreferredSecuritySchemes(ApiKeyScheme));
         return app;
     }

@@ -80,9 +80,10 @@ public class When_a_sync_is_driven_through_the_generated_client(ITestOutputHelpe
 
         await browser.Page.GotoAsync(new Uri(system.Gateway.BaseAddress, "/scalar/").ToString());
 
-        // The operations are drawn from /openapi/v1.json: the page read the document and rendered it.
-        await Dashboard.Expect(browser.Page.GetByText("Refresh the accounts list; with an accountId, start (or join) that account's sync.").First)
+        // The title and the operations are drawn from /openapi/v1.json: the page read the document and rendered it.
+        await Dashboard.Expect(browser.Page.GetByRole(Microsoft.Playwright.AriaRole.Complementary, new() { Name = "Sidebar for MetaAdsSync Gateway" }))
             .ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Dashboard.Expect(browser.Page.GetByText("Run a stale-account sweep now; returns the syncs it requested.").First).ToBeVisibleAsync();
         await browser.ScreenshotAsync("api-reference");
         Assert.Contains(requested, url => url.EndsWith("/openapi/v1.json", StringComparison.Ordinal));
         var elsewhere = requested.Where(url => !url.StartsWith(system.Gateway.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal)
