@@ -42,7 +42,7 @@ public static class GatewayExtensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
-        builder.Services.AddOpenApi();
+        builder.AddApiContract();
         return builder;
     }
 
@@ -54,14 +54,17 @@ public static class GatewayExtensions
         app.UseStaticFiles();
 
         app.UseApiAuthentication();
-        var api = app.MapGroup("/api").RequireAuthorization();
+        // Every /api endpoint may refuse its caller, and answers 503 while PostgreSQL is away (DatabaseUnavailableHandler).
+        var api = app.MapGroup("/api").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapSyncEndpoints();
         api.MapSyncEventEndpoints();
         api.MapWebhookEndpoints();
         api.MapAccountEndpoints();
         api.MapRateLimitEndpoints();
         app.MapCronEndpoints();
-        app.MapOpenApi("/openapi/v1.json");
+        app.MapApiContract();
         return app;
     }
 }
