@@ -14,6 +14,8 @@ public static partial class AccountEndpoints
         "PENDING_REVIEW", "DISAPPROVED", "PREAPPROVED", "PENDING_BILLING_INFO",
     };
 
+    const string Removed = "removed";
+
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/accounts", async (ApiCaller caller, AccountQueries accounts, CancellationToken ct) => Results.Ok(await accounts.ListAsync(caller.Scope, ct)))
@@ -52,6 +54,13 @@ public static partial class AccountEndpoints
             return problem!;
         }
 
+        // Live objects by default; include=removed lists those a complete read no longer returned too.
+        var include = query["include"].FirstOrDefault();
+        if (include is not null && include != Removed)
+        {
+            return Problems.BadRequest("include", $"include must be '{Removed}' (to list objects Meta no longer returns beside the live ones) or absent.");
+        }
+
         var after = query["after"].FirstOrDefault();
         if (after is not null && !MetaIdPattern().IsMatch(after))
         {
@@ -63,7 +72,7 @@ public static partial class AccountEndpoints
             return Problems.NotFound($"Ad account '{accountId}' is not known; POST /api/meta-ads/sync refreshes the list.");
         }
 
-        return Results.Ok(await accounts.EntitiesAsync(accountId, level, datePreset, status, limit, after, ct));
+        return Results.Ok(await accounts.EntitiesAsync(accountId, level, datePreset, status, include == Removed, limit, after, ct));
     }
 
     [GeneratedRegex("^[0-9]{1,30}$", RegexOptions.CultureInvariant)]
