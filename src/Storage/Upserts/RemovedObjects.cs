@@ -42,14 +42,7 @@ public static class RemovedObjects
         command.Parameters.AddWithValue("run", runId);
         command.Parameters.AddWithValue("started", BulkUpsert.RunStart(runStartedAt));
         command.Parameters.AddWithValue("now", now.ToUniversalTime());
-        var removed = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            removed.Add(reader.GetString(0));
-        }
-
-        return removed;
+        return await IdsAsync(command, cancellationToken);
     }
 
     /// <summary>
@@ -66,14 +59,7 @@ public static class RemovedObjects
             """, connection);
         command.Parameters.AddWithValue("account", accountId);
         command.Parameters.AddWithValue("limit", limit);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
+        return await IdsAsync(command, cancellationToken);
     }
 
     /// <summary>
@@ -98,5 +84,17 @@ public static class RemovedObjects
         command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = pairs.Select(p => p.Key).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = pairs.Select(p => p.Value).ToArray() });
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    static async Task<List<string>> IdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
     }
 }
