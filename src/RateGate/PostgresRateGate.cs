@@ -191,6 +191,12 @@ public sealed class PostgresRateGate(
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
+    public async ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(scope);
+        return Max(_heard.BlockedFor(key), await BlockedForAsync(key, cancellationToken));
+    }
+
     async Task<TimeSpan> BlockedForAsync(string key, CancellationToken cancellationToken)
     {
         await using var command = _statements.BlockedFor(key);

@@ -15,6 +15,8 @@ public static partial class AccountEndpoints
         "PENDING_REVIEW", "DISAPPROVED", "PREAPPROVED", "PENDING_BILLING_INFO",
     };
 
+    const string Removed = "removed";
+
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder api)
     {
         var accounts = api.MapGroup("/accounts").WithTags("Accounts");
@@ -35,15 +37,16 @@ public static partial class AccountEndpoints
                 [Description("Only entities with this effective status (ACTIVE, PAUSED, WITH_ISSUES, …).")] string? status,
                 [Description("How many, 1 to 500 (default 100).")] string? limit,
                 [Description("The after cursor the previous page returned.")] string? after,
+                [Description("'removed' lists the objects Meta no longer returns beside the live ones.")] string? include,
                 ApiCaller caller, AccountQueries queries, CancellationToken ct) =>
-                Entities(accountId, new EntityQuery(datePreset, status, limit, after), caller, level, queries, ct))
+                Entities(accountId, new EntityQuery(datePreset, status, limit, after, include), caller, level, queries, ct))
             .WithName(name)
             .WithSummary($"The account's stored {edge} with their latest insights for the date preset, keyset-paged.")
             .Produces<EntityPageView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-    sealed record EntityQuery(string? DatePreset, string? Status, string? Limit, string? After);
+    sealed record EntityQuery(string? DatePreset, string? Status, string? Limit, string? After, string? Include);
 
     static async Task<IResult> Entities(string accountId, EntityQuery query, ApiCaller caller, EntityLevel level, AccountQueries accounts, CancellationToken ct)
     {
@@ -69,6 +72,13 @@ public static partial class AccountEndpoints
             return problem!;
         }
 
+        // Live objects by default; include=removed lists those a complete read no longer returned too.
+        var include = query.Include;
+        if (include is not null && include != Removed)
+        {
+            return Problems.BadRequest("include", $"include must be '{Removed}' (to list objects Meta no longer returns beside the live ones) or absent.");
+        }
+
         var after = query.After;
         if (after is not null && !MetaIdPattern().IsMatch(after))
         {
@@ -80,7 +90,7 @@ public static partial class AccountEndpoints
             return Problems.NotFound($"Ad account '{accountId}' is not known; POST /api/meta-ads/sync refreshes the list.");
         }
 
-        return Results.Ok(await accounts.EntitiesAsync(accountId, level, datePreset, status, limit, after, ct));
+        return Results.Ok(await accounts.EntitiesAsync(accountId, level, datePreset, status, include == Removed, limit, after, ct));
     }
 
     [GeneratedRegex("^[0-9]{1,30}$", RegexOptions.CultureInvariant)]

@@ -76,14 +76,15 @@ public sealed class StaleAccountScheduler(
 
     static async Task<List<string>> StaleAccounts(NpgsqlConnection connection, DateTimeOffset syncedBefore, int limit, CancellationToken cancellationToken)
     {
-        const string eligible = "effective_status = ANY(@eligible)";
+        // Live objects only: what Meta no longer returns neither makes an account eligible nor non-empty.
+        const string eligible = "x.removed_at IS NULL AND effective_status = ANY(@eligible)";
         await using var command = new NpgsqlCommand($"""
             SELECT a.id FROM (
                 SELECT a.id, a.last_synced_at,
                        EXISTS (SELECT 1 FROM campaigns x WHERE x.account_id = a.id AND {eligible})
                     OR EXISTS (SELECT 1 FROM ad_sets x WHERE x.account_id = a.id AND {eligible})
                     OR EXISTS (SELECT 1 FROM ads x WHERE x.account_id = a.id AND {eligible}) AS has_eligible,
-                       EXISTS (SELECT 1 FROM campaigns x WHERE x.account_id = a.id) AS has_entities
+                       EXISTS (SELECT 1 FROM campaigns x WHERE x.account_id = a.id AND x.removed_at IS NULL) AS has_entities
                   FROM ad_accounts a
                  WHERE a.refreshed_at IS NOT NULL
                    AND (a.last_synced_at IS NULL OR a.last_synced_at < @before)

@@ -8,6 +8,7 @@ public class When_a_fetcher_host_starts_with_a_bad_setting(RabbitMqFixture rabbi
     {
         { "EntityFetcher", "Meta__AccessToken", "", "Meta:AccessToken" },
         { "EntityFetcher", "Sync__EntityMaxAge", "-00:05:00", "Sync:EntityMaxAge" },
+        { "EntityFetcher", "Sync__IncludeArchived", "sometimes", "Sync:IncludeArchived" },
         { "InsightFetcher", "Sync__InsightFetchConcurrency", "0", "Sync:InsightFetchConcurrency" },
         { "InsightFetcher", "Meta__AdPageSize", "0", "Meta:AdPageSize" },
         { "InsightFetcher", "Meta__BaseUrl", "not a url", "Meta:BaseUrl" },
