@@ -1,7 +1,7 @@
 namespace MetaAdsSync.Storage.Entities;
 
 /// <summary>One insights row: an entity's metrics for one date preset and date range.</summary>
-public class Insight
+public class Insight : IInsightMetrics
 {
     public long Id { get; set; }
     public required string AccountId { get; set; }
