@@ -80,11 +80,19 @@ public static class StorageRows
         return row;
     }
 
-    static T Fill<T>(T row, MetaInsight r, DateTimeOffset now, Guid runId) where T : IInsightMetrics
+    static T Fill<T>(T row, MetaInsight r, DateTimeOffset now, Guid runId) where T : InsightMetrics
     {
-        (row.Impressions, row.Reach, row.Clicks, row.Spend) = (r.Impressions, r.Reach, r.Clicks, r.Spend);
-        (row.Ctr, row.Cpc, row.Cpm, row.Frequency) = (r.Ctr, r.Cpc, r.Cpm, r.Frequency);
-        (row.Actions, row.FetchedAt, row.LastRunId) = (r.ActionsJson, now, runId);
+        row.Impressions = r.Impressions;
+        row.Reach = r.Reach;
+        row.Clicks = r.Clicks;
+        row.Spend = r.Spend;
+        row.Ctr = r.Ctr;
+        row.Cpc = r.Cpc;
+        row.Cpm = r.Cpm;
+        row.Frequency = r.Frequency;
+        row.Actions = r.ActionsJson;
+        row.FetchedAt = now;
+        row.LastRunId = runId;
         return row;
     }
 }

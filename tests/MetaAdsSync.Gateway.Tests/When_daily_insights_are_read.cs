@@ -41,7 +41,7 @@ public class When_daily_insights_are_read(GatewayFixture gateway)
 
         var totals = await api.GetFromJsonAsync<JsonElement>($"api/accounts/{Account}/insights/daily/totals");
 
-        var until = DateOnly.Parse(Text(totals, "until"), System.Globalization.CultureInfo.InvariantCulture);
+        var until = DateOnly.Parse(Text(totals, "until")!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(28, totals.GetProperty("days").GetArrayLength());
         Assert.InRange(until.DayNumber - DateOnly.FromDateTime(DateTime.UtcNow).DayNumber, -1, 1);
         Assert.NotNull(Text(totals, "timezone"));

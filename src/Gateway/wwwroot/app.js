@@ -66,6 +66,13 @@ const fmtMoney = (n, currency) => {
     return Number(n).toFixed(2);
   }
 };
+const fmtMoneyWhole = (n, currency) => {
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD", maximumFractionDigits: 0 }).format(n);
+  } catch {
+    return integer.format(n);
+  }
+};
 const fmtPct = (n) => (n == null ? "—" : `${Number(n).toFixed(2)}%`);
 const fmtSeconds = (ms) => (ms == null ? "—" : `${(ms / 1000).toFixed(1)} s`);
 const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString() : "—");
@@ -290,7 +297,8 @@ async function loadDaily() {
   const name = scope ? ($("#daily-scope").selectedOptions[0]?.textContent || scope) : "whole account";
   $("#daily-metric-name").textContent = DAILY_LABELS[metric];
   $("#daily-scope-name").textContent = name;
-  drawBars(svg, days, format);
+  const axis = metric === "spend" ? (n) => fmtMoneyWhole(n, account.currency) : fmtInt;
+  drawBars(svg, days, format, axis);
   const withRows = days.filter((d) => d.value != null);
   const total = withRows.reduce((sum, d) => sum + d.value, 0);
   svg.dataset.days = String(days.length);
@@ -313,10 +321,10 @@ function svgEl(tag, attributes, text) {
   return node;
 }
 
-function drawBars(svg, days, format) {
+function drawBars(svg, days, format, axis) {
   const width = Math.max(svg.clientWidth || 0, 320);
   const height = 190;
-  const pad = { left: 64, right: 8, top: 10, bottom: 22 };
+  const pad = { left: 76, right: 8, top: 10, bottom: 22 };
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   const max = Math.max(0, ...days.map((d) => d.value ?? 0));
   const step = max > 0 ? niceStep(max) : 1;
@@ -326,7 +334,7 @@ function drawBars(svg, days, format) {
   const nodes = [];
   for (let v = 0; v <= top + step / 2; v += step) {
     nodes.push(svgEl("line", { class: "grid", x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v) }));
-    nodes.push(svgEl("text", { x: pad.left - 6, y: y(v) + 4, "text-anchor": "end" }, format(v)));
+    nodes.push(svgEl("text", { x: pad.left - 6, y: y(v) + 4, "text-anchor": "end" }, axis(v)));
   }
   const slot = (width - pad.left - pad.right) / Math.max(days.length, 1);
   const barWidth = Math.max(1, slot * 0.72);

@@ -4,7 +4,7 @@ namespace MetaAdsSync.Storage.Entities;
 /// One entity's metrics for one day of its account's calendar (Meta's <c>time_increment=1</c>). Each sync re-reads
 /// the days of <c>Sync:DailyInsightDays</c>, which Meta may restate; older days are never touched again.
 /// </summary>
-public class DailyInsight : IInsightMetrics
+public class DailyInsight : InsightMetrics
 {
     public required string AccountId { get; set; }
     /// <summary>campaign, adset or ad: Meta's <c>level</c> parameter.</summary>
@@ -12,16 +12,4 @@ public class DailyInsight : IInsightMetrics
     public required string EntityId { get; set; }
     /// <summary>The day in the account's time zone (Meta's <c>date_start</c>, equal to its <c>date_stop</c>).</summary>
     public DateOnly Date { get; set; }
-    public long? Impressions { get; set; }
-    public long? Reach { get; set; }
-    public long? Clicks { get; set; }
-    public decimal? Spend { get; set; }
-    public decimal? Ctr { get; set; }
-    public decimal? Cpc { get; set; }
-    public decimal? Cpm { get; set; }
-    public decimal? Frequency { get; set; }
-    /// <summary>Meta's <c>actions</c> list as returned (jsonb).</summary>
-    public string? Actions { get; set; }
-    public DateTimeOffset FetchedAt { get; set; }
-    public Guid? LastRunId { get; set; }
 }

@@ -23,7 +23,7 @@ public static class InsightUpserts
     }
 
     /// <summary>The metric columns every insights table shares, daily or per preset.</summary>
-    internal static IEnumerable<UpsertColumn> Metrics(IReadOnlyList<IInsightMetrics> rows) =>
+    internal static IEnumerable<UpsertColumn> Metrics(IReadOnlyList<InsightMetrics> rows) =>
     [
         new("impressions", NpgsqlDbType.Bigint, rows.Select(r => r.Impressions).ToArray()),
         new("reach", NpgsqlDbType.Bigint, rows.Select(r => r.Reach).ToArray()),
