@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using MetaAdsSync.Contracts;
@@ -21,22 +22,47 @@ public static partial class DailyInsightEndpoints
 
     public static RouteGroupBuilder MapDailyInsightEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/accounts/{accountId}/insights/daily", Days)
-            .WithSummary("One entity's daily insights (kind: daily) over a date range of the account's calendar.");
-        api.MapGet("/accounts/{accountId}/insights/daily/totals", Totals)
-            .WithSummary("A level's daily insights summed over its entities, every day of the range (kind: daily).");
+        var accounts = api.MapGroup("/accounts").WithTags("Accounts");
+        accounts.MapGet("/{accountId}/insights/daily", (
+                [Description("The ad account (act_ and up to 20 digits).")] string accountId,
+                [Description("The id of the campaign, ad set or ad (required).")] string? entityId,
+                [Description("campaign (default), adset or ad.")] string? level,
+                [Description("First day, YYYY-MM-DD in the account's time zone (default: 27 days before until).")] string? since,
+                [Description("Last day, YYYY-MM-DD (default: the account's today); at most 400 days after since.")] string? until,
+                ApiCaller caller, DailyInsightQueries daily, TimeProvider time, CancellationToken ct) =>
+                Days(accountId, entityId, new RangeQuery(level, since, until), caller, daily, time, ct))
+            .WithName("ListDailyInsights")
+            .WithSummary("One entity's daily insights (kind: daily) over a date range of the account's calendar.")
+            .Produces<DailyInsightsView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        accounts.MapGet("/{accountId}/insights/daily/totals", (
+                [Description("The ad account (act_ and up to 20 digits).")] string accountId,
+                [Description("campaign (default), adset or ad.")] string? level,
+                [Description("First day, YYYY-MM-DD in the account's time zone (default: 27 days before until).")] string? since,
+                [Description("Last day, YYYY-MM-DD (default: the account's today); at most 400 days after since.")] string? until,
+                ApiCaller caller, DailyInsightQueries daily, TimeProvider time, CancellationToken ct) =>
+                Totals(accountId, new RangeQuery(level, since, until), caller, daily, time, ct))
+            .WithName("ListDailyTotals")
+            .WithSummary("A level's daily insights summed over its entities, every day of the range (kind: daily).")
+            .Produces<DailyTotalsView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    static async Task<IResult> Days(string accountId, HttpRequest request, ApiCaller caller, DailyInsightQueries daily, TimeProvider time, CancellationToken ct)
+    /// <summary>The query's level and range as sent, checked by <see cref="ReadAsync"/>.</summary>
+    sealed record RangeQuery(string? Level, string? Since, string? Until);
+
+    static async Task<IResult> Days(
+        string accountId, string? entityId, RangeQuery range, ApiCaller caller, DailyInsightQueries daily, TimeProvider time, CancellationToken ct)
     {
-        var entityId = request.Query["entityId"].FirstOrDefault();
         if (entityId is null || !MetaIdPattern().IsMatch(entityId))
         {
             return Problems.BadRequest("entityId", "entityId is required: the id of a campaign, ad set or ad of the level (digits only).");
         }
 
-        var (query, problem) = await ReadAsync(accountId, request, caller, daily, time, ct);
+        var (query, problem) = await ReadAsync(accountId, range, caller, daily, time, ct);
         if (query is null)
         {
             return problem!;
@@ -51,9 +77,9 @@ public static partial class DailyInsightEndpoints
         return Results.Ok(new DailyInsightsView(DailyInsightQueries.Kind, accountId, EntityLevels.Name(query.Level), entityId, query.Since, query.Until, query.Timezone, days));
     }
 
-    static async Task<IResult> Totals(string accountId, HttpRequest request, ApiCaller caller, DailyInsightQueries daily, TimeProvider time, CancellationToken ct)
+    static async Task<IResult> Totals(string accountId, RangeQuery range, ApiCaller caller, DailyInsightQueries daily, TimeProvider time, CancellationToken ct)
     {
-        var (query, problem) = await ReadAsync(accountId, request, caller, daily, time, ct);
+        var (query, problem) = await ReadAsync(accountId, range, caller, daily, time, ct);
         if (query is null)
         {
             return problem!;
@@ -67,23 +93,22 @@ public static partial class DailyInsightEndpoints
 
     /// <summary>The account (404 for one the caller may not see), the level and the range, each checked by name.</summary>
     static async Task<(DailyQuery? Query, IResult? Problem)> ReadAsync(
-        string accountId, HttpRequest request, ApiCaller caller, DailyInsightQueries daily, TimeProvider time, CancellationToken ct)
+        string accountId, RangeQuery range, ApiCaller caller, DailyInsightQueries daily, TimeProvider time, CancellationToken ct)
     {
         if (!AccountQueries.IsAccountId(accountId))
         {
             return (null, Problems.BadRequest("accountId", "accountId must match ^act_[0-9]{1,20}$."));
         }
 
-        var levelName = request.Query["level"].FirstOrDefault() ?? "campaign";
-        if (Level(levelName) is not { } level)
+        if (Level(range.Level ?? "campaign") is not { } level)
         {
             return (null, Problems.BadRequest("level", "level must be campaign, adset or ad."));
         }
 
         DateOnly? since = null, until = null;
-        foreach (var (field, set) in new (string, Action<DateOnly>)[] { ("since", d => since = d), ("until", d => until = d) })
+        foreach (var (field, text, set) in new (string, string?, Action<DateOnly>)[] { ("since", range.Since, d => since = d), ("until", range.Until, d => until = d) })
         {
-            if (request.Query[field].FirstOrDefault() is not { } text)
+            if (text is null)
             {
                 continue;
             }
