@@ -1,6 +1,6 @@
 // The distributed sync side by side with the seed's algorithm, on the same simulator, in the same run.
 //
-//   dotnet run -c Release --project bench/SyncBench -- <scenario> [--runs N] [--seconds S]
+//   dotnet run -c Release --project bench/SyncBench -- <scenario> [--runs N] [--seconds S] [--daily-days N]
 //
 //   2ezi          2EZi at 500 ms per call (goal: ours ≤ 2.5 s, ≤ 12 Graph calls)
 //   all-accounts  the twelve seed accounts at once, 500 ms per call (goal: ≤ 3.5 s, ≤ 70 calls)
@@ -10,6 +10,7 @@
 //                 capped at 3, 1/2/4 of each fetcher, 40 accounts by default) and CPU-bound (50 ms, 1/2 of each, 200 accounts)
 //   rate-budget   60 calls/min per account, every account back to back for 180 s (goal: 0 throttles, ≥ 90 % used)
 //
+// --daily-days sets Sync:DailyInsightDays of every host: 0 (no daily rows) unless given, as the goals were set without them.
 // Each prints a markdown table and writes it to bench/results/<scenario>.md, and its figures to <scenario>.json. The
 // simulator runs in a process of its own; scale runs its own PostgreSQL and RabbitMQ, the others use those of
 // scripts/services.sh (started when they are not running). The hosts are built with the bench (see the .csproj).
@@ -22,13 +23,16 @@ string[] scenarios = ["2ezi", "all-accounts", "overhead", "scale", "rate-budget"
 if (args.Length == 0 || !scenarios.Contains(args[0]))
 {
     Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/SyncBench -- <{string.Join("|", scenarios)}> [--runs N] [--seconds S] " +
-        "[--accounts N] [--regime latency|cpu|both] [--kill-every 15s]");
+        "[--accounts N] [--regime latency|cpu|both] [--kill-every 15s] [--daily-days N]");
     return 2;
 }
 
 var scenario = args[0];
 var runs = Option("--runs", 5);
 var seconds = Option("--seconds", 180);
+var dailyDays = Option("--daily-days", 0);
+// Every host the bench starts inherits it.
+Environment.SetEnvironmentVariable("Sync__DailyInsightDays", dailyDays.ToString(CultureInfo.InvariantCulture));
 
 // The local servers of scripts/services.sh, never containers: the figures are about this machine. Scale runs its own.
 Environment.SetEnvironmentVariable("METAADSSYNC_TEST_SERVICES", "local");
@@ -44,6 +48,8 @@ if (scenario != "scale")
 }
 
 var report = new Report(scenario, "dotnet run -c Release --project bench/SyncBench -- " + string.Join(" ", args));
+report.Line($"Sync:DailyInsightDays = {dailyDays}{(dailyDays == 0 ? " (daily rows off)" : "")}.");
+report.Value("dailyInsightDays", dailyDays);
 switch (scenario)
 {
     case "2ezi":

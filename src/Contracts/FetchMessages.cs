@@ -43,10 +43,27 @@ public record Partition(PartitionKind Kind, IReadOnlyList<string> CampaignIds)
 }
 
 /// <summary>
-/// Read the insights of one level's ACTIVE and WITH_ISSUES entities within a partition, for one preset: one
-/// account-level insights read, paged (whether to read at all was the plan's decision: the fetcher always asks Meta).
-/// A message without <paramref name="Partition"/> is of the old shape (it named
-/// entity ids) and is dropped. <paramref name="RunStartedAt"/> as in <see cref="FetchEntities"/>.
+/// The days a daily insights read covers, <paramref name="Since"/> to <paramref name="Until"/> inclusive, in the ad
+/// account's own calendar (its <c>timezone_name</c>): Meta's <c>time_range</c> with <c>time_increment=1</c>.
+/// </summary>
+public record DailyWindow(DateOnly Since, DateOnly Until)
+{
+    public int Days => Until.DayNumber - Since.DayNumber + 1;
+
+    /// <summary>The last <paramref name="days"/> days of the account's calendar, today included.</summary>
+    public static DailyWindow Last(int days, DateOnly today) => new(today.AddDays(1 - days), today);
+
+    /// <summary>How a run records that it read a level's window completely (<c>sync_runs.daily_levels_read</c>).</summary>
+    public string Key(EntityLevel level) => FormattableString.Invariant($"{level}:{Since:yyyy-MM-dd}..{Until:yyyy-MM-dd}");
+}
+
+/// <summary>
+/// Read the insights of one level within a partition: one account-level insights read, paged (whether to read at all
+/// was the plan's decision: the fetcher always asks Meta). Without <paramref name="Daily"/>, the preset's aggregate of
+/// the ACTIVE and WITH_ISSUES entities; with it, a row per entity and day of the window for every entity Meta has
+/// delivery for, whatever its status (no status filter). A message without <paramref name="Partition"/> is of the
+/// old shape (it named entity ids) and is dropped; one without <paramref name="Daily"/> (older too) is a preset read.
+/// <paramref name="RunStartedAt"/> as in <see cref="FetchEntities"/>.
 /// </summary>
 public record FetchInsightsBatch(
     Guid RunId,
@@ -55,7 +72,8 @@ public record FetchInsightsBatch(
     EntityLevel Level,
     string DatePreset,
     Partition Partition,
-    DateTimeOffset RunStartedAt = default);
+    DateTimeOffset RunStartedAt = default,
+    DailyWindow? Daily = null);
 
 public record InsightsBatchFetched(Guid RunId, string AccountId, Guid BatchId, int Rows, int GraphCalls);
 

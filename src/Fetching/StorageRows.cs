@@ -40,15 +40,23 @@ public static class StorageRows
         DateTimeOffset runStartedAt, CancellationToken cancellationToken)
     {
         var levelName = EntityLevels.Name(level);
-        var rows = insights.Select(r => new Insight
+        var rows = insights.Select(r => Fill(new Insight
         {
-            AccountId = account, Level = levelName, EntityId = r.EntityId, DatePreset = datePreset,
-            DateStart = r.DateStart, DateStop = r.DateStop,
-            Impressions = r.Impressions, Reach = r.Reach, Clicks = r.Clicks,
-            Spend = r.Spend, Ctr = r.Ctr, Cpc = r.Cpc, Cpm = r.Cpm, Frequency = r.Frequency,
-            Actions = r.ActionsJson, FetchedAt = now, LastRunId = runId, RunStartedAt = runStartedAt,
-        }).ToList();
+            AccountId = account, Level = levelName, EntityId = r.EntityId, DatePreset = datePreset, DateStart = r.DateStart, DateStop = r.DateStop,
+            RunStartedAt = runStartedAt,
+        }, r, now, runId)).ToList();
         await InsightUpserts.UpsertAsync(connection, rows, cancellationToken);
+        return rows.Count;
+    }
+
+    /// <summary>Upserts daily rows (one day each, <c>date_start</c> being the day) of one level; returns how many rows were written.</summary>
+    public static async Task<int> UpsertDailyInsightsAsync(
+        NpgsqlConnection connection, string account, EntityLevel level, IEnumerable<MetaInsight> insights, DateTimeOffset now, Guid runId,
+        CancellationToken cancellationToken)
+    {
+        var levelName = EntityLevels.Name(level);
+        var rows = insights.Select(r => Fill(new DailyInsight { AccountId = account, Level = levelName, EntityId = r.EntityId, Date = r.DateStart }, r, now, runId)).ToList();
+        await DailyInsightUpserts.UpsertAsync(connection, rows, cancellationToken);
         return rows.Count;
     }
 
@@ -73,6 +81,22 @@ public static class StorageRows
         row.CreatedTime = e.CreatedTime;
         row.UpdatedTime = e.UpdatedTime;
         row.SyncedAt = now;
+        row.LastRunId = runId;
+        return row;
+    }
+
+    static T Fill<T>(T row, MetaInsight r, DateTimeOffset now, Guid runId) where T : InsightMetrics
+    {
+        row.Impressions = r.Impressions;
+        row.Reach = r.Reach;
+        row.Clicks = r.Clicks;
+        row.Spend = r.Spend;
+        row.Ctr = r.Ctr;
+        row.Cpc = r.Cpc;
+        row.Cpm = r.Cpm;
+        row.Frequency = r.Frequency;
+        row.Actions = r.ActionsJson;
+        row.FetchedAt = now;
         row.LastRunId = runId;
         return row;
     }

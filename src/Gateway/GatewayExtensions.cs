@@ -28,6 +28,7 @@ public static class GatewayExtensions
         builder.Services.AddTelemetrySource(GraphTelemetry.Name);
         builder.Services.AddSingleton<AccountsRefresher>();
         builder.Services.AddSingleton<AccountQueries>();
+        builder.Services.AddSingleton<DailyInsightQueries>();
         builder.Services.AddSingleton<SyncQueries>();
         builder.Services.AddSingleton<SyncEventHub>();
         builder.AddWebhooks();
@@ -62,6 +63,7 @@ public static class GatewayExtensions
         api.MapSyncEventEndpoints();
         api.MapWebhookEndpoints();
         api.MapAccountEndpoints();
+        api.MapDailyInsightEndpoints();
         api.MapRateLimitEndpoints();
         app.MapCronEndpoints();
         app.MapApiContract();

@@ -33,6 +33,13 @@ public interface IMetaGraphClient
     /// </summary>
     Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, Partition partition, string datePreset, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A row per entity and day of the window for one level within a partition: one account-level read
+    /// (<c>act_…/insights?level=…&amp;time_increment=1&amp;time_range=…</c>) without a status filter, since Meta returns
+    /// only entities with delivery, every page.
+    /// </summary>
+    Task<InsightsResult> GetDailyInsightsAsync(string accountId, EntityLevel level, Partition partition, DailyWindow window, CancellationToken cancellationToken);
+
     /// <summary>The seed's way, one <c>{id}/insights</c> call per entity: only the benchmark's seed baseline (<c>bench/SyncBench</c>) calls it.</summary>
     Task<InsightsResult> GetInsightsPerEntityAsync(string accountId, EntityLevel level, IReadOnlyCollection<string> entityIds, string datePreset, CancellationToken cancellationToken);
 }
@@ -122,7 +129,18 @@ public sealed partial class MetaGraphClient(
         }
     }
 
-    public async Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, Partition partition, string datePreset, CancellationToken cancellationToken)
+    public Task<InsightsResult> GetInsightsAsync(string accountId, EntityLevel level, Partition partition, string datePreset, CancellationToken cancellationToken) =>
+        GetAccountInsightsAsync(accountId, level, [new("date_preset", datePreset)], MetaFiltering.Insights(level, partition), cancellationToken);
+
+    public Task<InsightsResult> GetDailyInsightsAsync(string accountId, EntityLevel level, Partition partition, DailyWindow window, CancellationToken cancellationToken)
+    {
+        var range = JsonSerializer.Serialize(new { since = Day(window.Since), until = Day(window.Until) });
+        return GetAccountInsightsAsync(accountId, level, [new("time_range", range), new("time_increment", "1")], [.. MetaFiltering.Of(partition)], cancellationToken);
+    }
+
+    /// <summary>One account-level insights read of a level over a period, every page.</summary>
+    async Task<InsightsResult> GetAccountInsightsAsync(
+        string accountId, EntityLevel level, IReadOnlyList<KeyValuePair<string, string?>> period, IReadOnlyList<MetaFiltering.Filter> filters, CancellationToken cancellationToken)
     {
         var calls = new CallCounter();
         var warnings = new Warnings();
@@ -131,15 +149,14 @@ public sealed partial class MetaGraphClient(
         var node = MetaLevels.AccountNode(accountId);
         var scope = new RateScope(node, MetaUseCase.AdsInsights);
         var limit = await pageSizes.GetAsync(node, "insights", _options.InsightPageSize, cancellationToken);
-        var filtering = MetaFiltering.Serialize(MetaFiltering.Insights(level, partition));
-        var url = (Uri?)transport.Build($"{node}/insights",
-        [
-            new("level", EntityLevels.Name(level)),
-            new("date_preset", datePreset),
-            new("fields", MetaLevels.InsightFields(level)),
-            new("filtering", filtering),
-            new("limit", Limit(limit)),
-        ]);
+        List<KeyValuePair<string, string?>> parameters = [new("level", EntityLevels.Name(level)), .. period, new("fields", MetaLevels.InsightFields(level))];
+        if (filters.Count > 0)
+        {
+            parameters.Add(new("filtering", MetaFiltering.Serialize(filters)));
+        }
+
+        parameters.Add(new("limit", Limit(limit)));
+        var url = (Uri?)transport.Build($"{node}/insights", parameters);
         while (url is not null)
         {
             var (doc, workingLimit) = await GetAdaptiveAsync(url, node, "insights", limit, scope, calls, cancellationToken);
@@ -323,4 +340,6 @@ public sealed partial class MetaGraphClient(
             : null;
 
     static string Limit(int limit) => limit.ToString(CultureInfo.InvariantCulture);
+
+    static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

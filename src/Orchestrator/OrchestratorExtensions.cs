@@ -46,11 +46,12 @@ public static class OrchestratorExtensions
     public static IBusRegistrationConfigurator AddAccountSyncSaga(this IBusRegistrationConfigurator x)
     {
         x.AddScoped<IRunHistory, PostgresRunHistory>();
+        x.AddScoped<IAccountCalendar, PostgresAccountCalendar>();
         x.AddAccountSyncStateMachine().PostgresRepository();
         return x;
     }
 
-    /// <summary>The saga and its endpoint definition; the caller picks the repository and the <see cref="IRunHistory"/>.</summary>
+    /// <summary>The saga and its endpoint definition; the caller picks the repository, the <see cref="IRunHistory"/> and the <see cref="IAccountCalendar"/>.</summary>
     public static ISagaRegistrationConfigurator<AccountSyncState> AddAccountSyncStateMachine(this IBusRegistrationConfigurator x) =>
         x.AddSagaStateMachine<AccountSyncStateMachine, AccountSyncState>(typeof(AccountSyncSagaDefinition));
 }

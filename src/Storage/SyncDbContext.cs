@@ -11,6 +11,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
     public DbSet<AdSet> AdSets => Set<AdSet>();
     public DbSet<Ad> Ads => Set<Ad>();
     public DbSet<Insight> Insights => Set<Insight>();
+    public DbSet<DailyInsight> DailyInsights => Set<DailyInsight>();
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
     public DbSet<AccountSyncState> AccountSyncs => Set<AccountSyncState>();
     public DbSet<EntitySyncMark> EntitySyncMarks => Set<EntitySyncMark>();
@@ -58,6 +59,15 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.HasIndex(i => new { i.Level, i.EntityId, i.DatePreset, i.DateStart, i.DateStop }).IsUnique();
             e.HasIndex(i => new { i.AccountId, i.Level, i.DatePreset });
             e.Property(i => i.RunStartedAt).HasDefaultValueSql(UnknownRunStart);
+        });
+
+        modelBuilder.Entity<DailyInsight>(e =>
+        {
+            e.ToTable("daily_insights");
+            e.HasKey(i => new { i.AccountId, i.Level, i.EntityId, i.Date });
+            e.Property(i => i.Actions).HasColumnType("jsonb");
+            // The account's daily totals: every entity of a level, day by day.
+            e.HasIndex(i => new { i.AccountId, i.Level, i.Date });
         });
 
         modelBuilder.Entity<AccountSyncState>(e =>

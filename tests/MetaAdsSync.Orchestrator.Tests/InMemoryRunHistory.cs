@@ -22,4 +22,10 @@ public sealed class InMemoryRunHistory : IRunHistory
             .Where(r => r.AccountId == accountId && r.DatePreset == datePreset && r.StartedAt >= since)
             .SelectMany(r => r.InsightLevelsRead)
             .ToHashSet());
+
+    public Task<IReadOnlySet<string>> DailyLevelsReadSinceAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(_runs
+            .Where(r => r.AccountId == accountId && r.StartedAt >= since)
+            .SelectMany(r => r.DailyLevelsRead ?? [])
+            .ToHashSet(StringComparer.Ordinal));
 }

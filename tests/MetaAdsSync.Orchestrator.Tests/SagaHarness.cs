@@ -1,5 +1,6 @@
 using MassTransit;
 using MassTransit.Testing;
+using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Orchestrator.Saga;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
@@ -50,10 +51,16 @@ public sealed class SagaHarness : IAsyncDisposable
             .AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(time)
             .AddAccountSyncSagaServices();
-        services.AddOptions<SagaOptions>().Configure(o => configure?.Invoke(o));
+        // The specs are of the preset reads unless one turns daily rows on.
+        services.AddOptions<SagaOptions>().Configure(o =>
+        {
+            o.DailyInsightDays = 0;
+            configure?.Invoke(o);
+        });
         if (connectionString is null)
         {
             services.AddSingleton<InMemoryRunHistory>().AddSingleton<IRunHistory>(sp => sp.GetRequiredService<InMemoryRunHistory>());
+            services.AddSingleton<IAccountCalendar, UtcAccountCalendar>();
         }
         else
         {

@@ -34,7 +34,14 @@ public sealed record EntityView(
     DateTimeOffset? RemovedAt,
     string? RemovedReason);
 
-public sealed record InsightView(DateOnly DateStart, DateOnly DateStop, decimal? Spend, long? Impressions, long? Clicks, decimal? Ctr, long? Reach);
+/// <summary>
+/// An entity's aggregate for a date preset (<c>kind: "preset"</c>): Meta's own number for the preset's period, reach
+/// included, of the ACTIVE / WITH_ISSUES entities; the daily rows are <c>kind: "daily"</c>.
+/// </summary>
+public sealed record InsightView(DateOnly DateStart, DateOnly DateStop, decimal? Spend, long? Impressions, long? Clicks, decimal? Ctr, long? Reach, string DatePreset)
+{
+    public string Kind => "preset";
+}
 
 public sealed record EntityPageView(IReadOnlyList<EntityView> Data, string? After);
 
@@ -138,7 +145,8 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
                     reader.IsDBNull(10) ? null : reader.GetInt64(10),
                     reader.IsDBNull(11) ? null : reader.GetInt64(11),
                     reader.IsDBNull(12) ? null : reader.GetDecimal(12),
-                    reader.IsDBNull(13) ? null : reader.GetInt64(13)),
+                    reader.IsDBNull(13) ? null : reader.GetInt64(13),
+                    datePreset),
                 reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
                 NullableString(reader, 15)));
         }

@@ -19,7 +19,9 @@ const state = {
   after: null,
   sort: { key: "name", dir: 1 },
   run: null, // { syncId, accountId, timer }
+  daily: { metric: "spend", scope: "" }, // scope: "" for the whole account, else a campaign id
 };
+const DAILY_LABELS = { spend: "spend", impressions: "impressions", clicks: "clicks" };
 
 // ---- API -------------------------------------------------------------------------------------------------
 
@@ -62,6 +64,13 @@ const fmtMoney = (n, currency) => {
     return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD" }).format(n);
   } catch {
     return Number(n).toFixed(2);
+  }
+};
+const fmtMoneyWhole = (n, currency) => {
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD", maximumFractionDigits: 0 }).format(n);
+  } catch {
+    return integer.format(n);
   }
 };
 const fmtPct = (n) => (n == null ? "—" : `${Number(n).toFixed(2)}%`);
@@ -164,7 +173,7 @@ async function showAccount(accountId) {
   }
   if (!state.accounts.length) await loadAccounts();
   renderAccountHead();
-  await loadEntities(true);
+  await Promise.all([loadEntities(true), loadDailyScopes().then(loadDaily)]);
 }
 
 async function loadEntities(reset) {
@@ -223,6 +232,7 @@ function renderEntities() {
   const withInsights = state.rows.filter((r) => r.insights).length;
   $("#entities-caption").textContent = state.rows.length
     ? `${state.rows.length}${state.after ? "+" : ""} ${LEVEL_NAMES[state.level]}, ${withInsights} with insights for ${$("#date-preset").value}`
+      + " (preset aggregates: Meta's number for the whole period, reach included)"
       + (state.after ? " — sorting covers the rows loaded so far" : "")
     : `No ${LEVEL_NAMES[state.level]} stored yet — "Sync now" fetches them.`;
   $("#load-more").hidden = !state.after;
@@ -241,6 +251,111 @@ function selectLevel(level) {
     if (on) $("#entities-panel").setAttribute("aria-labelledby", tab.id);
   }
   loadEntities(true);
+}
+
+// ---- daily chart -----------------------------------------------------------------------------------------
+// The daily rows (kind "daily": one per entity and day, as Meta reports them with time_increment=1), drawn as an SVG
+// bar chart by hand: the whole account (the campaigns' sum per day) or one campaign.
+
+async function loadDailyScopes() {
+  const account = selectedAccount();
+  if (!account) return;
+  const select = $("#daily-scope");
+  let campaigns = [];
+  try {
+    campaigns = (await api(`/api/accounts/${account.accountId}/campaigns?limit=500`)).data;
+  } catch {
+    // The chart of the whole account still works; the list is only a convenience.
+  }
+  const keep = campaigns.some((c) => c.id === state.daily.scope) ? state.daily.scope : "";
+  select.replaceChildren(el("option", { value: "", text: "Whole account" }),
+    ...campaigns.map((c) => el("option", { value: c.id, text: c.name || c.id })));
+  select.value = keep;
+  state.daily.scope = keep;
+}
+
+async function loadDaily() {
+  const account = selectedAccount();
+  if (!account) return;
+  const { scope, metric } = state.daily;
+  const base = `/api/accounts/${account.accountId}/insights/daily`;
+  const caption = $("#daily-caption");
+  const svg = $("#daily-chart");
+  let view;
+  try {
+    view = await api(scope ? `${base}?level=campaign&entityId=${scope}` : `${base}/totals?level=campaign`);
+  } catch (error) {
+    svg.replaceChildren();
+    caption.textContent = `Daily rows could not be read: ${error.message}`;
+    return;
+  }
+  if (state.selected !== account.accountId || state.daily.scope !== scope || state.daily.metric !== metric) return;
+  const stored = new Map(view.days.map((d) => [d.date, d]));
+  const days = [];
+  for (let day = new Date(`${view.since}T00:00:00Z`); day <= new Date(`${view.until}T00:00:00Z`); day.setUTCDate(day.getUTCDate() + 1)) {
+    const date = day.toISOString().slice(0, 10);
+    const row = stored.get(date);
+    const has = row && (scope ? true : row.entities > 0);
+    days.push({ date, value: has ? Number(row[metric] ?? 0) : null });
+  }
+  const format = metric === "spend" ? (n) => fmtMoney(n, account.currency) : fmtInt;
+  const name = scope ? ($("#daily-scope").selectedOptions[0]?.textContent || scope) : "whole account";
+  $("#daily-metric-name").textContent = DAILY_LABELS[metric];
+  $("#daily-scope-name").textContent = name;
+  const axis = metric === "spend" ? (n) => fmtMoneyWhole(n, account.currency) : fmtInt;
+  drawBars(svg, days, format, axis);
+  const withRows = days.filter((d) => d.value != null);
+  const total = withRows.reduce((sum, d) => sum + d.value, 0);
+  svg.dataset.days = String(days.length);
+  caption.textContent = withRows.length
+    ? `${days.length} days, ${view.since} – ${view.until} in the account's time zone (${view.timezone || "UTC"}); ${withRows.length} with delivery, `
+      + `${DAILY_LABELS[metric]} ${format(total)} in all. Daily figures: one row per day as Meta reports it (days it restates are re-read for the last days each sync).`
+    : `No daily rows stored for ${view.since} – ${view.until} yet — "Sync now" reads them.`;
+}
+
+function niceStep(max) {
+  const raw = max / 4;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 2.5, 5, 10].map((m) => m * power).find((step) => step >= raw) || raw;
+}
+
+function svgEl(tag, attributes, text) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+function drawBars(svg, days, format, axis) {
+  const width = Math.max(svg.clientWidth || 0, 320);
+  const height = 190;
+  const pad = { left: 76, right: 8, top: 10, bottom: 22 };
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const max = Math.max(0, ...days.map((d) => d.value ?? 0));
+  const step = max > 0 ? niceStep(max) : 1;
+  const top = max > 0 ? Math.ceil(max / step) * step : 4;
+  const plotHeight = height - pad.top - pad.bottom;
+  const y = (v) => pad.top + plotHeight - (v / top) * plotHeight;
+  const nodes = [];
+  for (let v = 0; v <= top + step / 2; v += step) {
+    nodes.push(svgEl("line", { class: "grid", x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v) }));
+    nodes.push(svgEl("text", { x: pad.left - 6, y: y(v) + 4, "text-anchor": "end" }, axis(v)));
+  }
+  const slot = (width - pad.left - pad.right) / Math.max(days.length, 1);
+  const barWidth = Math.max(1, slot * 0.72);
+  days.forEach((d, i) => {
+    const x = pad.left + i * slot + (slot - barWidth) / 2;
+    const h = d.value == null ? 1 : Math.max(1, y(0) - y(d.value));
+    const bar = svgEl("rect", { class: d.value == null ? "bar empty" : "bar", x, y: y(0) - h, width: barWidth, height: h,
+      "data-date": d.date, "data-value": d.value ?? "" });
+    bar.append(svgEl("title", {}, `${d.date}: ${d.value == null ? "no delivery stored" : format(d.value)}`));
+    nodes.push(bar);
+    if (i === 0 || i === days.length - 1 || (days.length - 1 - i) % 7 === 0) {
+      const label = new Date(`${d.date}T00:00:00Z`).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
+      nodes.push(svgEl("text", { x: x + barWidth / 2, y: height - 6, "text-anchor": "middle" }, label));
+    }
+  });
+  svg.replaceChildren(...nodes);
 }
 
 // ---- sync and live progress ------------------------------------------------------------------------------
@@ -405,7 +520,7 @@ async function finished(view) {
     : `Ended ${view.status}${view.error ? `: ${view.error}` : "."}`;
   // Refetch without a reload: the sidebar's label becomes "Just now" and the tables show what was stored.
   await loadAccounts();
-  if (state.selected === view.accountId) await loadEntities(true);
+  if (state.selected === view.accountId) await Promise.all([loadEntities(true), loadDailyScopes().then(loadDaily)]);
   if (location.hash.startsWith("#/runs")) await loadRuns();
 }
 
@@ -488,6 +603,17 @@ function start() {
   $("#sync-button").addEventListener("click", syncNow);
   $("#refresh-accounts").addEventListener("click", refreshAccounts);
   $("#load-more").addEventListener("click", () => loadEntities(false));
+  $("#daily-scope").addEventListener("change", () => {
+    state.daily.scope = $("#daily-scope").value;
+    loadDaily();
+  });
+  for (const button of document.querySelectorAll(".metric-switch button")) {
+    button.addEventListener("click", () => {
+      state.daily.metric = button.dataset.metric;
+      for (const b of document.querySelectorAll(".metric-switch button")) b.setAttribute("aria-checked", String(b === button));
+      loadDaily();
+    });
+  }
   for (const tab of document.querySelectorAll('[role="tab"]')) {
     tab.addEventListener("click", () => selectLevel(tab.dataset.level));
     tab.addEventListener("keydown", (e) => {

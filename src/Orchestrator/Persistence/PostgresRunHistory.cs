@@ -26,12 +26,13 @@ public sealed class PostgresRunHistory(SagaTransaction transaction) : IRunHistor
 
         var durationMs = (long)run.Duration.TotalMilliseconds;
         var levelsRead = run.InsightLevelsRead.Select(l => l.ToString()).ToList();
+        var dailyRead = run.DailyLevelsRead?.ToList() ?? [];
         await db.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, requested_by, status, started_at, finished_at, duration_ms,
-                campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, insight_levels_read, error)
+                campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, insight_levels_read, daily_levels_read, error)
             VALUES ({run.RunId}, {run.AccountId}, {run.Trigger}, {run.DatePreset}, {run.Force}, {run.RequestedBy}, {status}, {run.StartedAt}, {run.FinishedAt},
                 {durationMs}, {run.Campaigns}, {run.AdSets}, {run.Ads}, {run.Eligible}, {run.InsightBatches}, {run.InsightBatchesSucceeded},
-                {run.InsightBatchesFailed}, {run.GraphCalls}, {levelsRead}, {run.Error})
+                {run.InsightBatchesFailed}, {run.GraphCalls}, {levelsRead}, {dailyRead}, {run.Error})
             ON CONFLICT (run_id) DO NOTHING
             """, cancellationToken);
         await OutcomeWebhooks.RecordAsync(transaction.Db, run, cancellationToken);
@@ -45,4 +46,10 @@ public sealed class PostgresRunHistory(SagaTransaction transaction) : IRunHistor
             """).ToListAsync(cancellationToken);
         return levels.Select(Enum.Parse<EntityLevel>).ToHashSet();
     }
+
+    public async Task<IReadOnlySet<string>> DailyLevelsReadSinceAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        (await transaction.Db.Database.SqlQuery<string>($"""
+            SELECT DISTINCT unnest(daily_levels_read) AS "Value" FROM sync_runs
+             WHERE account_id = {accountId} AND started_at >= {since}
+            """).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
 }

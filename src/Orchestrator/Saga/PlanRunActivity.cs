@@ -17,7 +17,7 @@ public sealed class PlanRunActivity(SyncPlanner planner) : IStateMachineActivity
         var plan = await planner.PlanAsync(context.Message, context.CancellationToken);
         foreach (var read in plan.Insights)
         {
-            RunProgress.AddBatch(context.Saga, read.Level, read.Partition);
+            RunProgress.AddBatch(context.Saga, read.Level, read.Partition, read.Daily);
         }
 
         await next.Execute(context);

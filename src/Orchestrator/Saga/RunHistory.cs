@@ -10,6 +10,9 @@ public interface IRunHistory
 
     /// <summary>Levels whose insights for the preset a run of the account that started at or after <paramref name="since"/> read completely.</summary>
     Task<IReadOnlySet<EntityLevel>> InsightLevelsReadSinceAsync(string accountId, string datePreset, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Daily windows (<c>DailyWindow.Key</c>) a run of the account that started at or after <paramref name="since"/> read completely.</summary>
+    Task<IReadOnlySet<string>> DailyLevelsReadSinceAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken);
 }
 
 /// <summary>How a run ended, as the account and the run history keep it.</summary>
@@ -32,7 +35,8 @@ public sealed record FinishedRun(
     int GraphCalls,
     IReadOnlyList<EntityLevel> InsightLevelsRead,
     string? Error,
-    string? RequestedBy = null)
+    string? RequestedBy = null,
+    IReadOnlyList<string>? DailyLevelsRead = null)
 {
     /// <summary>Only a completed run moves the account's last_synced_at; otherwise it keeps the last complete one.</summary>
     public DateTimeOffset? SyncedAt => Outcome == SyncOutcome.Completed ? FinishedAt : null;
@@ -46,6 +50,6 @@ public sealed record FinishedRun(
         return new FinishedRun(s.RunId!.Value, s.AccountId, s.Trigger, s.DatePreset, s.Force, Enum.Parse<SyncOutcome>(s.Outcome!),
             s.StartedAt ?? finishedAt, finishedAt, s.Campaigns, s.AdSets, s.Ads, s.Eligible,
             s.BatchesSent, s.BatchesSucceeded.Count, s.BatchesFailed.Count, s.GraphCalls,
-            s.InsightLevelsRead.Select(Enum.Parse<EntityLevel>).ToList(), s.Error, s.RequestedBy);
+            s.InsightLevelsRead.Select(Enum.Parse<EntityLevel>).ToList(), s.Error, s.RequestedBy, [.. s.DailyLevelsRead]);
     }
 }

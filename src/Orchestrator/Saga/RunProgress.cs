@@ -6,8 +6,8 @@ using MetaAdsSync.Storage.Entities;
 
 namespace MetaAdsSync.Orchestrator.Saga;
 
-/// <summary>An insight read sent and not yet answered: what the watchdog needs to send it again.</summary>
-public sealed record OutstandingBatch(EntityLevel Level, Partition Partition);
+/// <summary>An insight read sent and not yet answered: what the watchdog needs to send it again (a daily read carries its window).</summary>
+public sealed record OutstandingBatch(EntityLevel Level, Partition Partition, DailyWindow? Daily = null);
 
 /// <summary>
 /// The bookkeeping of one run on <see cref="AccountSyncState"/>: which pages were counted, which insight reads are out. Every method is idempotent: events arrive at least once.
@@ -33,6 +33,7 @@ public static class RunProgress
         s.PagesSeen = [];
         s.BatchesSucceeded = [];
         s.InsightLevelsRead = [];
+        s.DailyLevelsRead = [];
         s.BatchesFailed = [];
         s.OutstandingBatches = "{}";
         s.Outcome = null;
@@ -77,8 +78,15 @@ public static class RunProgress
         (succeeded ? s.BatchesSucceeded : s.BatchesFailed).Add(batchId);
         if (succeeded)
         {
-            // One read per level: its answer is the whole level.
-            s.InsightLevelsRead.Add(batch.Level.ToString());
+            // One read per level: its answer is the whole level (its window, for a daily read).
+            if (batch.Daily is { } window)
+            {
+                s.DailyLevelsRead.Add(window.Key(batch.Level));
+            }
+            else
+            {
+                s.InsightLevelsRead.Add(batch.Level.ToString());
+            }
         }
 
         s.GraphCalls += graphCalls;
@@ -148,7 +156,7 @@ public static class RunProgress
         JsonSerializer.Deserialize<Dictionary<Guid, OutstandingBatch>>(s.OutstandingBatches) ?? [];
 
     public static FetchInsightsBatch Command(AccountSyncState s, Guid batchId, OutstandingBatch batch) =>
-        new(s.RunId!.Value, s.AccountId, batchId, batch.Level, s.DatePreset, batch.Partition, RunStartedAt(s));
+        new(s.RunId!.Value, s.AccountId, batchId, batch.Level, s.DatePreset, batch.Partition, RunStartedAt(s), batch.Daily);
 
     /// <summary>
     /// The run's start as its fetch commands carry it: the fetchers let no write of an older run win over a newer one's.
@@ -158,11 +166,11 @@ public static class RunProgress
         s.StartedAt is { } t ? new DateTimeOffset(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero) : default;
 
     /// <summary>Plans an insight read of the run: outstanding until answered, under an id fixed by the run and its sequence.</summary>
-    public static void AddBatch(AccountSyncState s, EntityLevel level, Partition partition)
+    public static void AddBatch(AccountSyncState s, EntityLevel level, Partition partition, DailyWindow? daily = null)
     {
         var batchId = BatchId(s, level, s.BatchesSent++);
         var outstanding = Outstanding(s);
-        outstanding[batchId] = new OutstandingBatch(level, partition);
+        outstanding[batchId] = new OutstandingBatch(level, partition, daily);
         s.OutstandingBatches = JsonSerializer.Serialize(outstanding);
     }
 

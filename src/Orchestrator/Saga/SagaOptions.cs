@@ -11,6 +11,13 @@ public sealed class SagaOptions
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Sync:InsightMaxAge must be between 0 and 7 days.")]
     public TimeSpan InsightMaxAge { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Daily rows per entity for the last this many days of the account's calendar, today included, re-read by every
+    /// run (Meta restates days for its attribution window, up to 28 days); 0 turns daily rows off.
+    /// </summary>
+    [Range(0, 400, ErrorMessage = "Sync:DailyInsightDays must be between 0 (off) and 400.")]
+    public int DailyInsightDays { get; set; } = 28;
+
     /// <summary>A run with no progress for this long gets its outstanding commands sent again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Sync:StallAfter must be between 1 s and 1 h.")]
     public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(30);

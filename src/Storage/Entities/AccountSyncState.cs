@@ -42,6 +42,8 @@ public class AccountSyncState : SagaStateMachineInstance
     public List<Guid> BatchesFailed { get; set; } = [];
     /// <summary>Levels whose insights this run read completely (EntityLevel names).</summary>
     public List<string> InsightLevelsRead { get; set; } = [];
+    /// <summary>Daily windows this run read completely, one per level, as <c>DailyWindow.Key</c> spells them.</summary>
+    public List<string> DailyLevelsRead { get; set; } = [];
     /// <summary>Insight reads sent and not yet answered, with their level and partition, so the watchdog can send them again (jsonb).</summary>
     public string OutstandingBatches { get; set; } = "{}";
 

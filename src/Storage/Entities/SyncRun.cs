@@ -24,5 +24,7 @@ public class SyncRun
     public int GraphCalls { get; set; }
     /// <summary>Levels whose insights for the preset this run read completely: what Sync:InsightMaxAge is measured from.</summary>
     public List<string> InsightLevelsRead { get; set; } = [];
+    /// <summary>Daily windows this run read completely (<c>Level:since..until</c>): what Sync:InsightMaxAge is measured from for daily rows.</summary>
+    public List<string> DailyLevelsRead { get; set; } = [];
     public string? Error { get; set; }
 }

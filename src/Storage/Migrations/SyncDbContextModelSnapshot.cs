@@ -66,6 +66,11 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("current_state");
 
+                    b.PrimitiveCollection<List<string>>("DailyLevelsRead")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("daily_levels_read");
+
                     b.Property<string>("DatePreset")
                         .IsRequired()
                         .HasColumnType("text")
@@ -489,6 +494,77 @@ namespace MetaAdsSync.Storage.Migrations
                     b.ToTable("campaigns", (string)null);
                 });
 
+            modelBuilder.Entity("MetaAdsSync.Storage.Entities.DailyInsight", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasColumnType("text")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Level")
+                        .HasColumnType("text")
+                        .HasColumnName("level");
+
+                    b.Property<string>("EntityId")
+                        .HasColumnType("text")
+                        .HasColumnName("entity_id");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<string>("Actions")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("actions");
+
+                    b.Property<long?>("Clicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("clicks");
+
+                    b.Property<decimal?>("Cpc")
+                        .HasColumnType("numeric")
+                        .HasColumnName("cpc");
+
+                    b.Property<decimal?>("Cpm")
+                        .HasColumnType("numeric")
+                        .HasColumnName("cpm");
+
+                    b.Property<decimal?>("Ctr")
+                        .HasColumnType("numeric")
+                        .HasColumnName("ctr");
+
+                    b.Property<DateTimeOffset>("FetchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fetched_at");
+
+                    b.Property<decimal?>("Frequency")
+                        .HasColumnType("numeric")
+                        .HasColumnName("frequency");
+
+                    b.Property<long?>("Impressions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("impressions");
+
+                    b.Property<Guid?>("LastRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_run_id");
+
+                    b.Property<long?>("Reach")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reach");
+
+                    b.Property<decimal?>("Spend")
+                        .HasColumnType("numeric")
+                        .HasColumnName("spend");
+
+                    b.HasKey("AccountId", "Level", "EntityId", "Date")
+                        .HasName("pk_daily_insights");
+
+                    b.HasIndex("AccountId", "Level", "Date")
+                        .HasDatabaseName("ix_daily_insights_account_id_level_date");
+
+                    b.ToTable("daily_insights", (string)null);
+                });
+
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.EntitySyncMark", b =>
                 {
                     b.Property<string>("AccountId")
@@ -742,6 +818,11 @@ namespace MetaAdsSync.Storage.Migrations
                     b.Property<int>("Campaigns")
                         .HasColumnType("integer")
                         .HasColumnName("campaigns");
+
+                    b.PrimitiveCollection<List<string>>("DailyLevelsRead")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("daily_levels_read");
 
                     b.Property<string>("DatePreset")
                         .IsRequired()

@@ -18,18 +18,24 @@ public static class InsightUpserts
             new("date_start", NpgsqlDbType.Date, page.Select(r => r.DateStart).ToArray()),
             new("date_stop", NpgsqlDbType.Date, page.Select(r => r.DateStop).ToArray()),
             new("account_id", NpgsqlDbType.Text, page.Select(r => r.AccountId).ToArray()),
-            new("impressions", NpgsqlDbType.Bigint, page.Select(r => r.Impressions).ToArray()),
-            new("reach", NpgsqlDbType.Bigint, page.Select(r => r.Reach).ToArray()),
-            new("clicks", NpgsqlDbType.Bigint, page.Select(r => r.Clicks).ToArray()),
-            new("spend", NpgsqlDbType.Numeric, page.Select(r => r.Spend).ToArray()),
-            new("ctr", NpgsqlDbType.Numeric, page.Select(r => r.Ctr).ToArray()),
-            new("cpc", NpgsqlDbType.Numeric, page.Select(r => r.Cpc).ToArray()),
-            new("cpm", NpgsqlDbType.Numeric, page.Select(r => r.Cpm).ToArray()),
-            new("frequency", NpgsqlDbType.Numeric, page.Select(r => r.Frequency).ToArray()),
-            new("actions", NpgsqlDbType.Text, page.Select(r => r.Actions).ToArray(), Cast: "jsonb"),
-            new("fetched_at", NpgsqlDbType.TimestampTz, page.Select(r => r.FetchedAt.ToUniversalTime()).ToArray()),
-            new("last_run_id", NpgsqlDbType.Uuid, page.Select(r => r.LastRunId).ToArray()),
+            .. Metrics(page),
             new(BulkUpsert.RunStartedAt, NpgsqlDbType.TimestampTz, page.Select(r => BulkUpsert.RunStart(r.RunStartedAt)).ToArray()),
         ], cancellationToken, newerOnly: true);
     }
+
+    /// <summary>The metric columns every insights table shares, daily or per preset.</summary>
+    internal static IEnumerable<UpsertColumn> Metrics(IReadOnlyList<InsightMetrics> rows) =>
+    [
+        new("impressions", NpgsqlDbType.Bigint, rows.Select(r => r.Impressions).ToArray()),
+        new("reach", NpgsqlDbType.Bigint, rows.Select(r => r.Reach).ToArray()),
+        new("clicks", NpgsqlDbType.Bigint, rows.Select(r => r.Clicks).ToArray()),
+        new("spend", NpgsqlDbType.Numeric, rows.Select(r => r.Spend).ToArray()),
+        new("ctr", NpgsqlDbType.Numeric, rows.Select(r => r.Ctr).ToArray()),
+        new("cpc", NpgsqlDbType.Numeric, rows.Select(r => r.Cpc).ToArray()),
+        new("cpm", NpgsqlDbType.Numeric, rows.Select(r => r.Cpm).ToArray()),
+        new("frequency", NpgsqlDbType.Numeric, rows.Select(r => r.Frequency).ToArray()),
+        new("actions", NpgsqlDbType.Text, rows.Select(r => r.Actions).ToArray(), Cast: "jsonb"),
+        new("fetched_at", NpgsqlDbType.TimestampTz, rows.Select(r => r.FetchedAt.ToUniversalTime()).ToArray()),
+        new("last_run_id", NpgsqlDbType.Uuid, rows.Select(r => r.LastRunId).ToArray()),
+    ];
 }
