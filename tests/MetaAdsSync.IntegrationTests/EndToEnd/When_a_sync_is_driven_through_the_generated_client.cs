@@ -55,9 +55,9 @@ public class When_a_sync_is_driven_through_the_generated_client(ITestOutputHelpe
         Assert.Equal((49, 182, 798), (run.Entities.Campaigns, run.Entities.AdSets, run.Entities.Ads));
         Assert.Equal((outcome.FinishedAt, outcome.GraphCalls), (run.FinishedAt, run.GraphCalls));
 
-        Assert.Equal(49, (await ReadAllAsync(after => client.ListCampaignsAsync(TwoEzi, "last_7d", null, "500", after))).Count);
-        Assert.Equal(182, (await ReadAllAsync(after => client.ListAdSetsAsync(TwoEzi, "last_7d", null, "500", after))).Count);
-        var ads = await ReadAllAsync(after => client.ListAdsAsync(TwoEzi, "last_7d", null, "500", after));
+        Assert.Equal(49, (await ReadAllAsync(after => client.ListCampaignsAsync(TwoEzi, "last_7d", null, "500", after, null))).Count);
+        Assert.Equal(182, (await ReadAllAsync(after => client.ListAdSetsAsync(TwoEzi, "last_7d", null, "500", after, null))).Count);
+        var ads = await ReadAllAsync(after => client.ListAdsAsync(TwoEzi, "last_7d", null, "500", after, null));
         Assert.Equal(798, ads.Select(a => a.Id).Distinct().Count());
         Assert.Contains(ads, a => a.Insights?.Impressions > 0);
 

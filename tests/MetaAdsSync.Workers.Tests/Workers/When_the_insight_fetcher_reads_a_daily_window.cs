@@ -22,7 +22,7 @@ public class When_the_insight_fetcher_reads_a_daily_window(RabbitMqFixture rabbi
         var (run, batch) = (Guid.NewGuid(), Guid.NewGuid());
         var window = new DailyWindow(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 2));
 
-        await host.PublishAsync(new FetchInsightsBatch(run, "act_301", batch, EntityLevel.Campaign, "last_7d", Partition.WholeLevel, window));
+        await host.PublishAsync(new FetchInsightsBatch(run, "act_301", batch, EntityLevel.Campaign, "last_7d", Partition.WholeLevel, Daily: window));
         var answer = Assert.IsType<InsightsBatchFetched>(await host.BatchDoneAsync(run, batch));
 
         var query = Uri.UnescapeDataString(Assert.Single(graph.Requests).RequestUri!.Query);
