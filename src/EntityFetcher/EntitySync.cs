@@ -25,11 +25,11 @@ public sealed class EntitySync(
     {
         var account = MetaLevels.AccountNode(command.AccountId);
         var attempt = Guid.NewGuid();
-        if (!command.Force && await IsFreshAsync(account, command.Level, cancellationToken))
+        if (!command.Force && await FreshSinceAsync(account, command.Level, cancellationToken) is { } readAt)
         {
             logger.LogInformation("{Account} {Level}: read completely within Sync:EntityMaxAge ({MaxAge}); answering from PostgreSQL",
                 account, command.Level, sync.Value.EntityMaxAge);
-            await ReplayStoredAsync(command, account, attempt, pageDone, cancellationToken);
+            await ReplayStoredAsync(command, account, attempt, readAt, pageDone, cancellationToken);
             return;
         }
 
@@ -72,11 +72,12 @@ public sealed class EntitySync(
         }
     }
 
-    async Task<bool> IsFreshAsync(string account, EntityLevel level, CancellationToken cancellationToken)
+    /// <summary>When the level was last read completely, if that is within <c>Sync:EntityMaxAge</c>; otherwise null.</summary>
+    async Task<DateTimeOffset?> FreshSinceAsync(string account, EntityLevel level, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var last = await EntityUpserts.LastFullSyncAsync(connection, account, level, cancellationToken);
-        return last is not null && time.GetUtcNow() - last.Value < sync.Value.EntityMaxAge;
+        return last is not null && time.GetUtcNow() - last.Value < sync.Value.EntityMaxAge ? last : null;
     }
 
     async Task StoreAsync(FetchEntities command, string account, EntityPage page, CancellationToken cancellationToken)
@@ -92,7 +93,8 @@ public sealed class EntitySync(
         }
     }
 
-    async Task ReplayStoredAsync(FetchEntities command, string account, Guid attempt, Func<EntitiesFetched, Task> pageDone, CancellationToken cancellationToken)
+    async Task ReplayStoredAsync(
+        FetchEntities command, string account, Guid attempt, DateTimeOffset readAt, Func<EntitiesFetched, Task> pageDone, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var page = await EntityUpserts.ReadPageAsync(connection, account, command.Level, null, StoredPageSize, cancellationToken);
@@ -105,7 +107,7 @@ public sealed class EntitySync(
                 : await EntityUpserts.ReadPageAsync(connection, account, command.Level, page[^1].Id, StoredPageSize, cancellationToken);
             var isLast = next.Count == 0;
             await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, number, isLast, page.Count,
-                page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt));
+                page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt, readAt));
             if (isLast)
             {
                 return;

@@ -25,4 +25,12 @@ public class SyncRun
     /// <summary>Levels whose insights for the preset this run read completely: what Sync:InsightMaxAge is measured from.</summary>
     public List<string> InsightLevelsRead { get; set; } = [];
     public string? Error { get; set; }
+    /// <summary>The plain cause of <see cref="Error"/> (a <c>SyncErrorKind</c> name).</summary>
+    public string? ErrorKind { get; set; }
+    /// <summary>The error's <c>FailureCause</c> as JSON: Meta's message, the redacted call, when a throttle lifts.</summary>
+    public string? ErrorDetail { get; set; }
+    /// <summary>Entity levels this run read from Meta.</summary>
+    public List<string> LevelsRead { get; set; } = [];
+    /// <summary>Entity levels this run answered from PostgreSQL, as <c>Level=when it was read from Meta</c> (round-trip format).</summary>
+    public List<string> LevelsReused { get; set; } = [];
 }

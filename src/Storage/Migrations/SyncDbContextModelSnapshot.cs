@@ -79,6 +79,14 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("error");
 
+                    b.Property<string>("ErrorDetail")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("error_detail");
+
+                    b.Property<string>("ErrorKind")
+                        .HasColumnType("text")
+                        .HasColumnName("error_kind");
+
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
@@ -104,6 +112,11 @@ namespace MetaAdsSync.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("levels_done");
+
+                    b.PrimitiveCollection<List<string>>("LevelsReused")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("levels_reused");
 
                     b.Property<string>("Outcome")
                         .HasColumnType("text")
@@ -237,6 +250,20 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("AccessChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("access_changed_at");
+
+                    b.Property<string>("AccessLostReason")
+                        .HasColumnType("text")
+                        .HasColumnName("access_lost_reason");
+
+                    b.Property<bool>("Accessible")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("accessible");
+
                     b.Property<int?>("AccountStatus")
                         .HasColumnType("integer")
                         .HasColumnName("account_status");
@@ -248,6 +275,14 @@ namespace MetaAdsSync.Storage.Migrations
                     b.Property<string>("LastError")
                         .HasColumnType("text")
                         .HasColumnName("last_error");
+
+                    b.Property<string>("LastErrorDetail")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("last_error_detail");
+
+                    b.Property<string>("LastErrorKind")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error_kind");
 
                     b.Property<Guid?>("LastRunId")
                         .HasColumnType("uuid")
@@ -694,6 +729,14 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("error");
 
+                    b.Property<string>("ErrorDetail")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("error_detail");
+
+                    b.Property<string>("ErrorKind")
+                        .HasColumnType("text")
+                        .HasColumnName("error_kind");
+
                     b.Property<DateTimeOffset>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
@@ -722,6 +765,16 @@ namespace MetaAdsSync.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("insight_levels_read");
+
+                    b.PrimitiveCollection<List<string>>("LevelsRead")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("levels_read");
+
+                    b.PrimitiveCollection<List<string>>("LevelsReused")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("levels_reused");
 
                     b.Property<string>("RequestedBy")
                         .HasColumnType("text")
