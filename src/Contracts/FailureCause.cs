@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace MetaAdsSync.Contracts;
 
 /// <summary>Why a read failed, in words a person acts on (the API and the dashboard show it as <c>errorKind</c>).</summary>
@@ -29,4 +32,11 @@ public sealed record FailureCause(SyncErrorKind Kind, string Message, string? Ca
 {
     /// <summary>True when the kind says this token cannot read the account (as opposed to Meta or us failing).</summary>
     public bool MeansAccessLost => Kind is SyncErrorKind.NoPermission or SyncErrorKind.NotFound;
+
+    static readonly JsonSerializerOptions Stored = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>As stored in the jsonb columns (<c>error_detail</c>, <c>last_error_detail</c>): camelCase, the kind by name.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Stored);
+
+    public static FailureCause? FromJson(string? json) => json is null ? null : JsonSerializer.Deserialize<FailureCause>(json, Stored);
 }

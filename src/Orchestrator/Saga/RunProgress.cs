@@ -136,7 +136,7 @@ public static class RunProgress
 
         s.Error = error;
         s.ErrorKind = cause?.Kind.ToString();
-        s.ErrorDetail = cause is null ? null : JsonSerializer.Serialize(cause);
+        s.ErrorDetail = cause?.ToJson();
     }
 
     /// <summary>A level is done when, for one attempt, its last page and every page before it were counted.</summary>
