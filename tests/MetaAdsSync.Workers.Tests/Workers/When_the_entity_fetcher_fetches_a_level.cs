@@ -120,7 +120,42 @@ public class When_the_entity_fetcher_fetches_a_level(RabbitMqFixture rabbit, Mig
 
         var failed = Assert.IsType<EntityFetchFailed>(Assert.Single(messages));
         Assert.Contains("190", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(SyncErrorKind.TokenInvalid, failed.Cause?.Kind);
+        Assert.Equal("Error validating access token: Session has expired", failed.Cause!.Message);
+        Assert.Contains("act_105/ads", failed.Cause.Call, StringComparison.Ordinal);
         Assert.Single(graph.Requests);
+    }
+
+    [Fact]
+    public async Task Should_mark_the_account_not_accessible_when_its_edge_refuses_the_token()
+    {
+        await db.ExecuteAsync("INSERT INTO ad_accounts (id, name, refreshed_at) VALUES ('act_107', 'readable until now', now())");
+        var graph = GraphWithAds("act_107", 10);
+        graph.ThenError(HttpStatusCode.Forbidden, new { message = "(#200) Ad account owner has NOT grant ads_management or ads_read permission", type = "OAuthException", code = 200 });
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+        var run = Guid.NewGuid();
+
+        await host.PublishAsync(new FetchEntities(run, "act_107", EntityLevel.Ad, Force: false));
+        var failed = Assert.IsType<EntityFetchFailed>(Assert.Single(await host.LevelDoneAsync(run, EntityLevel.Ad)));
+
+        Assert.Equal(SyncErrorKind.NoPermission, failed.Cause?.Kind);
+        Assert.Equal(1L, await db.CountAsync(
+            "SELECT count(*) FROM ad_accounts WHERE id = 'act_107' AND NOT accessible AND access_changed_at IS NOT NULL AND access_lost_reason LIKE '%(#200)%'"));
+    }
+
+    [Fact]
+    public async Task Should_leave_the_account_accessible_when_the_token_itself_is_refused()
+    {
+        await db.ExecuteAsync("INSERT INTO ad_accounts (id, name, refreshed_at) VALUES ('act_108', 'token expired', now())");
+        var graph = GraphWithAds("act_108", 10);
+        graph.ThenError(HttpStatusCode.BadRequest, new { message = "Error validating access token", type = "OAuthException", code = 190 });
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+        var run = Guid.NewGuid();
+
+        await host.PublishAsync(new FetchEntities(run, "act_108", EntityLevel.Ad, Force: false));
+        await host.LevelDoneAsync(run, EntityLevel.Ad);
+
+        Assert.Equal(1L, await db.CountAsync("SELECT count(*) FROM ad_accounts WHERE id = 'act_108' AND accessible"));
     }
 
     [Fact]
