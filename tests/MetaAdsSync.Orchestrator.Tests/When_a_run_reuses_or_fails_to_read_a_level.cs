@@ -48,16 +48,8 @@ public class When_a_run_reuses_or_fails_to_read_a_level : SagaSpec
     {
         var runId = await StartRun();
         var lifts = Sut.Time.GetUtcNow() + TimeSpan.FromMinutes(12);
-        await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1, "c1");
-        await Page(runId, EntityLevel.AdSet, 1, last: true, count: 1);
-        await Page(runId, EntityLevel.Ad, 1, last: true, count: 1);
-        await Handled<EntitiesFetched>(3, m => m.RunId == runId);
-        var batches = Batches().Where(b => b.RunId == runId).ToList();
-        await BatchDone(runId, batches.Single(b => b.Level == EntityLevel.Campaign).BatchId);
-        await BatchDone(runId, batches.Single(b => b.Level == EntityLevel.AdSet).BatchId);
 
-        await Sut.Harness.Bus.Publish(new InsightsBatchFailed(runId, Account, batches.Single(b => b.Level == EntityLevel.Ad).BatchId, "throttled", 2,
-            new FailureCause(SyncErrorKind.Throttled, "Meta throttles act_1/ads_insights for 00:12:00 more", LiftsAt: lifts)));
+        await EndPartial(runId, new FailureCause(SyncErrorKind.Throttled, "Meta throttles act_1/ads_insights for 00:12:00 more", LiftsAt: lifts));
 
         var (_, run) = await Ended(runId);
         Assert.Equal((SyncOutcome.Partial, "Throttled"), (run.Outcome, run.ErrorKind));

@@ -179,11 +179,12 @@ function renderAccountHead() {
   $("#account-status").replaceChildren(statusMark(account));
   const notice = $("#account-access");
   notice.hidden = account.access.accessible && account.access.accountState === "Active" && !account.lastError;
-  notice.replaceChildren(
+  notice.replaceChildren(...[
     account.access.accessible ? null
       : el("p", { class: "error", text: `The token can no longer read this account (since ${fmtTime(account.access.since)}): ${account.access.reason}` }),
     account.access.accountState === "Active" ? null : el("p", { text: `Meta reports this account as ${account.access.accountState}; it is not scheduled.` }),
-    errorCause(account.lastError, account.lastErrorKind, account.lastErrorDetail));
+    errorCause(account.lastError, account.lastErrorKind, account.lastErrorDetail),
+  ].filter(Boolean));
   $("#sync-button").disabled = !account.access.accessible;
   if (account.running && !state.run) follow(account.running, account.accountId, "A sync of this account is running; following it.");
 }

@@ -62,6 +62,7 @@ public class When_an_accounts_access_is_revoked(ObservedSystem observed, ITestOu
             Assert.Equal("0.55", await account.EvaluateAsync<string>("b => getComputedStyle(b).opacity"));
             await account.ClickAsync();
             await Expect(dashboard.Page.Locator("#account-access")).ToContainTextAsync("can no longer read this account");
+            await Expect(dashboard.Page.Locator("#account-access")).Not.ToContainTextAsync("null");
             await Expect(dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Sync now" })).ToBeDisabledAsync();
             var cause = dashboard.Page.Locator("#account-access details.cause");
             await Expect(cause.Locator("summary")).ToHaveTextAsync("Not found");

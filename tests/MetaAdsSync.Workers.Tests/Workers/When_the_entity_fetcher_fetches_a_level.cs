@@ -129,14 +129,8 @@ public class When_the_entity_fetcher_fetches_a_level(RabbitMqFixture rabbit, Mig
     [Fact]
     public async Task Should_mark_the_account_not_accessible_when_its_edge_refuses_the_token()
     {
-        await db.ExecuteAsync("INSERT INTO ad_accounts (id, name, refreshed_at) VALUES ('act_107', 'readable until now', now())");
-        var graph = GraphWithAds("act_107", 10);
-        graph.ThenError(HttpStatusCode.Forbidden, new { message = "(#200) Ad account owner has NOT grant ads_management or ads_read permission", type = "OAuthException", code = 200 });
-        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
-        var run = Guid.NewGuid();
-
-        await host.PublishAsync(new FetchEntities(run, "act_107", EntityLevel.Ad, Force: false));
-        var failed = Assert.IsType<EntityFetchFailed>(Assert.Single(await host.LevelDoneAsync(run, EntityLevel.Ad)));
+        var failed = await FailOnAKnownAccountAsync("act_107", HttpStatusCode.Forbidden,
+            new { message = "(#200) Ad account owner has NOT grant ads_management or ads_read permission", type = "OAuthException", code = 200 });
 
         Assert.Equal(SyncErrorKind.NoPermission, failed.Cause?.Kind);
         Assert.Equal(1L, await db.CountAsync(
@@ -146,16 +140,24 @@ public class When_the_entity_fetcher_fetches_a_level(RabbitMqFixture rabbit, Mig
     [Fact]
     public async Task Should_leave_the_account_accessible_when_the_token_itself_is_refused()
     {
-        await db.ExecuteAsync("INSERT INTO ad_accounts (id, name, refreshed_at) VALUES ('act_108', 'token expired', now())");
-        var graph = GraphWithAds("act_108", 10);
-        graph.ThenError(HttpStatusCode.BadRequest, new { message = "Error validating access token", type = "OAuthException", code = 190 });
+        var failed = await FailOnAKnownAccountAsync("act_108", HttpStatusCode.BadRequest,
+            new { message = "Error validating access token", type = "OAuthException", code = 190 });
+
+        Assert.Equal(SyncErrorKind.TokenInvalid, failed.Cause?.Kind);
+        Assert.Equal(1L, await db.CountAsync("SELECT count(*) FROM ad_accounts WHERE id = 'act_108' AND accessible"));
+    }
+
+    /// <summary>An account the accounts list named, whose ads edge answers <paramref name="error"/>: the level's failure.</summary>
+    async Task<EntityFetchFailed> FailOnAKnownAccountAsync(string account, HttpStatusCode status, object error)
+    {
+        await db.ExecuteAsync($"INSERT INTO ad_accounts (id, name, refreshed_at) VALUES ('{account}', 'readable until now', now())");
+        var graph = GraphWithAds(account, 10);
+        graph.ThenError(status, error);
         await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
         var run = Guid.NewGuid();
 
-        await host.PublishAsync(new FetchEntities(run, "act_108", EntityLevel.Ad, Force: false));
-        await host.LevelDoneAsync(run, EntityLevel.Ad);
-
-        Assert.Equal(1L, await db.CountAsync("SELECT count(*) FROM ad_accounts WHERE id = 'act_108' AND accessible"));
+        await host.PublishAsync(new FetchEntities(run, account, EntityLevel.Ad, Force: false));
+        return Assert.IsType<EntityFetchFailed>(Assert.Single(await host.LevelDoneAsync(run, EntityLevel.Ad)));
     }
 
     [Fact]
