@@ -67,6 +67,7 @@ sealed class SeedBaseline : IAsyncDisposable
     {
         var clock = Stopwatch.StartNew();
         var runId = Guid.NewGuid();
+        var started = DateTimeOffset.UtcNow;
         try
         {
             var accounts = await _graph.GetAdAccountsAsync(default);
@@ -85,7 +86,7 @@ sealed class SeedBaseline : IAsyncDisposable
                 }
 
                 await using var connection = await Database.OpenConnectionAsync();
-                await StorageRows.UpsertEntitiesAsync(connection, accountId, level, entities, DateTimeOffset.UtcNow, runId, default);
+                await StorageRows.UpsertEntitiesAsync(connection, accountId, level, entities, DateTimeOffset.UtcNow, runId, started, default);
                 eligible[level] = entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList();
             }
 
@@ -95,7 +96,7 @@ sealed class SeedBaseline : IAsyncDisposable
                 {
                     var result = await _graph.GetInsightsPerEntityAsync(accountId, level, group, datePreset, default);
                     await using var connection = await Database.OpenConnectionAsync();
-                    await StorageRows.UpsertInsightsAsync(connection, accountId, level, datePreset, result.Rows, DateTimeOffset.UtcNow, runId, default);
+                    await StorageRows.UpsertInsightsAsync(connection, accountId, level, datePreset, result.Rows, DateTimeOffset.UtcNow, runId, started, default);
                 }
             }
 
@@ -125,6 +126,8 @@ sealed class SeedBaseline : IAsyncDisposable
         public ValueTask<IAsyncDisposable> AcquireAsync(RateScope scope, CancellationToken cancellationToken) => ValueTask.FromResult<IAsyncDisposable>(Permit.Instance);
 
         public ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken) => ValueTask.FromResult(TimeSpan.Zero);
 
         sealed class Permit : IAsyncDisposable
         {

@@ -1,7 +1,11 @@
 namespace MetaAdsSync.Contracts;
 
-/// <summary>Fetch one entity level of an account, page by page.</summary>
-public record FetchEntities(Guid RunId, string AccountId, EntityLevel Level, bool Force);
+/// <summary>
+/// Fetch one entity level of an account, page by page. <paramref name="RunStartedAt"/> is when the run began: rows are
+/// written only over rows of runs that began no later, so a late page of an older run never wins. A message of the
+/// shape before it (<c>default</c>) counts as older than every run.
+/// </summary>
+public record FetchEntities(Guid RunId, string AccountId, EntityLevel Level, bool Force, DateTimeOffset RunStartedAt = default);
 
 /// <summary>
 /// One page of a level is stored; carries the ids of its ACTIVE and WITH_ISSUES entities. <paramref name="Attempt"/> is
@@ -45,7 +49,7 @@ public record Partition(PartitionKind Kind, IReadOnlyList<string> CampaignIds)
 /// Read the insights of one level's ACTIVE and WITH_ISSUES entities within a partition, for one preset: one
 /// account-level insights read, paged (whether to read at all was the plan's decision: the fetcher always asks Meta).
 /// A message without <paramref name="Partition"/> is of the old shape (it named
-/// entity ids) and is dropped.
+/// entity ids) and is dropped. <paramref name="RunStartedAt"/> as in <see cref="FetchEntities"/>.
 /// </summary>
 public record FetchInsightsBatch(
     Guid RunId,
@@ -53,7 +57,8 @@ public record FetchInsightsBatch(
     Guid BatchId,
     EntityLevel Level,
     string DatePreset,
-    Partition Partition);
+    Partition Partition,
+    DateTimeOffset RunStartedAt = default);
 
 public record InsightsBatchFetched(Guid RunId, string AccountId, Guid BatchId, int Rows, int GraphCalls);
 

@@ -10,6 +10,7 @@ public static class EntityFetcherExtensions
     {
         builder.AddFetcherDefaults();
         builder.Services.AddScoped<EntitySync>();
+        builder.Services.AddScoped<RemovalReasons>();
         return builder;
     }
 

@@ -9,11 +9,14 @@ namespace MetaAdsSync.EntityFetcher;
 
 /// <summary>
 /// Copies one entity level of an account into PostgreSQL, page by page: each page is upserted in one statement and
-/// then announced, so insights for early pages can start while later pages are still being read. A level read
-/// completely within <c>Sync:EntityMaxAge</c> is answered from PostgreSQL without a Graph call unless forced.
+/// then announced, so insights for early pages can start while later pages are still being read. The last page
+/// completes the level (<see cref="RemovedObjects.CompleteLevelAsync"/>: what the read did not return is marked
+/// removed) and the reasons are looked up before it is announced. A level read completely within
+/// <c>Sync:EntityMaxAge</c> is answered from PostgreSQL without a Graph call unless forced, and marks nothing.
 /// </summary>
 public sealed class EntitySync(
     IMetaGraphClient graph,
+    RemovalReasons removals,
     NpgsqlDataSource database,
     IOptions<SyncOptions> sync,
     TimeProvider time,
@@ -35,7 +38,7 @@ public sealed class EntitySync(
 
         // The next page's Graph call runs while this page is stored and announced: paging is the critical path.
         using var readAhead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await using var pages = graph.GetEntitiesAsync(account, command.Level, readAhead.Token).GetAsyncEnumerator(readAhead.Token);
+        await using var pages = graph.GetEntitiesAsync(account, command.Level, readAhead.Token, sync.Value.IncludeArchived).GetAsyncEnumerator(readAhead.Token);
         var more = await pages.MoveNextAsync();
         while (more)
         {
@@ -43,7 +46,7 @@ public sealed class EntitySync(
             var next = page.IsLast ? ValueTask.FromResult(false) : pages.MoveNextAsync();
             try
             {
-                await StoreAsync(command, account, page, cancellationToken);
+                var lookups = await StoreAsync(command, account, page, cancellationToken);
                 if (page.SkippedWithoutId > 0 || page.Warnings.Count > 0)
                 {
                     logger.LogWarning("{Account} {Level} page {Page}: skipped {Skipped} row(s) without an id; {Warnings}",
@@ -51,7 +54,7 @@ public sealed class EntitySync(
                 }
 
                 await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, page.Number, page.IsLast,
-                    page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls, attempt));
+                    page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls + lookups, attempt));
             }
             catch
             {
@@ -80,31 +83,44 @@ public sealed class EntitySync(
         return last is not null && time.GetUtcNow() - last.Value < sync.Value.EntityMaxAge ? last : null;
     }
 
-    async Task StoreAsync(FetchEntities command, string account, EntityPage page, CancellationToken cancellationToken)
+    /// <summary>Stores a page; the last one completes the level. Returns the Graph calls spent looking up why objects left.</summary>
+    async Task<int> StoreAsync(FetchEntities command, string account, EntityPage page, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, cancellationToken);
-
-        // Marked before the last page is announced: once the saga hears the level is done, the mark is there.
-        if (page.IsLast)
+        if (!page.IsLast)
         {
-            await EntityUpserts.MarkLevelSyncedAsync(connection, account, command.Level, now, command.RunId, cancellationToken);
+            await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt, cancellationToken);
+            return 0;
         }
+
+        // The last page, the level's mark and the removal marks commit together, before the saga hears the level is done.
+        IReadOnlyList<string> removed;
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt, cancellationToken);
+            removed = await RemovedObjects.CompleteLevelAsync(connection, account, command.Level, command.RunId, command.RunStartedAt, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (removed.Count > 0)
+        {
+            logger.LogInformation("{Account} {Level}: {Count} object(s) no longer listed by Meta, marked removed", account, command.Level, removed.Count);
+        }
+
+        return await removals.RecordAsync(connection, account, command.Level, cancellationToken);
     }
 
+    // A connection per page read, none held while a page is announced: the announcement waits on the broker.
     async Task ReplayStoredAsync(
         FetchEntities command, string account, Guid attempt, DateTimeOffset readAt, Func<EntitiesFetched, Task> pageDone, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var page = await EntityUpserts.ReadPageAsync(connection, account, command.Level, null, StoredPageSize, cancellationToken);
+        var page = await ReadStoredPageAsync(account, command.Level, null, cancellationToken);
         var number = 1;
         while (true)
         {
             // Reads one page ahead, so that the last page goes out marked as the last.
-            var next = page.Count < StoredPageSize
-                ? []
-                : await EntityUpserts.ReadPageAsync(connection, account, command.Level, page[^1].Id, StoredPageSize, cancellationToken);
+            var next = page.Count < StoredPageSize ? [] : await ReadStoredPageAsync(account, command.Level, page[^1].Id, cancellationToken);
             var isLast = next.Count == 0;
             await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, number, isLast, page.Count,
                 page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt, readAt));
@@ -116,5 +132,11 @@ public sealed class EntitySync(
             page = next;
             number++;
         }
+    }
+
+    async Task<IReadOnlyList<StoredEntity>> ReadStoredPageAsync(string account, EntityLevel level, string? afterId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await EntityUpserts.ReadPageAsync(connection, account, level, afterId, StoredPageSize, cancellationToken);
     }
 }

@@ -12,29 +12,32 @@ namespace MetaAdsSync.Fetching;
 /// </summary>
 public static class StorageRows
 {
-    /// <summary>Upserts one page of a level's entities in one statement.</summary>
+    /// <summary>
+    /// Upserts one page of a level's entities in one statement, as seen by the run that started at
+    /// <paramref name="runStartedAt"/> (a row a later run wrote is left alone).
+    /// </summary>
     public static Task<int> UpsertEntitiesAsync(
         NpgsqlConnection connection, string account, EntityLevel level, IEnumerable<MetaEntity> entities, DateTimeOffset now, Guid runId,
-        CancellationToken cancellationToken) => level switch
+        DateTimeOffset runStartedAt, CancellationToken cancellationToken) => level switch
         {
             EntityLevel.Campaign => EntityUpserts.UpsertCampaignsAsync(connection, entities.Select(e => Fill(new Campaign
             {
                 Id = e.Id, AccountId = account, Objective = e.Objective, DailyBudget = e.DailyBudget, LifetimeBudget = e.LifetimeBudget,
-            }, e, now, runId)), cancellationToken),
+            }, e, now, runId, runStartedAt)), cancellationToken),
             EntityLevel.AdSet => EntityUpserts.UpsertAdSetsAsync(connection, entities.Select(e => Fill(new AdSet
             {
                 Id = e.Id, AccountId = account, CampaignId = e.CampaignId, DailyBudget = e.DailyBudget, LifetimeBudget = e.LifetimeBudget,
-            }, e, now, runId)), cancellationToken),
+            }, e, now, runId, runStartedAt)), cancellationToken),
             _ => EntityUpserts.UpsertAdsAsync(connection, entities.Select(e => Fill(new Ad
             {
                 Id = e.Id, AccountId = account, CampaignId = e.CampaignId, AdSetId = e.AdSetId, Creative = e.CreativeJson,
-            }, e, now, runId)), cancellationToken),
+            }, e, now, runId, runStartedAt)), cancellationToken),
         };
 
-    /// <summary>Upserts insight rows of one level and preset; returns how many rows were written.</summary>
+    /// <summary>Upserts insight rows of one level and preset (a row a later run wrote is left alone); returns how many rows were read.</summary>
     public static async Task<int> UpsertInsightsAsync(
         NpgsqlConnection connection, string account, EntityLevel level, string datePreset, IEnumerable<MetaInsight> insights, DateTimeOffset now, Guid runId,
-        CancellationToken cancellationToken)
+        DateTimeOffset runStartedAt, CancellationToken cancellationToken)
     {
         var levelName = EntityLevels.Name(level);
         var rows = insights.Select(r => new Insight
@@ -43,7 +46,7 @@ public static class StorageRows
             DateStart = r.DateStart, DateStop = r.DateStop,
             Impressions = r.Impressions, Reach = r.Reach, Clicks = r.Clicks,
             Spend = r.Spend, Ctr = r.Ctr, Cpc = r.Cpc, Cpm = r.Cpm, Frequency = r.Frequency,
-            Actions = r.ActionsJson, FetchedAt = now, LastRunId = runId,
+            Actions = r.ActionsJson, FetchedAt = now, LastRunId = runId, RunStartedAt = runStartedAt,
         }).ToList();
         await InsightUpserts.UpsertAsync(connection, rows, cancellationToken);
         return rows.Count;
@@ -61,8 +64,9 @@ public static class StorageRows
             RefreshedAt = now,
         }), cancellationToken);
 
-    static T Fill<T>(T row, MetaEntity e, DateTimeOffset now, Guid runId) where T : AdEntity
+    static T Fill<T>(T row, MetaEntity e, DateTimeOffset now, Guid runId, DateTimeOffset runStartedAt) where T : AdEntity
     {
+        row.RunStartedAt = runStartedAt;
         row.Name = e.Name;
         row.Status = e.Status;
         row.EffectiveStatus = e.EffectiveStatus;

@@ -12,6 +12,12 @@ public sealed class SyncOptions
     public TimeSpan EntityMaxAge { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// Read ARCHIVED campaigns, ad sets and ads too (Meta leaves them out of its edges unless a <c>filtering</c> on
+    /// <c>effective_status</c> names them): stored with their status, never eligible for insights, not marked removed.
+    /// </summary>
+    public bool IncludeArchived { get; set; }
+
+    /// <summary>
     /// FetchEntities messages one EntityFetcher handles at once. A fetch mostly waits on Meta, so this is high: the rate
     /// gate, not the consumer, decides how hard an ad account is pressed; a low cap here only queues whole accounts.
     /// </summary>

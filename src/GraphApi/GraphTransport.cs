@@ -87,14 +87,20 @@ public sealed class GraphTransport
         return new Uri(QueryHelpers.AddQueryString(path, query));
     }
 
-    /// <summary>GETs <paramref name="url"/> and returns the parsed body; the caller disposes it.</summary>
-    public async Task<JsonDocument> GetAsync(Uri url, RateScope scope, CallCounter calls, CancellationToken cancellationToken)
+    /// <summary>
+    /// GETs <paramref name="url"/> and returns the parsed body; the caller disposes it. A call that may as well not be
+    /// made while Meta throttles (<paramref name="waitOutThrottles"/> false) is not retried after a throttle: its
+    /// <see cref="GraphApiException"/> comes back at once instead of a wait in the gate.
+    /// </summary>
+    public async Task<JsonDocument> GetAsync(Uri url, RateScope scope, CallCounter calls, CancellationToken cancellationToken, bool waitOutThrottles = true)
     {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(SkipThrottleRetry, !waitOutThrottles);
         try
         {
             return await _calls.ExecuteAsync(
-                async token => await AttemptAsync(url, scope, calls, token),
-                cancellationToken);
+                async (ctx, _) => await AttemptAsync(url, scope, calls, ctx.CancellationToken),
+                context, 0);
         }
         catch (BrokenCircuitException ex)
         {
@@ -102,7 +108,16 @@ public sealed class GraphTransport
                 new GraphError(GraphErrorKind.Transient, $"circuit open for {_base.Host}: recent calls failed"),
                 $"GET {Describe(url)}", ex);
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
+
+    /// <summary>How much longer the rate gate holds the scope's calls off (Meta's block); zero when it does not. Never waits.</summary>
+    public ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken) => _gate.BlockedForAsync(scope, cancellationToken);
+
+    static readonly ResiliencePropertyKey<bool> SkipThrottleRetry = new("metaadssync.skip-throttle-retry");
 
     async ValueTask<JsonDocument> AttemptAsync(Uri url, RateScope scope, CallCounter calls, CancellationToken cancellationToken)
     {
@@ -194,7 +209,9 @@ public sealed class GraphTransport
         new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<GraphApiException>(e => e.Error.IsRetryable && e is not (RateGateBlockedException or RateGateBusyException)),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is GraphApiException e
+                    && e.Error.IsRetryable && e is not (RateGateBlockedException or RateGateBusyException)
+                    && !(e.Error.Kind == GraphErrorKind.Throttled && args.Context.Properties.GetValue(SkipThrottleRetry, false))),
                 MaxRetryAttempts = _options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

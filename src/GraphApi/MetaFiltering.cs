@@ -16,6 +16,28 @@ public static class MetaFiltering
         _ => [new("campaign.id", "NOT_IN", partition.CampaignIds)],
     };
 
+    /// <summary>
+    /// Every <c>effective_status</c> Meta knows for a level but DELETED (deleted objects are never listed by an edge).
+    /// Meta leaves ARCHIVED objects out of an unfiltered edge; a filter that names ARCHIVED lists them too.
+    /// </summary>
+    public static IReadOnlyList<string> StatusesButDeleted(EntityLevel level) => level switch
+    {
+        EntityLevel.Campaign => CampaignStatuses,
+        EntityLevel.AdSet => AdSetStatuses,
+        _ => AdStatuses,
+    };
+
+    static readonly string[] CampaignStatuses = ["ACTIVE", "PAUSED", "ARCHIVED", "IN_PROCESS", "WITH_ISSUES"];
+    static readonly string[] AdSetStatuses = [.. CampaignStatuses, "CAMPAIGN_PAUSED"];
+    static readonly string[] AdStatuses = [.. AdSetStatuses, "ADSET_PAUSED", "PENDING_REVIEW", "DISAPPROVED", "PREAPPROVED", "PENDING_BILLING_INFO"];
+
+    /// <summary>
+    /// An entity edge's filters: none by default (Meta's own default, ARCHIVED and DELETED left out); with
+    /// <c>Sync:IncludeArchived</c> every status but DELETED, so that ARCHIVED objects are listed too.
+    /// </summary>
+    public static IReadOnlyList<Filter> Entities(EntityLevel level, bool includeArchived) =>
+        includeArchived ? [new(EntityLevels.Name(level) + ".effective_status", "IN", StatusesButDeleted(level))] : [];
+
     /// <summary>An account-level insights read of one level: its ACTIVE and WITH_ISSUES entities within the partition.</summary>
     public static IReadOnlyList<Filter> Insights(EntityLevel level, Partition partition) =>
         [new(EntityLevels.Name(level) + ".effective_status", "IN", InsightEligibility.Statuses), .. Of(partition)];

@@ -90,3 +90,9 @@ public static class MetaLevels
     public static string AccountNode(string accountId) =>
         accountId.StartsWith("act_", StringComparison.Ordinal) ? accountId : "act_" + accountId;
 }
+
+/// <summary>
+/// Objects' <c>effective_status</c> read by id: <see cref="ById"/> holds what Meta answered (DELETED for an id it says
+/// does not exist); <see cref="NotAsked"/> the ids left out because the account was throttled.
+/// </summary>
+public sealed record ObjectStatuses(IReadOnlyDictionary<string, string> ById, IReadOnlyList<string> NotAsked, int GraphCalls);

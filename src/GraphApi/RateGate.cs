@@ -24,6 +24,9 @@ public interface IRateGate
 
     /// <summary>What Meta said about usage; <paramref name="blockedFor"/> is set when the call was throttled.</summary>
     ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken);
+
+    /// <summary>How much longer Meta blocks the scope (or the whole app); zero when it does not. Never waits: for calls that are skipped rather than delayed while blocked.</summary>
+    ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -96,6 +99,8 @@ public sealed class InProcessRateGate : IRateGate, IDisposable
         _states.AddOrUpdate(AppWide, _ => new State(usage.AppPercent, DateTimeOffset.MinValue), (_, s) => s with { Percent = usage.AppPercent });
         return ValueTask.CompletedTask;
     }
+
+    public ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken) => ValueTask.FromResult(BlockedFor(scope));
 
     TimeSpan BlockedFor(RateScope scope)
     {

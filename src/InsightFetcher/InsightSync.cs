@@ -25,7 +25,7 @@ public sealed class InsightSync(IMetaGraphClient graph, NpgsqlDataSource databas
         }
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var written = await StorageRows.UpsertInsightsAsync(connection, account, command.Level, command.DatePreset, result.Rows, time.GetUtcNow(), command.RunId, cancellationToken);
+        var written = await StorageRows.UpsertInsightsAsync(connection, account, command.Level, command.DatePreset, result.Rows, time.GetUtcNow(), command.RunId, command.RunStartedAt, cancellationToken);
         return new InsightBatchOutcome(written, result.GraphCalls, result.Skipped);
     }
 }

@@ -59,6 +59,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.Property(i => i.Actions).HasColumnType("jsonb");
             e.HasIndex(i => new { i.Level, i.EntityId, i.DatePreset, i.DateStart, i.DateStop }).IsUnique();
             e.HasIndex(i => new { i.AccountId, i.Level, i.DatePreset });
+            e.Property(i => i.RunStartedAt).HasDefaultValueSql(UnknownRunStart);
         });
 
         modelBuilder.Entity<AccountSyncState>(e =>
@@ -82,6 +83,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
         {
             e.ToTable("entity_sync_marks");
             e.HasKey(m => new { m.AccountId, m.Level });
+            e.Property(m => m.RunStartedAt).HasDefaultValueSql(UnknownRunStart);
         });
 
         modelBuilder.Entity<PageLimit>(e =>
@@ -136,10 +138,14 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
         });
     }
 
+    /// <summary>Rows written before runs carried their start: older than any run, so the next run's write wins.</summary>
+    const string UnknownRunStart = "'-infinity'::timestamptz";
+
     // Entity reads are "this account's ads with this status", keyset-paged by id.
     static void MapAdEntity<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : AdEntity
     {
         e.HasKey(x => x.Id);
+        e.Property(x => x.RunStartedAt).HasDefaultValueSql(UnknownRunStart);
         e.HasIndex(x => new { x.AccountId, x.Id });
         e.HasIndex(x => new { x.AccountId, x.EffectiveStatus });
     }

@@ -92,6 +92,7 @@ public class When_a_request_is_bad(GatewayFixture gateway)
         { "api/accounts/act_697495618573979/ads?status=active", 400, "status" },
         { "api/accounts/act_697495618573979/adsets?limit=-1", 400, "limit" },
         { "api/accounts/act_697495618573979/adsets?after=abc", 400, "after" },
+        { "api/accounts/act_697495618573979/ads?include=deleted", 400, "include" },
         { "api/no-such-thing", 404, null },
     };
 

@@ -20,6 +20,21 @@ public class When_a_sync_is_requested : SagaSpec
     }
 
     [Fact]
+    public async Task Should_send_every_read_of_the_run_with_the_runs_start_so_no_older_write_wins()
+    {
+        var runId = Guid.NewGuid();
+        var start = Sut.Time.GetUtcNow();
+
+        await Request(runId);
+        await RequestsHandled(1);
+
+        var reads = Fetches(runId).Select(f => f.RunStartedAt).Concat(Batches().Where(b => b.RunId == runId).Select(b => b.RunStartedAt)).ToList();
+        Assert.Equal(6, reads.Count);
+        Assert.Equal(start, Assert.Single(reads.Distinct()));
+        Assert.Equal(start, (await Saga()).StartedAt);
+    }
+
+    [Fact]
     public async Task Should_join_the_running_sync_when_asked_again_with_the_same_preset()
     {
         var runId = await StartRun();

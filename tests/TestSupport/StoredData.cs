@@ -35,7 +35,7 @@ public static class StoredData
                 ("ads", "ad", truth.Ads.Ids, truth.Ads.InsightEligible, insights.Ads),
             })
             {
-                var stored = await Strings(connection, $"SELECT id FROM {table} WHERE account_id = @a", accountId);
+                var stored = await Strings(connection, $"SELECT id FROM {table} WHERE account_id = @a AND removed_at IS NULL", accountId);
                 Differ(problems, $"{accountId} {table}", ids, stored);
                 var rows = await Strings(connection,
                     $"SELECT entity_id FROM insights WHERE account_id = @a AND level = '{level}' AND date_preset = '{datePreset}'", accountId);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.RegularExpressions;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Api;
@@ -14,45 +15,71 @@ public static partial class AccountEndpoints
         "PENDING_REVIEW", "DISAPPROVED", "PREAPPROVED", "PENDING_BILLING_INFO",
     };
 
+    const string Removed = "removed";
+
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/accounts", async (ApiCaller caller, AccountQueries accounts, CancellationToken ct) => Results.Ok(await accounts.ListAsync(caller.Scope, ct)))
-            .WithSummary("Every ad account with its staleness label, running sync and entity counts.");
-        api.MapGet("/accounts/{accountId}/campaigns", (string accountId, HttpRequest request, ApiCaller caller, AccountQueries accounts, CancellationToken ct) =>
-            Entities(accountId, caller, EntityLevel.Campaign, request, accounts, ct));
-        api.MapGet("/accounts/{accountId}/adsets", (string accountId, HttpRequest request, ApiCaller caller, AccountQueries accounts, CancellationToken ct) =>
-            Entities(accountId, caller, EntityLevel.AdSet, request, accounts, ct));
-        api.MapGet("/accounts/{accountId}/ads", (string accountId, HttpRequest request, ApiCaller caller, AccountQueries accounts, CancellationToken ct) =>
-            Entities(accountId, caller, EntityLevel.Ad, request, accounts, ct));
+        var accounts = api.MapGroup("/accounts").WithTags("Accounts");
+        accounts.MapGet("", async (ApiCaller caller, AccountQueries queries, CancellationToken ct) => Results.Ok(await queries.ListAsync(caller.Scope, ct)))
+            .WithName("ListAccounts")
+            .WithSummary("Every ad account with its staleness label, running sync and entity counts.")
+            .Produces<List<AccountView>>();
+        MapEntities(accounts, "campaigns", EntityLevel.Campaign, "ListCampaigns");
+        MapEntities(accounts, "adsets", EntityLevel.AdSet, "ListAdSets");
+        MapEntities(accounts, "ads", EntityLevel.Ad, "ListAds");
         return api;
     }
 
-    static async Task<IResult> Entities(string accountId, ApiCaller caller, EntityLevel level, HttpRequest request, AccountQueries accounts, CancellationToken ct)
+    static void MapEntities(RouteGroupBuilder accounts, string edge, EntityLevel level, string name) =>
+        accounts.MapGet("/{accountId}/" + edge, (
+                [Description("The ad account (act_ and up to 20 digits).")] string accountId,
+                [Description("Meta's date preset of the insights shown (last_7d when absent).")] string? datePreset,
+                [Description("Only entities with this effective status (ACTIVE, PAUSED, WITH_ISSUES, …).")] string? status,
+                [Description("How many, 1 to 500 (default 100).")] string? limit,
+                [Description("The after cursor the previous page returned.")] string? after,
+                [Description("'removed' lists the objects Meta no longer returns beside the live ones.")] string? include,
+                ApiCaller caller, AccountQueries queries, CancellationToken ct) =>
+                Entities(accountId, new EntityQuery(datePreset, status, limit, after, include), caller, level, queries, ct))
+            .WithName(name)
+            .WithSummary($"The account's stored {edge} with their latest insights for the date preset, keyset-paged.")
+            .Produces<EntityPageView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    sealed record EntityQuery(string? DatePreset, string? Status, string? Limit, string? After, string? Include);
+
+    static async Task<IResult> Entities(string accountId, EntityQuery query, ApiCaller caller, EntityLevel level, AccountQueries accounts, CancellationToken ct)
     {
         if (!AccountQueries.IsAccountId(accountId))
         {
             return Problems.BadRequest("accountId", "accountId must match ^act_[0-9]{1,20}$.");
         }
 
-        var query = request.Query;
-        var datePreset = query["datePreset"].FirstOrDefault() ?? SyncAccountRequested.DefaultDatePreset;
+        var datePreset = query.DatePreset ?? SyncAccountRequested.DefaultDatePreset;
         if (!MetaDatePresets.All.Contains(datePreset))
         {
             return Problems.BadRequest("datePreset", $"datePreset must be one of Meta's presets: {string.Join(", ", MetaDatePresets.All)}.");
         }
 
-        var status = query["status"].FirstOrDefault();
+        var status = query.Status;
         if (status is not null && !EffectiveStatuses.Contains(status))
         {
             return Problems.BadRequest("status", $"status must be an effective status: {string.Join(", ", EffectiveStatuses)}.");
         }
 
-        if (!Paging.TryLimit(query["limit"].FirstOrDefault(), 100, 500, out var limit, out var problem))
+        if (!Paging.TryLimit(query.Limit, 100, 500, out var limit, out var problem))
         {
             return problem!;
         }
 
-        var after = query["after"].FirstOrDefault();
+        // Live objects by default; include=removed lists those a complete read no longer returned too.
+        var include = query.Include;
+        if (include is not null && include != Removed)
+        {
+            return Problems.BadRequest("include", $"include must be '{Removed}' (to list objects Meta no longer returns beside the live ones) or absent.");
+        }
+
+        var after = query.After;
         if (after is not null && !MetaIdPattern().IsMatch(after))
         {
             return Problems.BadRequest("after", "after must be the id the previous page returned as 'after'.");
@@ -63,7 +90,7 @@ public static partial class AccountEndpoints
             return Problems.NotFound($"Ad account '{accountId}' is not known; POST /api/meta-ads/sync refreshes the list.");
         }
 
-        return Results.Ok(await accounts.EntitiesAsync(accountId, level, datePreset, status, limit, after, ct));
+        return Results.Ok(await accounts.EntitiesAsync(accountId, level, datePreset, status, include == Removed, limit, after, ct));
     }
 
     [GeneratedRegex("^[0-9]{1,30}$", RegexOptions.CultureInvariant)]

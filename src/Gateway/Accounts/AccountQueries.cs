@@ -27,7 +27,11 @@ public sealed record AccountAccessView(bool Accessible, DateTimeOffset? Since, s
 
 public sealed record AccountCounts(long Campaigns, long AdSets, long Ads, long Eligible);
 
-/// <summary>One stored campaign, ad set or ad with its latest insights for the asked preset.</summary>
+/// <summary>
+/// One stored campaign, ad set or ad with its latest insights for the asked preset. <see cref="RemovedAt"/> is set when
+/// a complete read no longer returned it (listed only with <c>?include=removed</c>); <see cref="RemovedReason"/> is
+/// Meta's status for it by id, ARCHIVED or DELETED, null until known.
+/// </summary>
 public sealed record EntityView(
     string Id,
     string? Name,
@@ -36,7 +40,9 @@ public sealed record EntityView(
     string? CampaignId,
     string? AdSetId,
     DateTimeOffset? UpdatedTime,
-    InsightView? Insights);
+    InsightView? Insights,
+    DateTimeOffset? RemovedAt,
+    string? RemovedReason);
 
 public sealed record InsightView(DateOnly DateStart, DateOnly DateStop, decimal? Spend, long? Impressions, long? Clicks, decimal? Ctr, long? Reach);
 
@@ -72,13 +78,14 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
     /// <summary>The accounts, all of them or, with a <paramref name="scope"/> (a scoped key's accounts), those.</summary>
     public async Task<List<AccountView>> ListAsync(string[]? scope, CancellationToken cancellationToken)
     {
-        const string eligible = "effective_status = ANY(@eligible)";
+        // Live objects only: what Meta no longer returns is not counted.
+        const string eligible = "removed_at IS NULL AND effective_status = ANY(@eligible)";
         await using var command = database.CreateCommand($"""
             SELECT a.id, a.name, a.currency, a.timezone, a.last_synced_at, a.last_sync_status,
                    (SELECT r.run_id FROM sync_run_status r WHERE r.account_id = a.id AND r.status = @running),
-                   (SELECT count(*) FROM campaigns c WHERE c.account_id = a.id),
-                   (SELECT count(*) FROM ad_sets x WHERE x.account_id = a.id),
-                   (SELECT count(*) FROM ads x WHERE x.account_id = a.id),
+                   (SELECT count(*) FROM campaigns c WHERE c.account_id = a.id AND c.removed_at IS NULL),
+                   (SELECT count(*) FROM ad_sets x WHERE x.account_id = a.id AND x.removed_at IS NULL),
+                   (SELECT count(*) FROM ads x WHERE x.account_id = a.id AND x.removed_at IS NULL),
                    (SELECT count(*) FROM campaigns x WHERE x.account_id = a.id AND {eligible})
                  + (SELECT count(*) FROM ad_sets x WHERE x.account_id = a.id AND {eligible})
                  + (SELECT count(*) FROM ads x WHERE x.account_id = a.id AND {eligible}),
@@ -113,8 +120,9 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
         return accounts;
     }
 
+    /// <summary>A page of the account's live entities of a level, and with <paramref name="includeRemoved"/> its removed ones too.</summary>
     public async Task<EntityPageView> EntitiesAsync(
-        string accountId, EntityLevel level, string datePreset, string? status, int limit, string? after, CancellationToken cancellationToken)
+        string accountId, EntityLevel level, string datePreset, string? status, bool includeRemoved, int limit, string? after, CancellationToken cancellationToken)
     {
         var (table, parents) = level switch
         {
@@ -124,7 +132,7 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
         };
         await using var command = database.CreateCommand($"""
             SELECT e.id, e.name, e.status, e.effective_status, {parents}, e.updated_time,
-                   i.date_start, i.date_stop, i.spend, i.impressions, i.clicks, i.ctr, i.reach
+                   i.date_start, i.date_stop, i.spend, i.impressions, i.clicks, i.ctr, i.reach, e.removed_at, e.removed_reason
               FROM {table} e
               LEFT JOIN LATERAL (
                    SELECT * FROM insights i
@@ -132,6 +140,7 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
                     ORDER BY i.date_stop DESC, i.date_start DESC
                     LIMIT 1) i ON true
              WHERE e.account_id = @account
+               AND (@include_removed OR e.removed_at IS NULL)
                AND (@status::text IS NULL OR e.effective_status = @status)
                AND (@after::text IS NULL OR e.id > @after)
              ORDER BY e.id
@@ -141,6 +150,7 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
         command.Parameters.AddWithValue("preset", datePreset);
         command.Parameters.AddWithValue("account", accountId);
         command.Parameters.AddWithValue("status", (object?)status ?? DBNull.Value);
+        command.Parameters.AddWithValue("include_removed", includeRemoved);
         command.Parameters.AddWithValue("after", (object?)after ?? DBNull.Value);
         command.Parameters.AddWithValue("take", limit + 1);
 
@@ -158,7 +168,9 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
                     reader.IsDBNull(10) ? null : reader.GetInt64(10),
                     reader.IsDBNull(11) ? null : reader.GetInt64(11),
                     reader.IsDBNull(12) ? null : reader.GetDecimal(12),
-                    reader.IsDBNull(13) ? null : reader.GetInt64(13))));
+                    reader.IsDBNull(13) ? null : reader.GetInt64(13)),
+                reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+                NullableString(reader, 15)));
         }
 
         var more = rows.Count > limit;

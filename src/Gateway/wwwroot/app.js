@@ -213,6 +213,8 @@ async function loadEntities(reset) {
   }
   const query = new URLSearchParams({ datePreset: $("#date-preset").value, limit: "100" });
   if (state.after) query.set("after", state.after);
+  // Objects Meta no longer returns stay stored; they are listed, struck through, only on request.
+  if ($("#show-removed").checked) query.set("include", "removed");
   const caption = $("#entities-caption");
   try {
     const page = await api(`/api/accounts/${account.accountId}/${state.level}?${query}`);
@@ -244,8 +246,11 @@ function renderEntities() {
   $("#entities tbody").replaceChildren(...rows.map((r) => {
     const status = r.effectiveStatus || r.status || "—";
     const i = r.insights;
-    return el("tr", {},
-      el("td", {}, el("span", { text: r.name || r.id }), el("br"), el("small", { class: "muted", text: r.id })),
+    const removed = r.removedAt
+      ? el("small", { class: "removed-note", text: ` · removed ${new Date(r.removedAt).toLocaleString()}${r.removedReason ? ` (${r.removedReason})` : ""}` })
+      : null;
+    return el("tr", r.removedAt ? { class: "removed" } : {},
+      el("td", {}, el("span", { text: r.name || r.id }), el("br"), el("small", { class: "muted", text: r.id }), removed),
       el("td", {}, el("span", { class: `status ${status}`, text: status })),
       el("td", { class: "num", text: fmtMoney(i?.spend, account?.currency) }),
       el("td", { class: "num", text: fmtInt(i?.impressions) }),
@@ -507,6 +512,7 @@ function start() {
   $("#date-preset").replaceChildren(...PRESETS.map((p) => el("option", { value: p, text: p.replaceAll("_", " ") })));
   $("#date-preset").value = "last_7d";
   $("#date-preset").addEventListener("change", () => loadEntities(true));
+  $("#show-removed").addEventListener("change", () => loadEntities(true));
   $("#api-key").value = localStorage.getItem(KEY_STORE) || "";
   $("#key-form").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -147,7 +147,7 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
     {
         foreach (var level in SyncPlanner.Levels)
         {
-            await c.Publish(new FetchEntities(c.Message.RunId, c.Message.AccountId, level, c.Message.Force));
+            await c.Publish(new FetchEntities(c.Message.RunId, c.Message.AccountId, level, c.Message.Force, RunProgress.RunStartedAt(c.Saga)));
         }
 
         foreach (var (batchId, batch) in RunProgress.Outstanding(c.Saga))
@@ -174,7 +174,7 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
 
         foreach (var level in levels)
         {
-            await c.Publish(new FetchEntities(s.RunId!.Value, s.AccountId, level, s.Force));
+            await c.Publish(new FetchEntities(s.RunId!.Value, s.AccountId, level, s.Force, RunProgress.RunStartedAt(s)));
         }
 
         foreach (var (batchId, batch) in batches)

@@ -201,7 +201,14 @@ public static class RunProgress
         JsonSerializer.Deserialize<Dictionary<Guid, OutstandingBatch>>(s.OutstandingBatches) ?? [];
 
     public static FetchInsightsBatch Command(AccountSyncState s, Guid batchId, OutstandingBatch batch) =>
-        new(s.RunId!.Value, s.AccountId, batchId, batch.Level, s.DatePreset, batch.Partition);
+        new(s.RunId!.Value, s.AccountId, batchId, batch.Level, s.DatePreset, batch.Partition, RunStartedAt(s));
+
+    /// <summary>
+    /// The run's start as its fetch commands carry it: the fetchers let no write of an older run win over a newer one's.
+    /// In whole microseconds, as PostgreSQL keeps it, so a command sent again after the saga was reloaded carries the same.
+    /// </summary>
+    public static DateTimeOffset RunStartedAt(AccountSyncState s) =>
+        s.StartedAt is { } t ? new DateTimeOffset(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero) : default;
 
     /// <summary>Plans an insight read of the run: outstanding until answered, under an id fixed by the run and its sequence.</summary>
     public static void AddBatch(AccountSyncState s, EntityLevel level, Partition partition)

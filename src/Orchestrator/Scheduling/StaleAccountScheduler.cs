@@ -46,48 +46,46 @@ public sealed class StaleAccountScheduler(
     {
         var settings = options.Value;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        if (!await AdvisoryLock(connection, "pg_try_advisory_lock", cancellationToken))
+        // The lock is the transaction's: it holds for the sweep and ends with it, also behind a pool in transaction mode
+        // (a session's lock would stay on whichever server connection the pool gave back). The transaction writes nothing.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await TryLockAsync(connection, cancellationToken))
         {
             return new StaleAccountSweepCompleted([], Skipped: true);
         }
 
-        try
+        var now = time.GetUtcNow();
+        var accounts = await StaleAccounts(connection, now - settings.StaleAfter, settings.MaxAccountsPerSweep, cancellationToken);
+        var requested = new List<ScheduledSync>();
+        foreach (var accountId in accounts)
         {
-            var now = time.GetUtcNow();
-            var accounts = await StaleAccounts(connection, now - settings.StaleAfter, settings.MaxAccountsPerSweep, cancellationToken);
-            var requested = new List<ScheduledSync>();
-            foreach (var accountId in accounts)
+            if (requested.Count > 0 && settings.Spacing > TimeSpan.Zero)
             {
-                if (requested.Count > 0 && settings.Spacing > TimeSpan.Zero)
-                {
-                    await Task.Delay(settings.Spacing, time, cancellationToken);
-                }
-
-                var runId = NewId.NextGuid();
-                await bus.Publish(new SyncAccountRequested(accountId, runId, settings.DatePreset, SyncTrigger.Scheduled, Force: false, time.GetUtcNow()),
-                    cancellationToken);
-                requested.Add(new ScheduledSync(accountId, runId));
+                await Task.Delay(settings.Spacing, time, cancellationToken);
             }
 
-            logger.LogInformation("Stale-account sweep requested {Count} sync(s): {Accounts}", requested.Count, string.Join(", ", accounts));
-            return new StaleAccountSweepCompleted(requested, Skipped: false);
+            var runId = NewId.NextGuid();
+            await bus.Publish(new SyncAccountRequested(accountId, runId, settings.DatePreset, SyncTrigger.Scheduled, Force: false, time.GetUtcNow()),
+                cancellationToken);
+            requested.Add(new ScheduledSync(accountId, runId));
         }
-        finally
-        {
-            await AdvisoryLock(connection, "pg_advisory_unlock", CancellationToken.None);
-        }
+
+        logger.LogInformation("Stale-account sweep requested {Count} sync(s): {Accounts}", requested.Count, string.Join(", ", accounts));
+        await transaction.CommitAsync(CancellationToken.None);
+        return new StaleAccountSweepCompleted(requested, Skipped: false);
     }
 
     static async Task<List<string>> StaleAccounts(NpgsqlConnection connection, DateTimeOffset syncedBefore, int limit, CancellationToken cancellationToken)
     {
-        const string eligible = "effective_status = ANY(@eligible)";
+        // Live objects only: what Meta no longer returns neither makes an account eligible nor non-empty.
+        const string eligible = "x.removed_at IS NULL AND effective_status = ANY(@eligible)";
         await using var command = new NpgsqlCommand($"""
             SELECT a.id FROM (
                 SELECT a.id, a.last_synced_at,
                        EXISTS (SELECT 1 FROM campaigns x WHERE x.account_id = a.id AND {eligible})
                     OR EXISTS (SELECT 1 FROM ad_sets x WHERE x.account_id = a.id AND {eligible})
                     OR EXISTS (SELECT 1 FROM ads x WHERE x.account_id = a.id AND {eligible}) AS has_eligible,
-                       EXISTS (SELECT 1 FROM campaigns x WHERE x.account_id = a.id) AS has_entities
+                       EXISTS (SELECT 1 FROM campaigns x WHERE x.account_id = a.id AND x.removed_at IS NULL) AS has_entities
                   FROM ad_accounts a
                  WHERE a.refreshed_at IS NOT NULL
                    AND a.accessible AND COALESCE(a.account_status, 1) = 1
@@ -110,9 +108,9 @@ public sealed class StaleAccountScheduler(
         return accounts;
     }
 
-    static async Task<bool> AdvisoryLock(NpgsqlConnection connection, string function, CancellationToken cancellationToken)
+    static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT {function}(@key)", connection);
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key)", connection);
         command.Parameters.AddWithValue("key", SweepLockKey);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }

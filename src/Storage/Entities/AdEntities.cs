@@ -10,8 +10,19 @@ public abstract class AdEntity
     public string? EffectiveStatus { get; set; }
     public DateTimeOffset? CreatedTime { get; set; }
     public DateTimeOffset? UpdatedTime { get; set; }
+    /// <summary>When the run that last saw this object (<see cref="LastRunId"/>) read it.</summary>
     public DateTimeOffset SyncedAt { get; set; }
     public Guid? LastRunId { get; set; }
+    /// <summary>
+    /// The start of the run that last wrote the row (its upsert or its removal mark): a write of a run that started
+    /// earlier is refused, so a late page of an old run never overwrites a newer one. <c>-infinity</c> when unknown.
+    /// </summary>
+    public DateTimeOffset RunStartedAt { get; set; }
+    /// <summary>When a complete read of the level no longer returned the object; null while it is live.</summary>
+    public DateTimeOffset? RemovedAt { get; set; }
+    public Guid? RemovedByRun { get; set; }
+    /// <summary>Why, as Meta answered by id: ARCHIVED or DELETED; null until known (the look-up is skipped while the account is throttled).</summary>
+    public string? RemovedReason { get; set; }
 }
 
 public class Campaign : AdEntity

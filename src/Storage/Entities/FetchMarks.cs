@@ -8,4 +8,6 @@ public class EntitySyncMark
     public required string Level { get; set; }
     public DateTimeOffset LastFullSyncAt { get; set; }
     public Guid? LastRunId { get; set; }
+    /// <summary>The start of that run: an older run's complete read neither moves the mark nor marks anything removed.</summary>
+    public DateTimeOffset RunStartedAt { get; set; }
 }

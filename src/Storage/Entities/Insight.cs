@@ -23,4 +23,6 @@ public class Insight
     public string? Actions { get; set; }
     public DateTimeOffset FetchedAt { get; set; }
     public Guid? LastRunId { get; set; }
+    /// <summary>The start of the run that wrote the row: a run that started earlier does not overwrite it.</summary>
+    public DateTimeOffset RunStartedAt { get; set; }
 }

@@ -217,6 +217,24 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("name");
 
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
+                    b.Property<Guid?>("RemovedByRun")
+                        .HasColumnType("uuid")
+                        .HasColumnName("removed_by_run");
+
+                    b.Property<string>("RemovedReason")
+                        .HasColumnType("text")
+                        .HasColumnName("removed_reason");
+
+                    b.Property<DateTimeOffset>("RunStartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_started_at")
+                        .HasDefaultValueSql("'-infinity'::timestamptz");
+
                     b.Property<string>("Status")
                         .HasColumnType("text")
                         .HasColumnName("status");
@@ -357,6 +375,24 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("name");
 
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
+                    b.Property<Guid?>("RemovedByRun")
+                        .HasColumnType("uuid")
+                        .HasColumnName("removed_by_run");
+
+                    b.Property<string>("RemovedReason")
+                        .HasColumnType("text")
+                        .HasColumnName("removed_reason");
+
+                    b.Property<DateTimeOffset>("RunStartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_started_at")
+                        .HasDefaultValueSql("'-infinity'::timestamptz");
+
                     b.Property<string>("Status")
                         .HasColumnType("text")
                         .HasColumnName("status");
@@ -446,6 +482,24 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("objective");
 
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
+                    b.Property<Guid?>("RemovedByRun")
+                        .HasColumnType("uuid")
+                        .HasColumnName("removed_by_run");
+
+                    b.Property<string>("RemovedReason")
+                        .HasColumnType("text")
+                        .HasColumnName("removed_reason");
+
+                    b.Property<DateTimeOffset>("RunStartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_started_at")
+                        .HasDefaultValueSql("'-infinity'::timestamptz");
+
                     b.Property<string>("Status")
                         .HasColumnType("text")
                         .HasColumnName("status");
@@ -487,6 +541,12 @@ namespace MetaAdsSync.Storage.Migrations
                     b.Property<Guid?>("LastRunId")
                         .HasColumnType("uuid")
                         .HasColumnName("last_run_id");
+
+                    b.Property<DateTimeOffset>("RunStartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_started_at")
+                        .HasDefaultValueSql("'-infinity'::timestamptz");
 
                     b.HasKey("AccountId", "Level")
                         .HasName("pk_entity_sync_marks");
@@ -570,6 +630,12 @@ namespace MetaAdsSync.Storage.Migrations
                     b.Property<long?>("Reach")
                         .HasColumnType("bigint")
                         .HasColumnName("reach");
+
+                    b.Property<DateTimeOffset>("RunStartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_started_at")
+                        .HasDefaultValueSql("'-infinity'::timestamptz");
 
                     b.Property<decimal?>("Spend")
                         .HasColumnType("numeric")

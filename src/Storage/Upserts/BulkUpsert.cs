@@ -13,19 +13,28 @@ readonly record struct UpsertColumn(string Name, NpgsqlDbType ElementType, Array
 /// </summary>
 static class BulkUpsert
 {
+    /// <summary>The column every synced row carries: the start of the run that wrote it.</summary>
+    public const string RunStartedAt = "run_started_at";
+
+    /// <summary>
+    /// Upserts the page. With <paramref name="newerOnly"/> a stored row is overwritten only by a run that started at the
+    /// same time or later than the one that wrote it (<see cref="RunStartedAt"/>): a late write of an older run (one
+    /// that timed out, a redelivered message) leaves the newer run's row alone. Returns the rows written.
+    /// </summary>
     public static async Task<int> ExecuteAsync(
         NpgsqlConnection connection,
         string table,
         IReadOnlyList<string> key,
         IReadOnlyList<UpsertColumn> columns,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool newerOnly = false)
     {
         if (columns[0].Values.Length == 0)
         {
             return 0;
         }
 
-        await using var command = new NpgsqlCommand(Sql(table, key, columns), connection);
+        await using var command = new NpgsqlCommand(Sql(table, key, columns, newerOnly), connection);
         for (var i = 0; i < columns.Count; i++)
         {
             command.Parameters.Add(new NpgsqlParameter($"p{i}", NpgsqlDbType.Array | columns[i].ElementType) { Value = columns[i].Values });
@@ -34,7 +43,7 @@ static class BulkUpsert
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    static string Sql(string table, IReadOnlyList<string> key, IReadOnlyList<UpsertColumn> columns)
+    static string Sql(string table, IReadOnlyList<string> key, IReadOnlyList<UpsertColumn> columns, bool newerOnly)
     {
         var names = string.Join(", ", columns.Select(c => c.Name));
         var sql = new StringBuilder()
@@ -43,6 +52,11 @@ static class BulkUpsert
             .Append("\nFROM unnest(").AppendJoin(", ", columns.Select((_, i) => $"@p{i}")).Append(") AS r(").Append(names).Append(")\n")
             .Append("ON CONFLICT (").AppendJoin(", ", key).Append(") DO UPDATE SET ")
             .AppendJoin(", ", columns.Where(c => !key.Contains(c.Name)).Select(c => $"{c.Name} = excluded.{c.Name}"));
+        if (newerOnly)
+        {
+            sql.Append("\nWHERE ").Append(table).Append('.').Append(RunStartedAt).Append(" <= excluded.").Append(RunStartedAt);
+        }
+
         return sql.ToString();
     }
 
@@ -72,4 +86,10 @@ static class BulkUpsert
 
     /// <summary>timestamptz takes UTC only.</summary>
     public static DateTimeOffset? Utc(DateTimeOffset? value) => value?.ToUniversalTime();
+
+    /// <summary>
+    /// A run's start as stored. An unknown start (<c>default</c>, from a message of the shape before runs carried it) is
+    /// <see cref="DateTimeOffset.MinValue"/>, which Npgsql writes as <c>-infinity</c>: older than every run.
+    /// </summary>
+    public static DateTimeOffset RunStart(DateTimeOffset runStartedAt) => runStartedAt.ToUniversalTime();
 }

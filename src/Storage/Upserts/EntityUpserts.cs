@@ -11,7 +11,10 @@ namespace MetaAdsSync.Storage.Upserts;
 /// </summary>
 public readonly record struct StoredEntity(string Id, string? EffectiveStatus);
 
-/// <summary>Set-based upserts of campaigns, ad sets and ads (one statement per page), and the level's "fully synced" mark.</summary>
+/// <summary>
+/// Set-based upserts of campaigns, ad sets and ads (one statement per page, a row of an older run never overwriting a
+/// newer one's), and the level's "fully synced" mark.
+/// </summary>
 public static class EntityUpserts
 {
     public static Task<int> UpsertCampaignsAsync(NpgsqlConnection connection, IEnumerable<Campaign> rows, CancellationToken cancellationToken)
@@ -23,7 +26,7 @@ public static class EntityUpserts
             new("objective", NpgsqlDbType.Text, page.Select(r => r.Objective).ToArray()),
             new("daily_budget", NpgsqlDbType.Bigint, page.Select(r => r.DailyBudget).ToArray()),
             new("lifetime_budget", NpgsqlDbType.Bigint, page.Select(r => r.LifetimeBudget).ToArray()),
-        ], cancellationToken);
+        ], cancellationToken, newerOnly: true);
     }
 
     public static Task<int> UpsertAdSetsAsync(NpgsqlConnection connection, IEnumerable<AdSet> rows, CancellationToken cancellationToken)
@@ -35,7 +38,7 @@ public static class EntityUpserts
             new("campaign_id", NpgsqlDbType.Text, page.Select(r => r.CampaignId).ToArray()),
             new("daily_budget", NpgsqlDbType.Bigint, page.Select(r => r.DailyBudget).ToArray()),
             new("lifetime_budget", NpgsqlDbType.Bigint, page.Select(r => r.LifetimeBudget).ToArray()),
-        ], cancellationToken);
+        ], cancellationToken, newerOnly: true);
     }
 
     public static Task<int> UpsertAdsAsync(NpgsqlConnection connection, IEnumerable<Ad> rows, CancellationToken cancellationToken)
@@ -47,7 +50,7 @@ public static class EntityUpserts
             new("campaign_id", NpgsqlDbType.Text, page.Select(r => r.CampaignId).ToArray()),
             new("ad_set_id", NpgsqlDbType.Text, page.Select(r => r.AdSetId).ToArray()),
             new("creative", NpgsqlDbType.Text, page.Select(r => r.Creative).ToArray(), Cast: "jsonb"),
-        ], cancellationToken);
+        ], cancellationToken, newerOnly: true);
     }
 
     static UpsertColumn[] Common<T>(List<T> page) where T : AdEntity =>
@@ -61,21 +64,34 @@ public static class EntityUpserts
         new("updated_time", NpgsqlDbType.TimestampTz, page.Select(r => BulkUpsert.Utc(r.UpdatedTime)).ToArray()),
         new("synced_at", NpgsqlDbType.TimestampTz, page.Select(r => r.SyncedAt.ToUniversalTime()).ToArray()),
         new("last_run_id", NpgsqlDbType.Uuid, page.Select(r => r.LastRunId).ToArray()),
+        new(BulkUpsert.RunStartedAt, NpgsqlDbType.TimestampTz, page.Select(r => BulkUpsert.RunStart(r.RunStartedAt)).ToArray()),
+        // Returned by Meta, so live: an object that was marked removed and comes back is live again.
+        new("removed_at", NpgsqlDbType.TimestampTz, new DateTimeOffset?[page.Count]),
+        new("removed_by_run", NpgsqlDbType.Uuid, new Guid?[page.Count]),
+        new("removed_reason", NpgsqlDbType.Text, new string?[page.Count]),
     ];
 
-    /// <summary>Records that every page of the level was read from Meta and stored.</summary>
-    public static async Task MarkLevelSyncedAsync(NpgsqlConnection connection, string accountId, EntityLevel level, DateTimeOffset at, Guid runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records that every page of the level was read from Meta and stored; false (and nothing changed) when a run that
+    /// started later already marked it. <see cref="RemovedObjects.CompleteLevelAsync"/> calls it: a complete read also
+    /// marks what it did not return.
+    /// </summary>
+    public static async Task<bool> MarkLevelSyncedAsync(
+        NpgsqlConnection connection, string accountId, EntityLevel level, DateTimeOffset at, Guid runId, DateTimeOffset runStartedAt, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO entity_sync_marks (account_id, level, last_full_sync_at, last_run_id) VALUES (@account, @level, @at, @run)
-            ON CONFLICT (account_id, level) DO UPDATE SET last_full_sync_at = excluded.last_full_sync_at, last_run_id = excluded.last_run_id
+            INSERT INTO entity_sync_marks (account_id, level, last_full_sync_at, last_run_id, run_started_at) VALUES (@account, @level, @at, @run, @started)
+            ON CONFLICT (account_id, level) DO UPDATE
+               SET last_full_sync_at = excluded.last_full_sync_at, last_run_id = excluded.last_run_id, run_started_at = excluded.run_started_at
+             WHERE entity_sync_marks.run_started_at <= excluded.run_started_at
             """, connection);
         command.Parameters.AddWithValue("account", accountId);
         command.Parameters.AddWithValue("level", EntityLevels.Name(level));
         command.Parameters.AddWithValue("at", at.ToUniversalTime());
         command.Parameters.AddWithValue("run", runId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.AddWithValue("started", BulkUpsert.RunStart(runStartedAt));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public static async Task<DateTimeOffset?> LastFullSyncAsync(NpgsqlConnection connection, string accountId, EntityLevel level, CancellationToken cancellationToken)
@@ -86,12 +102,12 @@ public static class EntityUpserts
         return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
     }
 
-    /// <summary>Keyset page of an account's stored entities of one level, in id order, after <paramref name="afterId"/>.</summary>
+    /// <summary>Keyset page of an account's live stored entities of one level, in id order, after <paramref name="afterId"/>.</summary>
     public static async Task<IReadOnlyList<StoredEntity>> ReadPageAsync(
         NpgsqlConnection connection, string accountId, EntityLevel level, string? afterId, int limit, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT id, effective_status FROM {TableName(level)} WHERE account_id = @account AND (@after::text IS NULL OR id > @after) ORDER BY id LIMIT @limit",
+            $"SELECT id, effective_status FROM {TableName(level)} WHERE account_id = @account AND removed_at IS NULL AND (@after::text IS NULL OR id > @after) ORDER BY id LIMIT @limit",
             connection);
         command.Parameters.AddWithValue("account", accountId);
         command.Parameters.Add(new NpgsqlParameter("after", NpgsqlDbType.Text) { Value = (object?)afterId ?? DBNull.Value });
@@ -106,7 +122,7 @@ public static class EntityUpserts
         return page;
     }
 
-    static string TableName(EntityLevel level) => level switch
+    public static string TableName(EntityLevel level) => level switch
     {
         EntityLevel.Campaign => "campaigns",
         EntityLevel.AdSet => "ad_sets",

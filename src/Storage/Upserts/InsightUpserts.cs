@@ -4,7 +4,7 @@ using NpgsqlTypes;
 
 namespace MetaAdsSync.Storage.Upserts;
 
-/// <summary>Set-based upserts of insights rows keyed by (level, entity, preset, date range).</summary>
+/// <summary>Set-based upserts of insights rows keyed by (level, entity, preset, date range); an older run's row never overwrites a newer one's.</summary>
 public static class InsightUpserts
 {
     public static Task<int> UpsertAsync(NpgsqlConnection connection, IEnumerable<Insight> rows, CancellationToken cancellationToken)
@@ -29,6 +29,7 @@ public static class InsightUpserts
             new("actions", NpgsqlDbType.Text, page.Select(r => r.Actions).ToArray(), Cast: "jsonb"),
             new("fetched_at", NpgsqlDbType.TimestampTz, page.Select(r => r.FetchedAt.ToUniversalTime()).ToArray()),
             new("last_run_id", NpgsqlDbType.Uuid, page.Select(r => r.LastRunId).ToArray()),
-        ], cancellationToken);
+            new(BulkUpsert.RunStartedAt, NpgsqlDbType.TimestampTz, page.Select(r => BulkUpsert.RunStart(r.RunStartedAt)).ToArray()),
+        ], cancellationToken, newerOnly: true);
     }
 }

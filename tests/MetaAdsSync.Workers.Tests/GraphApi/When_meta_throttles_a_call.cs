@@ -126,6 +126,8 @@ public class When_meta_throttles_a_call
             return ValueTask.CompletedTask;
         }
 
+        public ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken) => ValueTask.FromResult(TimeSpan.Zero);
+
         sealed class Nothing : IAsyncDisposable
         {
             public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -15,6 +15,17 @@ static class SimulatorRun
 
     public sealed record Result(IReadOnlyDictionary<EntityLevel, List<string>> Eligible, IReadOnlyList<Batch> Batches);
 
+    public static readonly EntityLevel[] Levels = [EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad];
+
+    /// <summary>Reads the three entity levels as one run (forced), as the saga sends them; returns each level's pages.</summary>
+    public static async Task<Dictionary<EntityLevel, List<EntitiesFetched>>> ReadEntitiesAsync(
+        WorkerHost host, string account, Guid runId, DateTimeOffset? runStartedAt = null)
+    {
+        var started = runStartedAt ?? DateTimeOffset.UtcNow;
+        var pages = await Task.WhenAll(Levels.Select(l => FetchLevelAsync(host, account, l, force: true, runId, started)));
+        return Levels.Zip(pages).ToDictionary(p => p.First, p => p.Second);
+    }
+
     public static Task<WorkerHost> StartWorkersAsync(
         RabbitMqFixture rabbit, MigratedDatabase db, RunningSimulator sim, Dictionary<string, string?>? settings = null, HttpMessageHandler? primaryHandler = null)
     {
@@ -31,11 +42,13 @@ static class SimulatorRun
         return WorkerHost.StartAsync(rabbit, db, primaryHandler, all);
     }
 
-    public static async Task<List<EntitiesFetched>> FetchLevelAsync(WorkerHost host, string account, EntityLevel level, bool force, Guid? runId = null)
+    /// <summary>Reads a level as a run that started at <paramref name="runStartedAt"/> (by default: now) and waits for its last page.</summary>
+    public static async Task<List<EntitiesFetched>> FetchLevelAsync(
+        WorkerHost host, string account, EntityLevel level, bool force, Guid? runId = null, DateTimeOffset? runStartedAt = null)
     {
         var run = runId ?? Guid.NewGuid();
         var before = host.Recorded.For(run).Count;
-        await host.PublishAsync(new FetchEntities(run, account, level, force));
+        await host.PublishAsync(new FetchEntities(run, account, level, force, runStartedAt ?? DateTimeOffset.UtcNow));
         await WorkerHost.Recorder.WaitUntilAsync(
             () => host.Recorded.For(run).Skip(before).Any(m => m is EntitiesFetched { IsLastPage: true } p && p.Level == level || m is EntityFetchFailed f && f.Level == level),
             TimeSpan.FromMinutes(3));
@@ -45,14 +58,15 @@ static class SimulatorRun
         return messages.OfType<EntitiesFetched>().Where(p => p.Level == level).OrderBy(p => p.Page).ToList();
     }
 
-    public static async Task<Result> SyncAsync(WorkerHost host, string account, string preset, Guid? runId = null, IReadOnlyList<Guid>? batchIds = null)
+    public static async Task<Result> SyncAsync(
+        WorkerHost host, string account, string preset, Guid? runId = null, IReadOnlyList<Guid>? batchIds = null, DateTimeOffset? runStartedAt = null)
     {
         var run = runId ?? Guid.NewGuid();
-        var levels = new[] { EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad };
-        var pages = await Task.WhenAll(levels.Select(l => FetchLevelAsync(host, account, l, force: true, run)));
-        var eligible = levels.Zip(pages).ToDictionary(p => p.First, p => p.Second.SelectMany(x => x.EligibleIds).Distinct().ToList());
+        var started = runStartedAt ?? DateTimeOffset.UtcNow;
+        var pages = await ReadEntitiesAsync(host, account, run, started);
+        var eligible = pages.ToDictionary(p => p.Key, p => p.Value.SelectMany(x => x.EligibleIds).Distinct().ToList());
 
-        var batches = levels.Select((l, i) => new FetchInsightsBatch(run, account, batchIds?[i] ?? Guid.NewGuid(), l, preset, Partition.WholeLevel)).ToList();
+        var batches = Levels.Select((l, i) => new FetchInsightsBatch(run, account, batchIds?[i] ?? Guid.NewGuid(), l, preset, Partition.WholeLevel, started)).ToList();
         var before = host.Recorded.For(run).Count;
         foreach (var batch in batches)
         {

@@ -70,7 +70,7 @@ public class When_a_page_of_entities_is_upserted(MigratedDatabase db) : IClassFi
     {
         await using var connection = await db.DataSource.OpenConnectionAsync();
         await EntityUpserts.UpsertAdsAsync(connection, Enumerable.Range(1, 5).Select(i => Ad($"keyset-{i}", account: "act_keyset")), default);
-        await EntityUpserts.MarkLevelSyncedAsync(connection, "act_keyset", EntityLevel.Ad, Now, Guid.NewGuid(), default);
+        await EntityUpserts.MarkLevelSyncedAsync(connection, "act_keyset", EntityLevel.Ad, Now, Guid.NewGuid(), runStartedAt: default, default);
 
         var first = await EntityUpserts.ReadPageAsync(connection, "act_keyset", EntityLevel.Ad, null, 3, default);
         var second = await EntityUpserts.ReadPageAsync(connection, "act_keyset", EntityLevel.Ad, first[^1].Id, 3, default);
