@@ -11,7 +11,8 @@ public record FetchEntities(Guid RunId, string AccountId, EntityLevel Level, boo
 /// One page of a level is stored; carries the ids of its ACTIVE and WITH_ISSUES entities. <paramref name="Attempt"/> is
 /// new for every delivery of <see cref="FetchEntities"/>: page numbers compare only within one attempt, since another
 /// attempt may cut the level into other pages (another page size after Meta refused one, or the level answered from
-/// PostgreSQL).
+/// PostgreSQL). <paramref name="ReadAt"/> is set when the level was answered from PostgreSQL: when it was last read
+/// from Meta (null when this attempt read Meta itself).
 /// </summary>
 public record EntitiesFetched(
     Guid RunId,
@@ -22,9 +23,11 @@ public record EntitiesFetched(
     int Count,
     IReadOnlyList<string> EligibleIds,
     int GraphCalls,
-    Guid Attempt = default);
+    Guid Attempt = default,
+    DateTimeOffset? ReadAt = null);
 
-public record EntityFetchFailed(Guid RunId, string AccountId, EntityLevel Level, string Error);
+/// <summary>A level failed past its retries; <paramref name="Cause"/> says why in plain words (null from a fetcher of before it existed).</summary>
+public record EntityFetchFailed(Guid RunId, string AccountId, EntityLevel Level, string Error, FailureCause? Cause = null);
 
 /// <summary>
 /// Which part of a level's edge a command reads: the whole level, the campaigns listed (Meta's <c>filtering</c> on
@@ -77,4 +80,4 @@ public record FetchInsightsBatch(
 
 public record InsightsBatchFetched(Guid RunId, string AccountId, Guid BatchId, int Rows, int GraphCalls);
 
-public record InsightsBatchFailed(Guid RunId, string AccountId, Guid BatchId, string Error, int GraphCalls);
+public record InsightsBatchFailed(Guid RunId, string AccountId, Guid BatchId, string Error, int GraphCalls, FailureCause? Cause = null);

@@ -28,11 +28,11 @@ public sealed class EntitySync(
     {
         var account = MetaLevels.AccountNode(command.AccountId);
         var attempt = Guid.NewGuid();
-        if (!command.Force && await IsFreshAsync(account, command.Level, cancellationToken))
+        if (!command.Force && await FreshSinceAsync(account, command.Level, cancellationToken) is { } readAt)
         {
             logger.LogInformation("{Account} {Level}: read completely within Sync:EntityMaxAge ({MaxAge}); answering from PostgreSQL",
                 account, command.Level, sync.Value.EntityMaxAge);
-            await ReplayStoredAsync(command, account, attempt, pageDone, cancellationToken);
+            await ReplayStoredAsync(command, account, attempt, readAt, pageDone, cancellationToken);
             return;
         }
 
@@ -75,11 +75,12 @@ public sealed class EntitySync(
         }
     }
 
-    async Task<bool> IsFreshAsync(string account, EntityLevel level, CancellationToken cancellationToken)
+    /// <summary>When the level was last read completely, if that is within <c>Sync:EntityMaxAge</c>; otherwise null.</summary>
+    async Task<DateTimeOffset?> FreshSinceAsync(string account, EntityLevel level, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var last = await EntityUpserts.LastFullSyncAsync(connection, account, level, cancellationToken);
-        return last is not null && time.GetUtcNow() - last.Value < sync.Value.EntityMaxAge;
+        return last is not null && time.GetUtcNow() - last.Value < sync.Value.EntityMaxAge ? last : null;
     }
 
     /// <summary>Stores a page; the last one completes the level. Returns the Graph calls spent looking up why objects left.</summary>
@@ -111,7 +112,8 @@ public sealed class EntitySync(
     }
 
     // A connection per page read, none held while a page is announced: the announcement waits on the broker.
-    async Task ReplayStoredAsync(FetchEntities command, string account, Guid attempt, Func<EntitiesFetched, Task> pageDone, CancellationToken cancellationToken)
+    async Task ReplayStoredAsync(
+        FetchEntities command, string account, Guid attempt, DateTimeOffset readAt, Func<EntitiesFetched, Task> pageDone, CancellationToken cancellationToken)
     {
         var page = await ReadStoredPageAsync(account, command.Level, null, cancellationToken);
         var number = 1;
@@ -121,7 +123,7 @@ public sealed class EntitySync(
             var next = page.Count < StoredPageSize ? [] : await ReadStoredPageAsync(account, command.Level, page[^1].Id, cancellationToken);
             var isLast = next.Count == 0;
             await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, number, isLast, page.Count,
-                page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt));
+                page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt, readAt));
             if (isLast)
             {
                 return;

@@ -10,7 +10,8 @@ namespace MetaAdsSync.EntityFetcher;
 /// permission, unknown account, a throttle longer than we wait, or the last redelivery spent) becomes
 /// <see cref="EntityFetchFailed"/>.
 /// </summary>
-public sealed class FetchEntitiesConsumer(EntitySync entities, IBus bus, IOptions<SyncOptions> sync, ILogger<FetchEntitiesConsumer> logger)
+public sealed class FetchEntitiesConsumer(
+    EntitySync entities, FetchFailures failures, IBus bus, IOptions<SyncOptions> sync, ILogger<FetchEntitiesConsumer> logger)
     : IConsumer<FetchEntities>
 {
     public async Task Consume(ConsumeContext<FetchEntities> context)
@@ -29,7 +30,8 @@ public sealed class FetchEntitiesConsumer(EntitySync entities, IBus bus, IOption
         catch (Exception ex) when (ex is not OperationCanceledException && context.IsFinal(ex, sync.Value))
         {
             logger.LogError("{Account} {Level}: fetch failed for run {RunId}: {Error}", command.AccountId, command.Level, command.RunId, ex.Message);
-            await context.Publish(new EntityFetchFailed(command.RunId, command.AccountId, command.Level, ex.Message));
+            var cause = await failures.RecordAsync(context, command.AccountId, ex);
+            await context.Publish(new EntityFetchFailed(command.RunId, command.AccountId, command.Level, ex.Message, cause));
         }
     }
 }

@@ -22,6 +22,7 @@ public static class FetcherDefaults
         builder.Services.AddSharedPageSizeMemory();
         builder.Services.AddMetaGraphApi();
         builder.Services.AddTelemetrySource(GraphTelemetry.Name);
+        builder.Services.AddSingleton<FetchFailures>();
         return builder;
     }
 

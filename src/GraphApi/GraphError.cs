@@ -115,6 +115,13 @@ public class GraphApiException(GraphError error, string? context = null, Excepti
 {
     public GraphError Error { get; } = error;
 
+    /// <summary>The failed call (<c>GET</c> and its redacted URL), from this exception or the one it wraps; null when no call was made.</summary>
+    public string? Call => _context is not null && _context.StartsWith("GET ", StringComparison.Ordinal)
+        ? _context
+        : (InnerException as GraphApiException)?.Call;
+
+    readonly string? _context = context;
+
     /// <summary>The HTTP calls spent on the failed request, rejected page sizes and retries included.</summary>
     public int GraphCalls { get; internal set; }
 }

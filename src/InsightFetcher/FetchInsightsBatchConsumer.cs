@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace MetaAdsSync.InsightFetcher;
 
 /// <summary>Fetches and stores one batch of insights; answers <see cref="InsightsBatchFetched"/>, or <see cref="InsightsBatchFailed"/> once retries cannot help.</summary>
-public sealed class FetchInsightsBatchConsumer(InsightSync insights, IOptions<SyncOptions> sync, ILogger<FetchInsightsBatchConsumer> logger)
+public sealed class FetchInsightsBatchConsumer(
+    InsightSync insights, FetchFailures failures, IOptions<SyncOptions> sync, ILogger<FetchInsightsBatchConsumer> logger)
     : IConsumer<FetchInsightsBatch>
 {
     public async Task Consume(ConsumeContext<FetchInsightsBatch> context)
@@ -30,8 +31,9 @@ public sealed class FetchInsightsBatchConsumer(InsightSync insights, IOptions<Sy
         catch (Exception ex) when (ex is not OperationCanceledException && context.IsFinal(ex, sync.Value))
         {
             logger.LogError("{Account} insights batch {BatchId} failed for run {RunId}: {Error}", command.AccountId, command.BatchId, command.RunId, ex.Message);
+            var cause = await failures.RecordAsync(context, command.AccountId, ex);
             await context.RespondAsync(new InsightsBatchFailed(command.RunId, command.AccountId, command.BatchId, ex.Message,
-                (ex as GraphApiException)?.GraphCalls ?? 0));
+                (ex as GraphApiException)?.GraphCalls ?? 0, cause));
         }
     }
 }

@@ -28,6 +28,8 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.ToTable("ad_accounts");
             e.HasKey(a => a.Id);
             e.HasIndex(a => a.LastSyncedAt);
+            e.Property(a => a.Accessible).HasDefaultValue(true);
+            e.Property(a => a.LastErrorDetail).HasColumnType("jsonb");
         });
 
         modelBuilder.Entity<Campaign>(e =>
@@ -78,6 +80,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.Property(s => s.Version).IsRowVersion();
             e.Property(s => s.CurrentState).HasMaxLength(64);
             e.Property(s => s.OutstandingBatches).HasColumnType("jsonb");
+            e.Property(s => s.ErrorDetail).HasColumnType("jsonb");
             e.HasIndex(s => s.AccountId).IsUnique();
             e.HasIndex(s => s.RunId);
             // A key's running syncs are counted at every sync request it makes (Gateway:MaxRunningSyncsPerKey).
@@ -141,6 +144,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.HasKey(r => r.RunId);
             e.HasIndex(r => new { r.AccountId, r.StartedAt });
             e.HasIndex(r => r.StartedAt);
+            e.Property(r => r.ErrorDetail).HasColumnType("jsonb");
         });
     }
 

@@ -90,7 +90,7 @@ public abstract class SagaSpec : IAsyncLifetime
     protected Task Published<T>(Func<T, bool> filter) where T : class => Sut.Harness.Published(1, filter);
 
     /// <summary>Runs all three levels to their last page, answers the campaign and ad set insight reads and fails the ads one.</summary>
-    protected async Task EndPartial(Guid runId)
+    protected async Task EndPartial(Guid runId, FailureCause? cause = null)
     {
         await Page(runId, EntityLevel.Campaign, 1, last: true, count: 1, "c1");
         await Page(runId, EntityLevel.AdSet, 1, last: true, count: 1);
@@ -99,7 +99,7 @@ public abstract class SagaSpec : IAsyncLifetime
         var batches = Batches().Where(b => b.RunId == runId).ToList();
         await BatchDone(runId, batches.Single(b => b.Level == EntityLevel.Campaign).BatchId);
         await BatchDone(runId, batches.Single(b => b.Level == EntityLevel.AdSet).BatchId);
-        await Sut.Harness.Bus.Publish(new InsightsBatchFailed(runId, Account, batches.Single(b => b.Level == EntityLevel.Ad).BatchId, "throttled", GraphCalls: 2));
+        await Sut.Harness.Bus.Publish(new InsightsBatchFailed(runId, Account, batches.Single(b => b.Level == EntityLevel.Ad).BatchId, "throttled", GraphCalls: 2, cause));
     }
 
     /// <summary>Runs all three levels to their last page with the given eligible ad ids, and answers every insight read.</summary>

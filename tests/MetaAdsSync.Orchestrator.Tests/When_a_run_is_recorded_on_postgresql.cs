@@ -45,11 +45,37 @@ public class When_a_run_is_recorded_on_postgresql(MigratedDatabase database) : P
     {
         var runId = await StartRun();
 
-        await Sut.Harness.Bus.Publish(new EntityFetchFailed(runId, Account, EntityLevel.Ad, "190: Error validating access token"));
+        await Sut.Harness.Bus.Publish(new EntityFetchFailed(runId, Account, EntityLevel.Ad, "190: Error validating access token",
+            new FailureCause(SyncErrorKind.TokenInvalid, "Error validating access token", "GET /v21.0/act_1/ads?access_token=REDACTED")));
 
         await InState(m => m.Idle, runId);
-        var account = await Row($"SELECT last_synced_at, last_sync_status, last_error FROM ad_accounts WHERE id = '{Account}'");
-        Assert.Equal((DBNull.Value, "Failed"), (account[0], (string)account[1]));
+        var account = await Row($"SELECT last_synced_at, last_sync_status, last_error, last_error_kind, last_error_detail::text FROM ad_accounts WHERE id = '{Account}'");
+        Assert.Equal((DBNull.Value, "Failed", "TokenInvalid"), (account[0], (string)account[1], (string)account[3]));
         Assert.Contains("190", (string)account[2]);
+        Assert.Equal("GET /v21.0/act_1/ads?access_token=REDACTED", FailureCause.FromJson((string)account[4])!.Call);
+        Assert.Equal(1L, await Database.CountAsync(
+            $"SELECT count(*) FROM sync_runs WHERE run_id = '{runId}' AND error_kind = 'TokenInvalid' AND error_detail->>'kind' = 'TokenInvalid'"));
+    }
+
+    [Fact]
+    public async Task Should_record_which_levels_were_read_and_which_were_answered_from_postgresql()
+    {
+        var runId = await StartRun();
+        var readAt = Sut.Time.GetUtcNow() - TimeSpan.FromMinutes(30);
+        await Sut.Harness.Bus.Publish(new EntitiesFetched(runId, Account, EntityLevel.Campaign, 1, true, 2, [], GraphCalls: 0, Guid.NewGuid(), readAt));
+        await Page(runId, EntityLevel.AdSet, 1, last: true, count: 3);
+        await Page(runId, EntityLevel.Ad, 1, last: true, count: 5);
+        await Handled<EntitiesFetched>(3, m => m.RunId == runId);
+        foreach (var batch in Batches().Where(b => b.RunId == runId))
+        {
+            await BatchDone(runId, batch.BatchId);
+        }
+
+        await InState(m => m.Idle, runId);
+        var account = await Row($"SELECT last_synced_at FROM ad_accounts WHERE id = '{Account}'");
+        Assert.Equal(readAt.UtcDateTime, account[0]);
+        var reused = $"Campaign={readAt.UtcDateTime:O}";
+        Assert.Equal(1L, await Database.CountAsync(
+            $"SELECT count(*) FROM sync_runs WHERE run_id = '{runId}' AND levels_read = ARRAY['AdSet', 'Ad'] AND levels_reused = ARRAY['{reused}']"));
     }
 }

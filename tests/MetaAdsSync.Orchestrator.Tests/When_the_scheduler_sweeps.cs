@@ -65,6 +65,25 @@ public class When_the_scheduler_sweeps
         Assert.Equal(3, harness.Harness.PublishedSoFar<SyncAccountRequested>(_ => true).Count);
     }
 
+    [Fact]
+    public async Task Should_skip_accounts_the_token_cannot_read_and_accounts_meta_reports_as_not_active()
+    {
+        await using var database = await MigratedDatabase.CreateAsync();
+        await database.ExecuteAsync("""
+            INSERT INTO ad_accounts (id, name, refreshed_at, last_synced_at, accessible, access_lost_reason, account_status) VALUES
+              ('act_1', 'readable, active', now(), NULL, true, NULL, 1),
+              ('act_2', 'access lost', now(), NULL, false, 'unlisted', 1),
+              ('act_3', 'disabled', now(), NULL, true, NULL, 2),
+              ('act_4', 'closed', now(), NULL, true, NULL, 101),
+              ('act_5', 'readable, status unknown', now(), NULL, true, NULL, NULL);
+            """);
+        await using var harness = await SagaHarness.InMemoryAsync();
+
+        var sweep = await Scheduler(harness, database, max: 10).SweepAsync(default);
+
+        Assert.Equal(["act_1", "act_5"], sweep.Requested.Select(r => r.AccountId));
+    }
+
     static StaleAccountScheduler Scheduler(SagaHarness harness, MigratedDatabase database, int max, TimeSpan? spacing = null) =>
         new(database.DataSource, harness.Harness.Bus,
             Microsoft.Extensions.Options.Options.Create(new SchedulerOptions { MaxAccountsPerSweep = max, Spacing = spacing ?? TimeSpan.Zero }),

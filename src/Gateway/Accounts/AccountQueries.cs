@@ -13,7 +13,17 @@ public sealed record AccountView(
     string? LastSyncStatus,
     string Staleness,
     Guid? Running,
-    AccountCounts Counts);
+    AccountCounts Counts,
+    AccountAccessView Access,
+    string? LastError,
+    string? LastErrorKind,
+    FailureCause? LastErrorDetail);
+
+/// <summary>
+/// Whether the token can read the account (<paramref name="Since"/>: when that last changed, <paramref name="Reason"/>:
+/// why not) and Meta's own <c>account_status</c> in words; only an accessible, Active account is scheduled.
+/// </summary>
+public sealed record AccountAccessView(bool Accessible, DateTimeOffset? Since, string? Reason, int? AccountStatus, string AccountState);
 
 public sealed record AccountCounts(long Campaigns, long AdSets, long Ads, long Eligible);
 
@@ -49,11 +59,27 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
 {
     public static bool IsAccountId(string value) => AccountIdPattern().IsMatch(value);
 
-    public async Task<bool> ExistsAsync(string accountId, CancellationToken cancellationToken)
+    public async Task<bool> ExistsAsync(string accountId, CancellationToken cancellationToken) => await AccessAsync(accountId, cancellationToken) is not null;
+
+    /// <summary>The account's access as recorded; null for an account the accounts list never named.</summary>
+    public async Task<AccountAccessView?> AccessAsync(string accountId, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("SELECT EXISTS (SELECT 1 FROM ad_accounts WHERE id = @id AND refreshed_at IS NOT NULL)");
+        await using var command = database.CreateCommand(
+            "SELECT accessible, access_changed_at, access_lost_reason, account_status FROM ad_accounts WHERE id = @id AND refreshed_at IS NOT NULL");
         command.Parameters.AddWithValue("id", accountId);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Access(reader, 0) : null;
+    }
+
+    static AccountAccessView Access(NpgsqlDataReader reader, int first)
+    {
+        int? status = reader.IsDBNull(first + 3) ? null : reader.GetInt32(first + 3);
+        return new AccountAccessView(
+            reader.GetBoolean(first),
+            reader.IsDBNull(first + 1) ? null : reader.GetFieldValue<DateTimeOffset>(first + 1),
+            NullableString(reader, first + 2),
+            status,
+            AccountStatusLabel.Of(status));
     }
 
     /// <summary>The accounts, all of them or, with a <paramref name="scope"/> (a scoped key's accounts), those.</summary>
@@ -69,7 +95,9 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
                    (SELECT count(*) FROM ads x WHERE x.account_id = a.id AND x.removed_at IS NULL),
                    (SELECT count(*) FROM campaigns x WHERE x.account_id = a.id AND {eligible})
                  + (SELECT count(*) FROM ad_sets x WHERE x.account_id = a.id AND {eligible})
-                 + (SELECT count(*) FROM ads x WHERE x.account_id = a.id AND {eligible})
+                 + (SELECT count(*) FROM ads x WHERE x.account_id = a.id AND {eligible}),
+                   a.accessible, a.access_changed_at, a.access_lost_reason, a.account_status,
+                   a.last_error, a.last_error_kind, a.last_error_detail::text
               FROM ad_accounts a
              WHERE a.refreshed_at IS NOT NULL AND (@scope::text[] IS NULL OR a.id = ANY(@scope::text[]))
              ORDER BY a.name, a.id
@@ -91,7 +119,9 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 Staleness.Label(synced, now),
                 reader.IsDBNull(6) ? null : reader.GetGuid(6),
-                new AccountCounts(reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10))));
+                new AccountCounts(reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10)),
+                Access(reader, 11),
+                NullableString(reader, 15), NullableString(reader, 16), FailureCause.FromJson(NullableString(reader, 17))));
         }
 
         return accounts;

@@ -1,4 +1,7 @@
+using MassTransit;
+using MetaAdsSync.Contracts;
 using MetaAdsSync.Fetching;
+using MetaAdsSync.Storage.Upserts;
 using MetaAdsSync.GraphApi;
 using Npgsql;
 
@@ -6,9 +9,12 @@ namespace MetaAdsSync.Gateway.Accounts;
 
 /// <summary>
 /// Refreshes <c>ad_accounts</c> from Meta's accounts list (one Graph call). Requests that arrive while a refresh is
-/// under way share it instead of each making a call: twelve requests at once cost one call, not twelve.
+/// under way share it instead of each making a call: twelve requests at once cost one call, not twelve. The list is
+/// also who the token can read: a known account it leaves out is marked not accessible, one it names again is
+/// accessible again, and each change is announced once (<see cref="AccountAccessLost"/>, <see cref="AccountAccessRestored"/>).
 /// </summary>
-public sealed class AccountsRefresher(IMetaGraphClient graph, NpgsqlDataSource database, TimeProvider time, ILogger<AccountsRefresher> logger)
+public sealed class AccountsRefresher(
+    IMetaGraphClient graph, NpgsqlDataSource database, IBus bus, TimeProvider time, ILogger<AccountsRefresher> logger)
 {
     readonly Lock _gate = new();
     Task<bool>? _inFlight;
@@ -28,8 +34,22 @@ public sealed class AccountsRefresher(IMetaGraphClient graph, NpgsqlDataSource d
         try
         {
             var result = await graph.GetAdAccountsAsync(CancellationToken.None);
+            var now = time.GetUtcNow();
             await using var connection = await database.OpenConnectionAsync();
-            await StorageRows.UpsertAccountsAsync(connection, result.Accounts, time.GetUtcNow(), CancellationToken.None);
+            await StorageRows.UpsertAccountsAsync(connection, result.Accounts, now, CancellationToken.None);
+            var (lost, restored) = await AccountAccess.ApplyListAsync(connection, result.Accounts.Select(a => a.Id).ToList(), now, CancellationToken.None);
+            foreach (var id in lost)
+            {
+                logger.LogWarning("{Account}: no longer in the token's accounts list; marked not accessible", id);
+                await bus.Publish(new AccountAccessLost(id, now, AccountAccess.Unlisted));
+            }
+
+            foreach (var id in restored)
+            {
+                logger.LogInformation("{Account}: in the token's accounts list again; accessible", id);
+                await bus.Publish(new AccountAccessRestored(id, now));
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,5 +1,6 @@
 using MassTransit;
 using MetaAdsSync.Contracts;
+using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.Gateway.Auth;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ public static class CronEndpoints
         HttpRequest request,
         IOptions<CronOptions> cron,
         IRequestClient<RunStaleAccountSweep> scheduler,
+        AccountsRefresher refresher,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -36,6 +38,9 @@ public static class CronEndpoints
             return Problems.Unauthorized("Send 'Authorization: Bearer <Cron:Secret>'.");
         }
 
+        // The sweep picks from the accounts the token can read now: an account gone from the list is skipped, one
+        // back in it is a candidate again (a failed refresh leaves the recorded list standing).
+        await refresher.RefreshAsync();
         try
         {
             var response = await scheduler.GetResponse<StaleAccountSweepCompleted>(new RunStaleAccountSweep(time.GetUtcNow()), cancellationToken,

@@ -15,6 +15,13 @@ static class Problems
         Results.Problem(statusCode: 409, title: "A sync is already running.", detail: detail,
             extensions: new Dictionary<string, object?> { ["runningSyncId"] = runningSyncId });
 
+    /// <summary>409 for an account the token can no longer read: no run starts until Meta's accounts list names it again.</summary>
+    public static IResult AccessLost(string accountId, DateTimeOffset? since, string? reason) =>
+        Results.Problem(statusCode: 409, title: "The token can no longer read this account.",
+            detail: $"The access token can no longer read ad account '{accountId}'{(since is null ? "" : $" (since {since:u})")}: {reason} "
+                + "No sync was started; it will be possible again once the token's accounts list includes the account.",
+            extensions: new Dictionary<string, object?> { ["accountId"] = accountId, ["accessLostAt"] = since, ["reason"] = reason });
+
     /// <summary>429 with <c>Retry-After</c> in whole seconds.</summary>
     public static IResult TooManyRequests(string detail, TimeSpan retryAfter) =>
         new WithRetryAfter(Results.Problem(statusCode: 429, title: "Too many requests.", detail: detail), retryAfter);

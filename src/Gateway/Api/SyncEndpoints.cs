@@ -74,14 +74,22 @@ public static class SyncEndpoints
             return Results.Ok(SyncRequestAnswer.Listed(refreshed, await accounts.ListAsync(caller.Scope, cancellationToken)));
         }
 
-        // An account outside a scoped key's list answers exactly as one that does not exist.
+        // An account outside a scoped key's list answers exactly as one that does not exist. One recorded as unknown
+        // or unreadable waits for the refresh, which may name it again; a readable one starts without waiting.
         var accountId = body.AccountId!;
-        if (!caller.Sees(accountId) || !await accounts.ExistsAsync(accountId, cancellationToken))
+        var access = caller.Sees(accountId) ? await accounts.AccessAsync(accountId, cancellationToken) : null;
+        if (access is not { Accessible: true })
         {
             await refresh;
-            if (!caller.Sees(accountId) || !await accounts.ExistsAsync(accountId, cancellationToken))
+            access = caller.Sees(accountId) ? await accounts.AccessAsync(accountId, cancellationToken) : null;
+            if (access is null)
             {
                 return Problems.NotFound($"Ad account '{accountId}' is not in the accounts list of this token.");
+            }
+
+            if (!access.Accessible)
+            {
+                return Problems.AccessLost(accountId, access.Since, access.Reason);
             }
         }
 

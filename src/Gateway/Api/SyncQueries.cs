@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using MetaAdsSync.Contracts;
 using Npgsql;
@@ -19,6 +20,10 @@ public sealed record SyncView(
     BatchCounts InsightBatches,
     int GraphCalls,
     string? Error,
+    string? ErrorKind = null,
+    FailureCause? ErrorDetail = null,
+    IReadOnlyList<string>? LevelsRead = null,
+    IReadOnlyList<LevelReuse>? LevelsReused = null,
     [property: JsonIgnore] long? Sequence = null)
 {
     [JsonIgnore]
@@ -28,7 +33,18 @@ public sealed record SyncView(
     public static SyncView From(SyncProgressed p) => new(
         p.RunId, p.AccountId, p.DatePreset, p.Trigger, RunStatus.Running, p.StartedAt, null, null,
         new EntityCounts(p.Campaigns, p.AdSets, p.Ads), p.Eligible,
-        new BatchCounts(p.InsightBatches, p.InsightBatchesSucceeded, p.InsightBatchesFailed), p.GraphCalls, null, p.Sequence);
+        new BatchCounts(p.InsightBatches, p.InsightBatchesSucceeded, p.InsightBatchesFailed), p.GraphCalls, null, Sequence: p.Sequence);
+}
+
+/// <summary>An entity level a run answered from PostgreSQL, and when that copy was read from Meta.</summary>
+public sealed record LevelReuse(string Level, DateTimeOffset ReadAt)
+{
+    /// <summary>Parses the history's <c>Level=read time</c> entries (sync_runs.levels_reused).</summary>
+    public static LevelReuse Parse(string entry)
+    {
+        var at = entry.IndexOf('=', StringComparison.Ordinal);
+        return new LevelReuse(entry[..at], DateTimeOffset.Parse(entry[(at + 1)..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
+    }
 }
 
 public sealed record EntityCounts(int Campaigns, int AdSets, int Ads);
@@ -43,12 +59,14 @@ public sealed class SyncQueries(NpgsqlDataSource database)
         SELECT s.run_id, s.account_id, s.date_preset, s.trigger, r.status, s.started_at, NULL::timestamptz AS finished_at,
                NULL::bigint AS duration_ms, s.campaigns, s.ad_sets, s.ads, s.eligible, s.batches_sent,
                cardinality(s.batches_succeeded), cardinality(s.batches_failed), s.graph_calls, s.error,
-               (cardinality(s.pages_seen) + cardinality(s.batches_succeeded) + cardinality(s.batches_failed))::bigint AS sequence
+               (cardinality(s.pages_seen) + cardinality(s.batches_succeeded) + cardinality(s.batches_failed))::bigint AS sequence,
+               s.error_kind, s.error_detail::text, NULL::text[] AS levels_read, NULL::text[] AS levels_reused
           FROM account_syncs s JOIN sync_run_status r USING (correlation_id)
          WHERE r.status = @running
         UNION ALL
         SELECT run_id, account_id, date_preset, trigger, status, started_at, finished_at, duration_ms, campaigns, ad_sets, ads,
-               eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error, NULL::bigint
+               eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error, NULL::bigint,
+               error_kind, error_detail::text, levels_read, levels_reused
           FROM sync_runs
         """;
 
@@ -94,6 +112,10 @@ public sealed class SyncQueries(NpgsqlDataSource database)
                 new BatchCounts(reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14)),
                 reader.GetInt32(15),
                 reader.IsDBNull(16) ? null : reader.GetString(16),
+                reader.IsDBNull(18) ? null : reader.GetString(18),
+                FailureCause.FromJson(reader.IsDBNull(19) ? null : reader.GetString(19)),
+                reader.IsDBNull(20) ? null : reader.GetFieldValue<string[]>(20),
+                reader.IsDBNull(21) ? null : reader.GetFieldValue<string[]>(21).Select(LevelReuse.Parse).ToList(),
                 reader.IsDBNull(17) ? null : reader.GetInt64(17)));
         }
 

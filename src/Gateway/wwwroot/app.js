@@ -97,6 +97,28 @@ function statusMark(account) {
   return el("span", { class: `mark ${status ? status.toLowerCase() : "never"}`, "data-status": status || "Never", text: label });
 }
 
+// The plain cause of an error (errorKind), with Meta's message and the redacted call behind a click.
+const ERROR_KINDS = {
+  NoPermission: "No permission",
+  TokenInvalid: "Token invalid or expired",
+  Throttled: "Throttled by Meta",
+  NotFound: "Not found",
+  MetaUnavailable: "Meta unavailable",
+  TooMuchData: "Too much data, even at the smallest page",
+  MetaRefused: "Meta refused the call",
+  Internal: "Internal error",
+};
+
+function errorCause(error, kind, detail) {
+  if (!error) return null;
+  let label = ERROR_KINDS[kind] || "Error";
+  if (kind === "Throttled" && detail?.liftsAt) label += `, lifts at ${fmtTime(detail.liftsAt)}`;
+  return el("details", { class: "cause", "data-error-kind": kind || "" },
+    el("summary", { text: label }),
+    el("p", { text: detail?.message || error }),
+    detail?.call ? el("code", { text: detail.call }) : null);
+}
+
 // ---- accounts sidebar ------------------------------------------------------------------------------------
 
 async function loadAccounts() {
@@ -116,16 +138,22 @@ async function loadAccounts() {
   }
   list.replaceChildren(...state.accounts.map((a) => {
     const counts = `${fmtInt(a.counts.campaigns)} campaigns · ${fmtInt(a.counts.adSets)} ad sets · ${fmtInt(a.counts.ads)} ads`;
+    const blocked = !a.access.accessible;
+    const inactive = a.access.accountState !== "Active";
     const button = el("button", {
       type: "button",
+      class: blocked ? "inaccessible" : null,
       "data-account-id": a.accountId,
+      "data-accessible": String(a.access.accessible),
       "aria-current": a.accountId === state.selected ? "true" : null,
-      "aria-label": `${a.name}, last synced ${a.staleness}, ${counts}`,
+      "aria-label": `${a.name}, ${blocked ? `not accessible: ${a.access.reason}` : `last synced ${a.staleness}`}, ${counts}`,
       onclick: () => { location.hash = `#/accounts/${a.accountId}`; },
     },
     el("span", { class: "name", text: a.name }),
     el("span", { class: "staleness", "data-staleness": "", text: a.staleness }),
-    el("span", { class: "counts" }, statusMark(a), ` · ${counts}`));
+    el("span", { class: "counts" }, statusMark(a), ` · ${counts}`),
+    blocked ? el("span", { class: "access", "data-access-reason": "", text: `No access: ${a.access.reason}` }) : null,
+    inactive ? el("span", { class: "access", "data-account-state": "", text: `Meta: ${a.access.accountState}` }) : null);
     return el("li", {}, button);
   }));
   renderAccountHead();
@@ -158,6 +186,15 @@ function renderAccountHead() {
   $("#account-id").textContent = account.accountId;
   $("#account-staleness").textContent = account.staleness;
   $("#account-status").replaceChildren(statusMark(account));
+  const notice = $("#account-access");
+  notice.hidden = account.access.accessible && account.access.accountState === "Active" && !account.lastError;
+  notice.replaceChildren(...[
+    account.access.accessible ? null
+      : el("p", { class: "error", text: `The token can no longer read this account (since ${fmtTime(account.access.since)}): ${account.access.reason}` }),
+    account.access.accountState === "Active" ? null : el("p", { text: `Meta reports this account as ${account.access.accountState}; it is not scheduled.` }),
+    errorCause(account.lastError, account.lastErrorKind, account.lastErrorDetail),
+  ].filter(Boolean));
+  $("#sync-button").disabled = !account.access.accessible;
   if (account.running && !state.run) follow(account.running, account.accountId, "A sync of this account is running; following it.");
 }
 
@@ -539,7 +576,7 @@ async function loadRuns() {
       el("td", { class: "num", text: r.status === RUNNING ? "running" : fmtSeconds(r.durationMs) }),
       el("td", { class: "num", text: fmtInt(r.graphCalls) }),
       el("td", {}, statusMark({ running: r.status === RUNNING, lastSyncStatus: r.status })),
-      el("td", { class: "error", text: r.error || "" }))));
+      el("td", { class: "error" }, errorCause(r.error, r.errorKind, r.errorDetail)))));
     if (!runs.length) body.replaceChildren(el("tr", {}, el("td", { colspan: "8", class: "muted", text: "No runs yet." })));
   } catch (error) {
     body.replaceChildren(el("tr", {}, el("td", { colspan: "8", class: "error", text: `Runs could not be read: ${error.message}` })));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Orchestrator.Saga;
 using Microsoft.EntityFrameworkCore;
@@ -15,24 +16,31 @@ public sealed class PostgresRunHistory(SagaTransaction transaction) : IRunHistor
         var db = transaction.Db.Database;
         var status = run.Outcome.ToString();
         await db.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO ad_accounts (id, name, last_synced_at, last_sync_status, last_run_id, last_error)
-            VALUES ({run.AccountId}, {run.AccountId}, {run.SyncedAt}, {status}, {run.RunId}, {run.Error})
+            INSERT INTO ad_accounts (id, name, last_synced_at, last_sync_status, last_run_id, last_error, last_error_kind, last_error_detail)
+            VALUES ({run.AccountId}, {run.AccountId}, {run.SyncedAt}, {status}, {run.RunId}, {run.Error}, {run.ErrorKind}, {run.ErrorDetail}::jsonb)
             ON CONFLICT (id) DO UPDATE SET
                 last_synced_at = COALESCE(EXCLUDED.last_synced_at, ad_accounts.last_synced_at),
                 last_sync_status = EXCLUDED.last_sync_status,
                 last_run_id = EXCLUDED.last_run_id,
-                last_error = EXCLUDED.last_error
+                last_error = EXCLUDED.last_error,
+                last_error_kind = EXCLUDED.last_error_kind,
+                last_error_detail = EXCLUDED.last_error_detail
             """, cancellationToken);
 
         var durationMs = (long)run.Duration.TotalMilliseconds;
         var levelsRead = run.InsightLevelsRead.Select(l => l.ToString()).ToList();
         var dailyRead = run.DailyLevelsRead?.ToList() ?? [];
+        var entityLevelsRead = (run.LevelsRead ?? []).Select(l => l.ToString()).ToList();
+        var entityLevelsReused = (run.LevelsReused ?? new Dictionary<EntityLevel, DateTimeOffset>())
+            .Select(r => $"{r.Key}={r.Value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}").ToList();
         await db.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, requested_by, status, started_at, finished_at, duration_ms,
-                campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, insight_levels_read, daily_levels_read, error)
+                campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, insight_levels_read, daily_levels_read, error,
+                error_kind, error_detail, levels_read, levels_reused)
             VALUES ({run.RunId}, {run.AccountId}, {run.Trigger}, {run.DatePreset}, {run.Force}, {run.RequestedBy}, {status}, {run.StartedAt}, {run.FinishedAt},
                 {durationMs}, {run.Campaigns}, {run.AdSets}, {run.Ads}, {run.Eligible}, {run.InsightBatches}, {run.InsightBatchesSucceeded},
-                {run.InsightBatchesFailed}, {run.GraphCalls}, {levelsRead}, {dailyRead}, {run.Error})
+                {run.InsightBatchesFailed}, {run.GraphCalls}, {levelsRead}, {dailyRead}, {run.Error},
+                {run.ErrorKind}, {run.ErrorDetail}::jsonb, {entityLevelsRead}, {entityLevelsReused})
             ON CONFLICT (run_id) DO NOTHING
             """, cancellationToken);
         await OutcomeWebhooks.RecordAsync(transaction.Db, run, cancellationToken);

@@ -64,7 +64,13 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                 .Publish(c => ProgressEvent.Of(c.Saga))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
             When(BatchFailed, c => IsCurrent(c.Saga, c.Message.RunId))
-                .Then(c => RunProgress.RecordBatch(c.Saga, c.Message.BatchId, succeeded: false, c.Message.GraphCalls, time.GetUtcNow()))
+                .Then(c =>
+                {
+                    if (RunProgress.RecordBatch(c.Saga, c.Message.BatchId, succeeded: false, c.Message.GraphCalls, time.GetUtcNow()))
+                    {
+                        RunProgress.RecordCause(c.Saga, $"insights: {c.Message.Error}", c.Message.Cause, replace: false);
+                    }
+                })
                 .Publish(c => ProgressEvent.Of(c.Saga))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
             When(BatchFaulted, c => IsCurrent(c.Saga, c.Message.Message.RunId))
@@ -73,7 +79,7 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
 
             When(LevelFailed, c => IsCurrent(c.Saga, c.Message.RunId))
-                .Then(c => Fail(c.Saga, SyncOutcome.Failed, $"{c.Message.Level}: {c.Message.Error}", time))
+                .Then(c => Fail(c.Saga, SyncOutcome.Failed, $"{c.Message.Level}: {c.Message.Error}", time, c.Message.Cause))
                 .Activity(a => a.OfInstanceType<FinishRunActivity>())
                 .TransitionTo(Idle),
             When(LevelFaulted, c => IsCurrent(c.Saga, c.Message.Message.RunId))
@@ -126,10 +132,10 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
 
     static bool IsStalled(AccountSyncState s, SagaOptions o, TimeProvider time) => time.GetUtcNow() - s.LastProgressAt >= o.StallAfter;
 
-    static void Fail(AccountSyncState s, SyncOutcome outcome, string error, TimeProvider time)
+    static void Fail(AccountSyncState s, SyncOutcome outcome, string error, TimeProvider time, FailureCause? cause = null)
     {
         s.Outcome = outcome.ToString();
-        s.Error = error;
+        RunProgress.RecordCause(s, error, cause, replace: true);
         s.FinishedAt = time.GetUtcNow();
     }
 

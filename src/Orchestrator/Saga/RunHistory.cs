@@ -36,10 +36,22 @@ public sealed record FinishedRun(
     IReadOnlyList<EntityLevel> InsightLevelsRead,
     string? Error,
     string? RequestedBy = null,
+    string? ErrorKind = null,
+    string? ErrorDetail = null,
+    IReadOnlyList<EntityLevel>? LevelsRead = null,
+    IReadOnlyDictionary<EntityLevel, DateTimeOffset>? LevelsReused = null,
     IReadOnlyList<string>? DailyLevelsRead = null)
 {
-    /// <summary>Only a completed run moves the account's last_synced_at; otherwise it keeps the last complete one.</summary>
-    public DateTimeOffset? SyncedAt => Outcome == SyncOutcome.Completed ? FinishedAt : null;
+    /// <summary>
+    /// When the account's data was last read from Meta, as a completed run leaves it: its end, or the oldest read time
+    /// of a level it answered from PostgreSQL. Only a completed run moves the account's last_synced_at; otherwise it
+    /// keeps the last complete one.
+    /// </summary>
+    public DateTimeOffset? SyncedAt => Outcome != SyncOutcome.Completed ? null
+        : LevelsReused is { Count: > 0 } reused ? Min(reused.Values.Min(), FinishedAt)
+        : FinishedAt;
+
+    static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     public TimeSpan Duration => FinishedAt - StartedAt;
 
@@ -47,9 +59,11 @@ public sealed record FinishedRun(
     public static FinishedRun Of(AccountSyncState s)
     {
         var finishedAt = s.FinishedAt ?? throw new InvalidOperationException("The run has not finished.");
+        var (read, reused) = RunProgress.LevelSources(s);
         return new FinishedRun(s.RunId!.Value, s.AccountId, s.Trigger, s.DatePreset, s.Force, Enum.Parse<SyncOutcome>(s.Outcome!),
             s.StartedAt ?? finishedAt, finishedAt, s.Campaigns, s.AdSets, s.Ads, s.Eligible,
             s.BatchesSent, s.BatchesSucceeded.Count, s.BatchesFailed.Count, s.GraphCalls,
-            s.InsightLevelsRead.Select(Enum.Parse<EntityLevel>).ToList(), s.Error, s.RequestedBy, [.. s.DailyLevelsRead]);
+            s.InsightLevelsRead.Select(Enum.Parse<EntityLevel>).ToList(), s.Error, s.RequestedBy, s.ErrorKind, s.ErrorDetail,
+            read, reused, [.. s.DailyLevelsRead]);
     }
 }

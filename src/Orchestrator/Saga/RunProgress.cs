@@ -38,6 +38,9 @@ public static class RunProgress
         s.OutstandingBatches = "{}";
         s.Outcome = null;
         s.Error = null;
+        s.ErrorKind = null;
+        s.ErrorDetail = null;
+        s.LevelsReused = [];
     }
 
     /// <summary>
@@ -58,6 +61,12 @@ public static class RunProgress
         if (page.IsLastPage)
         {
             s.LevelsDone.Add(FormattableString.Invariant($"{page.Level}={page.Attempt:N}:{page.Page}"));
+        }
+
+        var reused = ReusedKey(page.Level, page.Attempt);
+        if (page.ReadAt is { } readAt && !s.LevelsReused.Any(r => r.StartsWith(reused, StringComparison.Ordinal)))
+        {
+            s.LevelsReused.Add(reused + readAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         }
 
         Recount(s);
@@ -92,6 +101,50 @@ public static class RunProgress
         s.GraphCalls += graphCalls;
         s.LastProgressAt = now;
         return true;
+    }
+
+    /// <summary>
+    /// Levels whose completed attempt read Meta, and those whose completed attempt answered from PostgreSQL with when
+    /// they were last read from Meta: what the run's last_synced_at and its history say.
+    /// </summary>
+    public static (List<EntityLevel> Read, Dictionary<EntityLevel, DateTimeOffset> Reused) LevelSources(AccountSyncState s)
+    {
+        var read = new List<EntityLevel>();
+        var reused = new Dictionary<EntityLevel, DateTimeOffset>();
+        foreach (var level in Levels)
+        {
+            if (CompletedAttempt(s, level) is not { } attempt)
+            {
+                continue;
+            }
+
+            var key = ReusedKey(level, attempt);
+            if (s.LevelsReused.FirstOrDefault(r => r.StartsWith(key, StringComparison.Ordinal)) is { } entry)
+            {
+                reused[level] = DateTimeOffset.Parse(entry[key.Length..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            }
+            else
+            {
+                read.Add(level);
+            }
+        }
+
+        return (read, reused);
+    }
+
+    static string ReusedKey(EntityLevel level, Guid attempt) => FormattableString.Invariant($"{level}={attempt:N}@");
+
+    /// <summary>Records why the run failed (or, for a failed insight read, why it will end Partial), unless a cause is already set.</summary>
+    public static void RecordCause(AccountSyncState s, string error, FailureCause? cause, bool replace)
+    {
+        if (!replace && s.Error is not null)
+        {
+            return;
+        }
+
+        s.Error = error;
+        s.ErrorKind = cause?.Kind.ToString();
+        s.ErrorDetail = cause?.ToJson();
     }
 
     /// <summary>A level is done when, for one attempt, its last page and every page before it were counted.</summary>

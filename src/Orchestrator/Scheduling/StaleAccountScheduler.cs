@@ -9,7 +9,8 @@ namespace MetaAdsSync.Orchestrator.Scheduling;
 /// Every Scheduler:Interval, requests syncs of accounts never synced or synced longer than Scheduler:StaleAfter ago:
 /// accounts with insight-eligible entities first, then other non-empty ones, empty ones last (the seed's option C
 /// priorities inside its option D hybrid), at most Scheduler:MaxAccountsPerSweep, spaced by Scheduler:Spacing.
-/// With several orchestrators one sweeps at a time (a PostgreSQL advisory lock).
+/// With several orchestrators one sweeps at a time (a PostgreSQL advisory lock). Accounts the token cannot read and
+/// accounts Meta reports as not active (<c>account_status</c> other than 1: disabled, closed, unsettled…) are skipped.
 /// </summary>
 public sealed class StaleAccountScheduler(
     NpgsqlDataSource database,
@@ -87,6 +88,7 @@ public sealed class StaleAccountScheduler(
                        EXISTS (SELECT 1 FROM campaigns x WHERE x.account_id = a.id AND x.removed_at IS NULL) AS has_entities
                   FROM ad_accounts a
                  WHERE a.refreshed_at IS NOT NULL
+                   AND a.accessible AND COALESCE(a.account_status, 1) = 1
                    AND (a.last_synced_at IS NULL OR a.last_synced_at < @before)
                    AND NOT EXISTS (SELECT 1 FROM sync_run_status r WHERE r.account_id = a.id AND r.status = @running)) a
              ORDER BY a.has_eligible DESC, a.has_entities DESC, a.last_synced_at NULLS FIRST, a.id

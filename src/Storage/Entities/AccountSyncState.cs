@@ -51,4 +51,10 @@ public class AccountSyncState : SagaStateMachineInstance
     public string? Outcome { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public string? Error { get; set; }
+    /// <summary>The plain cause of <see cref="Error"/> (a <c>SyncErrorKind</c> name).</summary>
+    public string? ErrorKind { get; set; }
+    /// <summary>The error's <c>FailureCause</c> as JSON (jsonb).</summary>
+    public string? ErrorDetail { get; set; }
+    /// <summary>Attempts that answered a level from PostgreSQL, as <c>Level=attempt@read time</c> (round-trip format).</summary>
+    public List<string> LevelsReused { get; set; } = [];
 }

@@ -27,4 +27,12 @@ public class SyncRun
     /// <summary>Daily windows this run read completely (<c>Level:since..until</c>): what Sync:InsightMaxAge is measured from for daily rows.</summary>
     public List<string> DailyLevelsRead { get; set; } = [];
     public string? Error { get; set; }
+    /// <summary>The plain cause of <see cref="Error"/> (a <c>SyncErrorKind</c> name).</summary>
+    public string? ErrorKind { get; set; }
+    /// <summary>The error's <c>FailureCause</c> as JSON: Meta's message, the redacted call, when a throttle lifts.</summary>
+    public string? ErrorDetail { get; set; }
+    /// <summary>Entity levels this run read from Meta.</summary>
+    public List<string> LevelsRead { get; set; } = [];
+    /// <summary>Entity levels this run answered from PostgreSQL, as <c>Level=when it was read from Meta</c> (round-trip format).</summary>
+    public List<string> LevelsReused { get; set; } = [];
 }

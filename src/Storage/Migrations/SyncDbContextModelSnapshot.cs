@@ -84,6 +84,14 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("error");
 
+                    b.Property<string>("ErrorDetail")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("error_detail");
+
+                    b.Property<string>("ErrorKind")
+                        .HasColumnType("text")
+                        .HasColumnName("error_kind");
+
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
@@ -109,6 +117,11 @@ namespace MetaAdsSync.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("levels_done");
+
+                    b.PrimitiveCollection<List<string>>("LevelsReused")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("levels_reused");
 
                     b.Property<string>("Outcome")
                         .HasColumnType("text")
@@ -260,6 +273,20 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("AccessChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("access_changed_at");
+
+                    b.Property<string>("AccessLostReason")
+                        .HasColumnType("text")
+                        .HasColumnName("access_lost_reason");
+
+                    b.Property<bool>("Accessible")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("accessible");
+
                     b.Property<int?>("AccountStatus")
                         .HasColumnType("integer")
                         .HasColumnName("account_status");
@@ -271,6 +298,14 @@ namespace MetaAdsSync.Storage.Migrations
                     b.Property<string>("LastError")
                         .HasColumnType("text")
                         .HasColumnName("last_error");
+
+                    b.Property<string>("LastErrorDetail")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("last_error_detail");
+
+                    b.Property<string>("LastErrorKind")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error_kind");
 
                     b.Property<Guid?>("LastRunId")
                         .HasColumnType("uuid")
@@ -841,6 +876,14 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("error");
 
+                    b.Property<string>("ErrorDetail")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("error_detail");
+
+                    b.Property<string>("ErrorKind")
+                        .HasColumnType("text")
+                        .HasColumnName("error_kind");
+
                     b.Property<DateTimeOffset>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
@@ -869,6 +912,16 @@ namespace MetaAdsSync.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("insight_levels_read");
+
+                    b.PrimitiveCollection<List<string>>("LevelsRead")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("levels_read");
+
+                    b.PrimitiveCollection<List<string>>("LevelsReused")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("levels_reused");
 
                     b.Property<string>("RequestedBy")
                         .HasColumnType("text")

@@ -120,7 +120,44 @@ public class When_the_entity_fetcher_fetches_a_level(RabbitMqFixture rabbit, Mig
 
         var failed = Assert.IsType<EntityFetchFailed>(Assert.Single(messages));
         Assert.Contains("190", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(SyncErrorKind.TokenInvalid, failed.Cause?.Kind);
+        Assert.Equal("Error validating access token: Session has expired", failed.Cause!.Message);
+        Assert.Contains("act_105/ads", failed.Cause.Call, StringComparison.Ordinal);
         Assert.Single(graph.Requests);
+    }
+
+    [Fact]
+    public async Task Should_mark_the_account_not_accessible_when_its_edge_refuses_the_token()
+    {
+        var failed = await FailOnAKnownAccountAsync("act_107", HttpStatusCode.Forbidden,
+            new { message = "(#200) Ad account owner has NOT grant ads_management or ads_read permission", type = "OAuthException", code = 200 });
+
+        Assert.Equal(SyncErrorKind.NoPermission, failed.Cause?.Kind);
+        Assert.Equal(1L, await db.CountAsync(
+            "SELECT count(*) FROM ad_accounts WHERE id = 'act_107' AND NOT accessible AND access_changed_at IS NOT NULL AND access_lost_reason LIKE '%(#200)%'"));
+    }
+
+    [Fact]
+    public async Task Should_leave_the_account_accessible_when_the_token_itself_is_refused()
+    {
+        var failed = await FailOnAKnownAccountAsync("act_108", HttpStatusCode.BadRequest,
+            new { message = "Error validating access token", type = "OAuthException", code = 190 });
+
+        Assert.Equal(SyncErrorKind.TokenInvalid, failed.Cause?.Kind);
+        Assert.Equal(1L, await db.CountAsync("SELECT count(*) FROM ad_accounts WHERE id = 'act_108' AND accessible"));
+    }
+
+    /// <summary>An account the accounts list named, whose ads edge answers <paramref name="error"/>: the level's failure.</summary>
+    async Task<EntityFetchFailed> FailOnAKnownAccountAsync(string account, HttpStatusCode status, object error)
+    {
+        await db.ExecuteAsync($"INSERT INTO ad_accounts (id, name, refreshed_at) VALUES ('{account}', 'readable until now', now())");
+        var graph = GraphWithAds(account, 10);
+        graph.ThenError(status, error);
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+        var run = Guid.NewGuid();
+
+        await host.PublishAsync(new FetchEntities(run, account, EntityLevel.Ad, Force: false));
+        return Assert.IsType<EntityFetchFailed>(Assert.Single(await host.LevelDoneAsync(run, EntityLevel.Ad)));
     }
 
     [Fact]
