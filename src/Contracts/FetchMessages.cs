@@ -1,13 +1,21 @@
 namespace MetaAdsSync.Contracts;
 
-/// <summary>Fetch one entity level of an account, page by page.</summary>
-public record FetchEntities(Guid RunId, string AccountId, EntityLevel Level, bool Force);
+/// <summary>
+/// Fetch one entity level of an account, or one partition of it, page by page. <paramref name="Partition"/> null (a
+/// message of the older shape, or a plan that reads the level whole) is <see cref="Contracts.Partition.WholeLevel"/>;
+/// <paramref name="PartitionId"/> names the partition in the run's plan and comes back on every page.
+/// </summary>
+public record FetchEntities(Guid RunId, string AccountId, EntityLevel Level, bool Force, Partition? Partition = null, Guid PartitionId = default)
+{
+    public Partition Reads() => Partition ?? Contracts.Partition.WholeLevel;
+}
 
 /// <summary>
 /// One page of a level is stored; carries the ids of its ACTIVE and WITH_ISSUES entities. <paramref name="Attempt"/> is
 /// new for every delivery of <see cref="FetchEntities"/>: page numbers compare only within one attempt, since another
 /// attempt may cut the level into other pages (another page size after Meta refused one, or the level answered from
-/// PostgreSQL).
+/// PostgreSQL). <paramref name="PartitionId"/> is the command's (empty from a fetcher of the older shape: the saga
+/// then counts the page for the level's only partition, if it has one).
 /// </summary>
 public record EntitiesFetched(
     Guid RunId,
@@ -18,7 +26,8 @@ public record EntitiesFetched(
     int Count,
     IReadOnlyList<string> EligibleIds,
     int GraphCalls,
-    Guid Attempt = default);
+    Guid Attempt = default,
+    Guid PartitionId = default);
 
 public record EntityFetchFailed(Guid RunId, string AccountId, EntityLevel Level, string Error);
 

@@ -25,7 +25,9 @@ public sealed class EntitySync(
     {
         var account = MetaLevels.AccountNode(command.AccountId);
         var attempt = Guid.NewGuid();
-        if (!command.Force && await IsFreshAsync(account, command.Level, cancellationToken))
+        var partition = command.Reads();
+        // Only a whole level is answered from PostgreSQL: the planner cuts no level it expects to be replayed.
+        if (partition.Kind == PartitionKind.WholeLevel && !command.Force && await IsFreshAsync(account, command.Level, cancellationToken))
         {
             logger.LogInformation("{Account} {Level}: read completely within Sync:EntityMaxAge ({MaxAge}); answering from PostgreSQL",
                 account, command.Level, sync.Value.EntityMaxAge);
@@ -35,7 +37,7 @@ public sealed class EntitySync(
 
         // The next page's Graph call runs while this page is stored and announced: paging is the critical path.
         using var readAhead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await using var pages = graph.GetEntitiesAsync(account, command.Level, readAhead.Token).GetAsyncEnumerator(readAhead.Token);
+        await using var pages = graph.GetEntitiesAsync(account, command.Level, partition, readAhead.Token).GetAsyncEnumerator(readAhead.Token);
         var more = await pages.MoveNextAsync();
         while (more)
         {
@@ -51,7 +53,7 @@ public sealed class EntitySync(
                 }
 
                 await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, page.Number, page.IsLast,
-                    page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls, attempt));
+                    page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls, attempt, command.PartitionId));
             }
             catch
             {
@@ -85,8 +87,9 @@ public sealed class EntitySync(
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, cancellationToken);
 
-        // Marked before the last page is announced: once the saga hears the level is done, the mark is there.
-        if (page.IsLast)
+        // Marked before the last page is announced: once the saga hears the level is done, the mark is there. The last
+        // page of a partition ends only that partition: the run marks the level once it saw every partition done.
+        if (page.IsLast && command.Reads().Kind == PartitionKind.WholeLevel)
         {
             await EntityUpserts.MarkLevelSyncedAsync(connection, account, command.Level, now, command.RunId, cancellationToken);
         }
@@ -105,7 +108,7 @@ public sealed class EntitySync(
                 : await EntityUpserts.ReadPageAsync(connection, account, command.Level, page[^1].Id, StoredPageSize, cancellationToken);
             var isLast = next.Count == 0;
             await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, number, isLast, page.Count,
-                page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt));
+                page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt, command.PartitionId));
             if (isLast)
             {
                 return;

@@ -15,9 +15,10 @@ public interface IMetaGraphClient
 
     /// <summary>
     /// The level's edge of an account, page by page, following <c>paging.next</c> until Meta gives none. Pages that are
-    /// "too much data" are re-asked at half the <c>limit</c>; the working limit is remembered per (account, edge).
+    /// "too much data" are re-asked at half the <c>limit</c>; the working limit is remembered per (account, edge). A
+    /// partition other than the whole level is Meta's <c>filtering</c> on <c>campaign.id</c>.
     /// </summary>
-    IAsyncEnumerable<EntityPage> GetEntitiesAsync(string accountId, EntityLevel level, CancellationToken cancellationToken);
+    IAsyncEnumerable<EntityPage> GetEntitiesAsync(string accountId, EntityLevel level, Partition partition, CancellationToken cancellationToken);
 
     /// <summary>
     /// Insights of one level's ACTIVE and WITH_ISSUES entities within a partition: one account-level read
@@ -68,13 +69,19 @@ public sealed class MetaGraphClient(
         return new AdAccountsResult(accounts, calls.Count, skipped);
     }
 
-    public async IAsyncEnumerable<EntityPage> GetEntitiesAsync(string accountId, EntityLevel level, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<EntityPage> GetEntitiesAsync(string accountId, EntityLevel level, Partition partition, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var node = MetaLevels.AccountNode(accountId);
         var edge = MetaLevels.Edge(level);
         var scope = new RateScope(node, MetaUseCase.AdsManagement);
         var limit = await pageSizes.GetAsync(node, edge, MaximumPageSize(level), cancellationToken);
-        var url = (Uri?)transport.Build($"{node}/{edge}", [new("fields", MetaLevels.Fields(level)), new("limit", Limit(limit))]);
+        List<KeyValuePair<string, string?>> query = [new("fields", MetaLevels.Fields(level)), new("limit", Limit(limit))];
+        if (partition.Kind != PartitionKind.WholeLevel)
+        {
+            query.Add(new("filtering", MetaFiltering.Serialize(MetaFiltering.Of(partition))));
+        }
+
+        var url = (Uri?)transport.Build($"{node}/{edge}", query);
         var number = 0;
         while (url is not null)
         {

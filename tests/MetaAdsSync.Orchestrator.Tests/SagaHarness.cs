@@ -1,5 +1,6 @@
 using MassTransit;
 using MassTransit.Testing;
+using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Orchestrator.Saga;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
@@ -37,6 +38,9 @@ public sealed class SagaHarness : IAsyncDisposable
     /// <summary>The runs ended so far (in memory only; on PostgreSQL they are rows).</summary>
     public InMemoryRunHistory History => _provider.GetRequiredService<InMemoryRunHistory>();
 
+    /// <summary>What the in-memory specs' PostgreSQL knows of accounts' shapes.</summary>
+    public InMemoryAccountShapes Shapes => _provider.GetRequiredService<InMemoryAccountShapes>();
+
     public static Task<SagaHarness> InMemoryAsync(Action<SagaOptions>? configure = null) =>
         StartAsync(null, configure);
 
@@ -54,6 +58,7 @@ public sealed class SagaHarness : IAsyncDisposable
         if (connectionString is null)
         {
             services.AddSingleton<InMemoryRunHistory>().AddSingleton<IRunHistory>(sp => sp.GetRequiredService<InMemoryRunHistory>());
+            services.AddSingleton<InMemoryAccountShapes>().AddSingleton<IAccountShapes>(sp => sp.GetRequiredService<InMemoryAccountShapes>());
         }
         else
         {

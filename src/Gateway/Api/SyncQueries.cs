@@ -1,10 +1,15 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using MetaAdsSync.Contracts;
 using Npgsql;
 
 namespace MetaAdsSync.Gateway.Api;
 
-/// <summary>A sync run as the API shows it, whether it runs (from its saga) or ended (from sync_runs).</summary>
+/// <summary>
+/// A sync run as the API shows it, whether it runs (from its saga) or ended (from sync_runs). <see cref="Plan"/> is
+/// what the run planned: partitions per level (<c>entityPartitions</c>, <c>insightPartitions</c>), <c>callsPlanned</c>
+/// (beside <see cref="GraphCalls"/>, the calls made) and what limited it; absent for runs planned before plans were kept.
+/// </summary>
 public sealed record SyncView(
     Guid SyncId,
     string AccountId,
@@ -19,7 +24,8 @@ public sealed record SyncView(
     BatchCounts InsightBatches,
     int GraphCalls,
     string? Error,
-    [property: JsonIgnore] long? Sequence = null)
+    [property: JsonIgnore] long? Sequence = null,
+    JsonElement? Plan = null)
 {
     [JsonIgnore]
     public bool HasEnded => FinishedAt is not null;
@@ -38,17 +44,16 @@ public sealed record BatchCounts(int Total, int Succeeded, int Failed);
 public sealed class SyncQueries(NpgsqlDataSource database)
 {
     // Running runs come from the saga table, ended ones from the history; one shape for both. A running run's sequence
-    // counts what its progress events count (ProgressEvent.Sequence in the Orchestrator): pages and batches recorded.
+    // is its progress events' (the saga's count of pages and insight answers recorded).
     const string Runs = """
         SELECT s.run_id, s.account_id, s.date_preset, s.trigger, r.status, s.started_at, NULL::timestamptz AS finished_at,
                NULL::bigint AS duration_ms, s.campaigns, s.ad_sets, s.ads, s.eligible, s.batches_sent,
-               cardinality(s.batches_succeeded), cardinality(s.batches_failed), s.graph_calls, s.error,
-               (cardinality(s.pages_seen) + cardinality(s.batches_succeeded) + cardinality(s.batches_failed))::bigint AS sequence
+               s.batches_succeeded, s.batches_failed, s.graph_calls, s.error, s.sequence, s.plan::text
           FROM account_syncs s JOIN sync_run_status r USING (correlation_id)
          WHERE r.status = @running
         UNION ALL
         SELECT run_id, account_id, date_preset, trigger, status, started_at, finished_at, duration_ms, campaigns, ad_sets, ads,
-               eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error, NULL::bigint
+               eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error, NULL::bigint, plan::text
           FROM sync_runs
         """;
 
@@ -94,9 +99,16 @@ public sealed class SyncQueries(NpgsqlDataSource database)
                 new BatchCounts(reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14)),
                 reader.GetInt32(15),
                 reader.IsDBNull(16) ? null : reader.GetString(16),
-                reader.IsDBNull(17) ? null : reader.GetInt64(17)));
+                reader.IsDBNull(17) ? null : reader.GetInt64(17),
+                reader.IsDBNull(18) ? null : Json(reader.GetString(18))));
         }
 
         return runs;
+    }
+
+    static JsonElement Json(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
     }
 }

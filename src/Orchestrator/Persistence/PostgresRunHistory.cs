@@ -1,6 +1,9 @@
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Orchestrator.Saga;
+using System.Text.Json;
+using MetaAdsSync.Storage.Upserts;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace MetaAdsSync.Orchestrator.Persistence;
 
@@ -26,15 +29,23 @@ public sealed class PostgresRunHistory(SagaTransaction transaction) : IRunHistor
 
         var durationMs = (long)run.Duration.TotalMilliseconds;
         var levelsRead = run.InsightLevelsRead.Select(l => l.ToString()).ToList();
+        var plan = run.Plan is null ? null : JsonSerializer.Serialize(run.Plan, JsonSerializerOptions.Web);
         await db.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, requested_by, status, started_at, finished_at, duration_ms,
-                campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, insight_levels_read, error)
+                campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, insight_levels_read, error, plan)
             VALUES ({run.RunId}, {run.AccountId}, {run.Trigger}, {run.DatePreset}, {run.Force}, {run.RequestedBy}, {status}, {run.StartedAt}, {run.FinishedAt},
                 {durationMs}, {run.Campaigns}, {run.AdSets}, {run.Ads}, {run.Eligible}, {run.InsightBatches}, {run.InsightBatchesSucceeded},
-                {run.InsightBatchesFailed}, {run.GraphCalls}, {levelsRead}, {run.Error})
+                {run.InsightBatchesFailed}, {run.GraphCalls}, {levelsRead}, {run.Error}, {plan}::jsonb)
             ON CONFLICT (run_id) DO NOTHING
             """, cancellationToken);
         await OutcomeWebhooks.RecordAsync(transaction.Db, run, cancellationToken);
+
+        // A level read in partitions is complete only now that the run saw every partition done: its mark is the run's to write.
+        var connection = (NpgsqlConnection)db.GetDbConnection();
+        foreach (var level in run.EntityLevelsReadInPartitions ?? [])
+        {
+            await EntityUpserts.MarkLevelSyncedAsync(connection, run.AccountId, level, run.FinishedAt, run.RunId, cancellationToken);
+        }
     }
 
     public async Task<IReadOnlySet<EntityLevel>> InsightLevelsReadSinceAsync(string accountId, string datePreset, DateTimeOffset since, CancellationToken cancellationToken)

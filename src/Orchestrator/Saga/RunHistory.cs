@@ -12,7 +12,11 @@ public interface IRunHistory
     Task<IReadOnlySet<EntityLevel>> InsightLevelsReadSinceAsync(string accountId, string datePreset, DateTimeOffset since, CancellationToken cancellationToken);
 }
 
-/// <summary>How a run ended, as the account and the run history keep it.</summary>
+/// <summary>
+/// How a run ended, as the account and the run history keep it. <paramref name="EntityLevelsReadInPartitions"/>: levels
+/// read from Graph in several partitions, every one of them done; only the run knows such a level was read completely,
+/// so the history marks it (a level read whole was marked by the EntityFetcher at its last page).
+/// </summary>
 public sealed record FinishedRun(
     Guid RunId,
     string AccountId,
@@ -32,7 +36,9 @@ public sealed record FinishedRun(
     int GraphCalls,
     IReadOnlyList<EntityLevel> InsightLevelsRead,
     string? Error,
-    string? RequestedBy = null)
+    string? RequestedBy = null,
+    RunPlanSummary? Plan = null,
+    IReadOnlyList<EntityLevel>? EntityLevelsReadInPartitions = null)
 {
     /// <summary>Only a completed run moves the account's last_synced_at; otherwise it keeps the last complete one.</summary>
     public DateTimeOffset? SyncedAt => Outcome == SyncOutcome.Completed ? FinishedAt : null;
@@ -45,7 +51,7 @@ public sealed record FinishedRun(
         var finishedAt = s.FinishedAt ?? throw new InvalidOperationException("The run has not finished.");
         return new FinishedRun(s.RunId!.Value, s.AccountId, s.Trigger, s.DatePreset, s.Force, Enum.Parse<SyncOutcome>(s.Outcome!),
             s.StartedAt ?? finishedAt, finishedAt, s.Campaigns, s.AdSets, s.Ads, s.Eligible,
-            s.BatchesSent, s.BatchesSucceeded.Count, s.BatchesFailed.Count, s.GraphCalls,
-            s.InsightLevelsRead.Select(Enum.Parse<EntityLevel>).ToList(), s.Error, s.RequestedBy);
+            s.BatchesSent, s.BatchesSucceeded, s.BatchesFailed, s.GraphCalls,
+            RunProgress.InsightLevelsRead(s), s.Error, s.RequestedBy, s.Plan, RunProgress.PartitionedLevelsRead(s));
     }
 }

@@ -1,20 +1,17 @@
-using System.Globalization;
-using System.Text.Json;
 using MetaAdsSync.Contracts;
+using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
 
 namespace MetaAdsSync.Orchestrator.Saga;
 
-/// <summary>An insight read sent and not yet answered: what the watchdog needs to send it again.</summary>
-public sealed record OutstandingBatch(EntityLevel Level, Partition Partition);
-
 /// <summary>
-/// The bookkeeping of one run on <see cref="AccountSyncState"/>: which pages were counted, which insight reads are out. Every method is idempotent: events arrive at least once.
+/// The bookkeeping of one run on <see cref="AccountSyncState"/>'s ledger: which partitions are planned and which of
+/// their pages came back, which insight reads are out. Every method is idempotent: events arrive at least once.
 /// </summary>
 public static class RunProgress
 {
-    static IReadOnlyList<EntityLevel> Levels => Planning.SyncPlanner.Levels;
+    static IReadOnlyList<EntityLevel> Levels => SyncPlanner.Levels;
 
     public static void Start(AccountSyncState s, SyncAccountRequested request, DateTimeOffset now)
     {
@@ -28,136 +25,159 @@ public static class RunProgress
         s.LastProgressAt = now;
         s.FinishedAt = null;
         s.Redrives = 0;
-        s.Campaigns = s.AdSets = s.Ads = s.Eligible = s.GraphCalls = s.BatchesSent = 0;
-        s.LevelsDone = [];
-        s.PagesSeen = [];
-        s.BatchesSucceeded = [];
-        s.InsightLevelsRead = [];
-        s.BatchesFailed = [];
-        s.OutstandingBatches = "{}";
+        s.Campaigns = s.AdSets = s.Ads = s.Eligible = s.GraphCalls = 0;
+        s.Sequence = s.BatchesSent = s.BatchesSucceeded = s.BatchesFailed = 0;
+        s.Ledger = new RunLedger();
+        s.Plan = null;
         s.Outcome = null;
         s.Error = null;
     }
 
-    /// <summary>
-    /// Counts a page once. Pages are
-    /// recorded per attempt (<see cref="EntitiesFetched.Attempt"/>): a level counts the entities of the first attempt
-    /// that delivered all its pages, so a level read twice, cut into other pages the second time, is neither counted
-    /// twice nor short.
-    /// </summary>
-    public static void RecordPage(AccountSyncState s, EntitiesFetched page, DateTimeOffset now)
+    /// <summary>Records the plan: its partitions and insight reads, under ids fixed by the run and their sequence.</summary>
+    public static void Plan(AccountSyncState s, SyncPlan plan)
     {
-        var key = PageKey(page.Level, page.Attempt, page.Page);
-        if (s.PagesSeen.Any(p => p.StartsWith(key, StringComparison.Ordinal)))
+        var run = s.RunId!.Value;
+        foreach (var (level, reads) in plan.Entities.GroupBy(r => r.Level).Select(g => (g.Key, g.ToList())))
         {
-            return;
+            for (var i = 0; i < reads.Count; i++)
+            {
+                s.Ledger.Entities[AccountCorrelation.Batch(run, $"{level}/entities", i)] = new EntityPartitionRead { Level = level, Partition = reads[i].Partition };
+            }
         }
 
-        s.PagesSeen.Add(FormattableString.Invariant($"{key}{page.Count}:{page.EligibleIds.Count}"));
-        if (page.IsLastPage)
+        foreach (var read in plan.Insights)
         {
-            s.LevelsDone.Add(FormattableString.Invariant($"{page.Level}={page.Attempt:N}:{page.Page}"));
+            s.Ledger.Insights[AccountCorrelation.Batch(run, read.Level.ToString(), s.BatchesSent++)] = new InsightRead { Level = read.Level, Partition = read.Partition };
         }
 
-        Recount(s);
-        s.GraphCalls += page.GraphCalls;
-        s.LastProgressAt = now;
+        s.Plan = plan.Summary;
     }
 
-    /// <summary>Records a batch's answer once; false for a duplicate or a batch this run never sent.</summary>
-    public static bool RecordBatch(AccountSyncState s, Guid batchId, bool succeeded, int graphCalls, DateTimeOffset now)
+    /// <summary>
+    /// Counts a page once. Pages are recorded per attempt (<see cref="EntitiesFetched.Attempt"/>): a partition counts the
+    /// entities of the first attempt that delivered all its pages, so a partition read twice, cut into other pages the
+    /// second time, is neither counted twice nor short. False for a duplicate or a page of no planned partition.
+    /// </summary>
+    public static bool RecordPage(AccountSyncState s, EntitiesFetched page, DateTimeOffset now)
     {
-        var outstanding = Outstanding(s);
-        if (!outstanding.Remove(batchId, out var batch))
+        if (PartitionOf(s, page) is not { } partition)
         {
             return false;
         }
 
-        s.OutstandingBatches = JsonSerializer.Serialize(outstanding);
-        (succeeded ? s.BatchesSucceeded : s.BatchesFailed).Add(batchId);
-        if (succeeded)
+        if (!partition.Attempts.TryGetValue(page.Attempt, out var attempt))
         {
-            // One read per level: its answer is the whole level.
-            s.InsightLevelsRead.Add(batch.Level.ToString());
+            partition.Attempts[page.Attempt] = attempt = new AttemptPages();
         }
 
-        s.GraphCalls += graphCalls;
+        if (!attempt.Pages.TryAdd(page.Page, new PageCount(page.Count, page.EligibleIds.Count)))
+        {
+            return false;
+        }
+
+        if (page.IsLastPage)
+        {
+            attempt.LastPage = page.Page;
+        }
+
+        if (partition.CompletedBy is null && attempt.LastPage is { } last && Enumerable.Range(1, last).All(attempt.Pages.ContainsKey))
+        {
+            partition.CompletedBy = page.Attempt;
+        }
+
+        Recount(s);
+        s.GraphCalls += page.GraphCalls;
+        s.Sequence++;
         s.LastProgressAt = now;
         return true;
     }
 
-    /// <summary>A level is done when, for one attempt, its last page and every page before it were counted.</summary>
-    public static bool IsLevelDone(AccountSyncState s, EntityLevel level) => CompletedAttempt(s, level) is not null;
-
-    static Guid? CompletedAttempt(AccountSyncState s, EntityLevel level)
+    /// <summary>
+    /// The partition a page belongs to. A page without a partition id comes from a fetcher of the older shape, which
+    /// read whole levels: it counts for its level's only partition when the plan has one, and is dropped otherwise.
+    /// </summary>
+    public static EntityPartitionRead? PartitionOf(AccountSyncState s, EntitiesFetched page)
     {
-        foreach (var done in s.LevelsDone.Where(d => d.StartsWith($"{level}=", StringComparison.Ordinal)))
+        if (page.PartitionId != Guid.Empty)
         {
-            var parts = done[(done.IndexOf('=', StringComparison.Ordinal) + 1)..].Split(':');
-            var attempt = Guid.ParseExact(parts[0], "N");
-            var pages = int.Parse(parts[1], CultureInfo.InvariantCulture);
-            if (Enumerable.Range(1, pages).All(p => s.PagesSeen.Any(seen => seen.StartsWith(PageKey(level, attempt, p), StringComparison.Ordinal))))
-            {
-                return attempt;
-            }
+            return s.Ledger.Entities.TryGetValue(page.PartitionId, out var planned) && planned.Level == page.Level ? planned : null;
         }
 
-        return null;
+        var ofLevel = s.Ledger.Entities.Values.Where(p => p.Level == page.Level).Take(2).ToList();
+        return ofLevel is [{ Partition.Kind: PartitionKind.WholeLevel } only] ? only : null;
+    }
+
+    /// <summary>Records an insight read's answer once; false for a duplicate or a read this run never planned.</summary>
+    public static bool RecordBatch(AccountSyncState s, Guid batchId, bool succeeded, int graphCalls, DateTimeOffset now)
+    {
+        if (!s.Ledger.Insights.TryGetValue(batchId, out var read) || read.Status != InsightReadStatus.Outstanding)
+        {
+            return false;
+        }
+
+        read.Status = succeeded ? InsightReadStatus.Succeeded : InsightReadStatus.Failed;
+        if (succeeded)
+        {
+            s.BatchesSucceeded++;
+        }
+        else
+        {
+            s.BatchesFailed++;
+        }
+
+        s.GraphCalls += graphCalls;
+        s.Sequence++;
+        s.LastProgressAt = now;
+        return true;
     }
 
     /// <summary>
-    /// Entities and eligible ids per level: those of the attempt that completed the level, or, while none has, of the
-    /// attempt that has delivered the most so far (what the dashboard shows as progress).
+    /// Entities and eligible ids per level, summed over its partitions: each counts the attempt that completed it, or,
+    /// while none has, the attempt that has delivered the most so far (what the dashboard shows as progress).
     /// </summary>
     static void Recount(AccountSyncState s)
     {
-        var eligible = 0;
-        foreach (var level in Levels)
+        var counts = Levels.ToDictionary(l => l, _ => (Count: 0, Eligible: 0));
+        foreach (var partition in s.Ledger.Entities.Values)
         {
-            var attempts = s.PagesSeen
-                .Where(p => p.StartsWith($"{level}:", StringComparison.Ordinal))
-                .Select(p => p.Split(':'))
-                .GroupBy(p => Guid.ParseExact(p[1], "N"))
-                .ToDictionary(g => g.Key, g => (
-                    Count: g.Sum(p => int.Parse(p[3], CultureInfo.InvariantCulture)),
-                    Eligible: g.Sum(p => int.Parse(p[4], CultureInfo.InvariantCulture))));
-            var counted = CompletedAttempt(s, level) is { } done ? attempts[done] : attempts.Values.OrderByDescending(a => a.Count).FirstOrDefault();
-            switch (level)
+            var counted = partition.CompletedBy is { } done
+                ? partition.Attempts[done]
+                : partition.Attempts.Values.OrderByDescending(a => a.Count).FirstOrDefault();
+            if (counted is not null)
             {
-                case EntityLevel.Campaign: s.Campaigns = counted.Count; break;
-                case EntityLevel.AdSet: s.AdSets = counted.Count; break;
-                default: s.Ads = counted.Count; break;
+                var (count, eligible) = counts[partition.Level];
+                counts[partition.Level] = (count + counted.Count, eligible + counted.Eligible);
             }
-
-            eligible += counted.Eligible;
         }
 
-        s.Eligible = eligible;
+        (s.Campaigns, s.AdSets, s.Ads) = (counts[EntityLevel.Campaign].Count, counts[EntityLevel.AdSet].Count, counts[EntityLevel.Ad].Count);
+        s.Eligible = counts.Values.Sum(c => c.Eligible);
     }
 
-    /// <summary>A page's entry in <see cref="AccountSyncState.PagesSeen"/> begins <c>Level:attempt:page:</c> and goes on <c>count:eligible</c>.</summary>
-    static string PageKey(EntityLevel level, Guid attempt, int page) => FormattableString.Invariant($"{level}:{attempt:N}:{page}:");
+    /// <summary>A level is read when every partition of it is done.</summary>
+    public static bool IsLevelDone(AccountSyncState s, EntityLevel level) => s.Ledger.Entities.Values.Where(p => p.Level == level).All(p => p.Done);
 
-    public static IEnumerable<EntityLevel> LevelsNotDone(AccountSyncState s) => Levels.Where(l => !IsLevelDone(s, l));
+    public static bool AllLevelsDone(AccountSyncState s) => s.Ledger.Entities.Values.All(p => p.Done);
 
-    public static bool AllLevelsDone(AccountSyncState s) => !LevelsNotDone(s).Any();
+    public static bool IsFinished(AccountSyncState s) => AllLevelsDone(s) && !Outstanding(s).Any();
 
-    public static bool IsFinished(AccountSyncState s) => AllLevelsDone(s) && Outstanding(s).Count == 0;
+    /// <summary>Levels read in more than one partition, each of them done: only the run knows such a level is read completely.</summary>
+    public static IReadOnlyList<EntityLevel> PartitionedLevelsRead(AccountSyncState s) => Levels
+        .Where(l => s.Ledger.Entities.Values.Count(p => p.Level == l) > 1 && IsLevelDone(s, l))
+        .ToList();
 
-    public static Dictionary<Guid, OutstandingBatch> Outstanding(AccountSyncState s) =>
-        JsonSerializer.Deserialize<Dictionary<Guid, OutstandingBatch>>(s.OutstandingBatches) ?? [];
+    /// <summary>Levels whose insight reads were all answered with success (the next runs' freshness).</summary>
+    public static IReadOnlyList<EntityLevel> InsightLevelsRead(AccountSyncState s) => Levels
+        .Where(l => s.Ledger.Insights.Values.Any(r => r.Level == l) && s.Ledger.Insights.Values.Where(r => r.Level == l).All(r => r.Status == InsightReadStatus.Succeeded))
+        .ToList();
 
-    public static FetchInsightsBatch Command(AccountSyncState s, Guid batchId, OutstandingBatch batch) =>
-        new(s.RunId!.Value, s.AccountId, batchId, batch.Level, s.DatePreset, batch.Partition);
+    public static IEnumerable<FetchEntities> PartitionsNotDone(AccountSyncState s) =>
+        s.Ledger.Entities.Where(p => !p.Value.Done).Select(p => Command(s, p.Key, p.Value));
 
-    /// <summary>Plans an insight read of the run: outstanding until answered, under an id fixed by the run and its sequence.</summary>
-    public static void AddBatch(AccountSyncState s, EntityLevel level, Partition partition)
-    {
-        var batchId = BatchId(s, level, s.BatchesSent++);
-        var outstanding = Outstanding(s);
-        outstanding[batchId] = new OutstandingBatch(level, partition);
-        s.OutstandingBatches = JsonSerializer.Serialize(outstanding);
-    }
+    public static IEnumerable<FetchInsightsBatch> Outstanding(AccountSyncState s) =>
+        s.Ledger.Insights.Where(r => r.Value.Status == InsightReadStatus.Outstanding)
+            .Select(r => new FetchInsightsBatch(s.RunId!.Value, s.AccountId, r.Key, r.Value.Level, s.DatePreset, r.Value.Partition));
 
-    static Guid BatchId(AccountSyncState s, EntityLevel level, int sequence) => AccountCorrelation.Batch(s.RunId!.Value, level.ToString(), sequence);
+    static FetchEntities Command(AccountSyncState s, Guid id, EntityPartitionRead read) =>
+        new(s.RunId!.Value, s.AccountId, read.Level, s.Force, read.Partition, id);
 }

@@ -25,4 +25,6 @@ public class SyncRun
     /// <summary>Levels whose insights for the preset this run read completely: what Sync:InsightMaxAge is measured from.</summary>
     public List<string> InsightLevelsRead { get; set; } = [];
     public string? Error { get; set; }
+    /// <summary>The run's plan (<see cref="RunPlanSummary"/> as JSON): partitions per level and the calls it planned.</summary>
+    public string? Plan { get; set; }
 }
