@@ -17,9 +17,13 @@ sealed class OurSystem : IAsyncDisposable
     OurSystem(SyncSystem system)
     {
         _system = system;
-        Database = NpgsqlDataSource.Create(system.Postgres);
+        // The bench's own share, bounded like a host's: the run watcher's one poll and a timeline read.
+        Database = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(system.Postgres) { MaxPoolSize = BenchConnections }.ConnectionString);
         _runs = new RunWatcher(Database);
     }
+
+    /// <summary>The most connections the bench itself opens on the system's database (the process meter's one is apart).</summary>
+    public const int BenchConnections = 2;
 
     public NpgsqlDataSource Database { get; }
 

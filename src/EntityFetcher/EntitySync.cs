@@ -95,17 +95,15 @@ public sealed class EntitySync(
         }
     }
 
+    // A connection per page read, none held while a page is announced: the announcement waits on the broker.
     async Task ReplayStoredAsync(FetchEntities command, string account, Guid attempt, Func<EntitiesFetched, Task> pageDone, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var page = await EntityUpserts.ReadPageAsync(connection, account, command.Level, null, StoredPageSize, cancellationToken);
+        var page = await ReadStoredPageAsync(account, command.Level, null, cancellationToken);
         var number = 1;
         while (true)
         {
             // Reads one page ahead, so that the last page goes out marked as the last.
-            var next = page.Count < StoredPageSize
-                ? []
-                : await EntityUpserts.ReadPageAsync(connection, account, command.Level, page[^1].Id, StoredPageSize, cancellationToken);
+            var next = page.Count < StoredPageSize ? [] : await ReadStoredPageAsync(account, command.Level, page[^1].Id, cancellationToken);
             var isLast = next.Count == 0;
             await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, number, isLast, page.Count,
                 page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt, command.PartitionId));
@@ -117,5 +115,11 @@ public sealed class EntitySync(
             page = next;
             number++;
         }
+    }
+
+    async Task<IReadOnlyList<StoredEntity>> ReadStoredPageAsync(string account, EntityLevel level, string? afterId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await EntityUpserts.ReadPageAsync(connection, account, level, afterId, StoredPageSize, cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using MassTransit;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.RateGate;
 using MetaAdsSync.ServiceDefaults;
+using MetaAdsSync.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -17,7 +18,7 @@ public static class FetcherDefaults
             .BindConfiguration(SyncOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSharedRateGate();
+        builder.Services.AddSharedRateGate(StorageExtensions.SessionDataSource);
         builder.Services.AddSharedPageSizeMemory();
         builder.Services.AddMetaGraphApi();
         builder.Services.AddTelemetrySource(GraphTelemetry.Name);
@@ -27,10 +28,12 @@ public static class FetcherDefaults
     /// <summary>
     /// Redelivery for failures that may pass by themselves: a Graph call still failing transiently after the client's
     /// own retries, a throttle, no rate-gate permit in time (the message is given back rather than holding its slot),
-    /// a dropped database connection. Auth, permission, not-found and bad data are not retried.
+    /// a dropped database connection, up to <c>Sync:ConsumerRetryLimit</c>; and, outside that limit, for as long as it
+    /// takes, a statement that found the host's connection pool full. Auth, permission, not-found and bad data are not retried.
     /// </summary>
     public static void UseTransientRetry(this IConsumePipeConfigurator endpoint, SyncOptions sync)
     {
+        endpoint.UseRetryWhilePoolExhausted();
         if (sync.ConsumerRetryLimit == 0)
         {
             return;
@@ -39,7 +42,7 @@ public static class FetcherDefaults
         endpoint.UseMessageRetry(r =>
         {
             r.Exponential(sync.ConsumerRetryLimit, sync.ConsumerRetryInterval, sync.ConsumerRetryInterval * 8, sync.ConsumerRetryInterval);
-            r.Handle<Exception>(IsTransient);
+            r.Handle<Exception>(e => IsTransient(e) && !PoolWaits.IsPoolExhausted(e));
         });
     }
 
@@ -53,13 +56,16 @@ public static class FetcherDefaults
         _ => false,
     };
 
-    /// <summary>True when this failure ends the message: not transient, or the last redelivery has been spent.</summary>
+    /// <summary>
+    /// True when this failure ends the message: not transient, or the last redelivery has been spent. A full connection
+    /// pool never does: the message waits for a connection, however long.
+    /// </summary>
     public static bool IsFinal(this ConsumeContext context, Exception exception, SyncOptions sync) =>
-        !IsTransient(exception) || context.GetRetryAttempt() >= sync.ConsumerRetryLimit;
+        !PoolWaits.IsPoolExhausted(exception) && (!IsTransient(exception) || context.GetRetryAttempt() >= sync.ConsumerRetryLimit);
 }
 
 /// <summary>
-/// The endpoint set-up both fetcher consumers share: redelivery of transient failures only, the in-memory outbox
+/// The endpoint set-up both fetcher consumers share: redelivery of transient failures only (a full connection pool's without limit), the in-memory outbox
 /// (nothing is published for a delivery that failed), and a concurrency limit from <c>Sync:*</c>.
 /// </summary>
 public abstract class FetcherConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>

@@ -7,6 +7,7 @@ using MetaAdsSync.Gateway.Webhooks;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.RateGate;
+using MetaAdsSync.Storage;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Gateway;
@@ -22,7 +23,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
         builder.Services.AddOptions<CronOptions>().BindConfiguration(CronOptions.Section);
 
-        builder.Services.AddSharedRateGate();
+        builder.Services.AddSharedRateGate(StorageExtensions.SessionDataSource);
         builder.Services.AddMetaGraphApi();
         builder.Services.AddTelemetrySource(GraphTelemetry.Name);
         builder.Services.AddSingleton<AccountsRefresher>();
@@ -41,7 +42,7 @@ public static class GatewayExtensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
-        builder.Services.AddOpenApi();
+        builder.AddApiContract();
         return builder;
     }
 
@@ -53,14 +54,17 @@ public static class GatewayExtensions
         app.UseStaticFiles();
 
         app.UseApiAuthentication();
-        var api = app.MapGroup("/api").RequireAuthorization();
+        // Every /api endpoint may refuse its caller, and answers 503 while PostgreSQL is away (DatabaseUnavailableHandler).
+        var api = app.MapGroup("/api").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapSyncEndpoints();
         api.MapSyncEventEndpoints();
         api.MapWebhookEndpoints();
         api.MapAccountEndpoints();
         api.MapRateLimitEndpoints();
         app.MapCronEndpoints();
-        app.MapOpenApi("/openapi/v1.json");
+        app.MapApiContract();
         return app;
     }
 }

@@ -4,7 +4,7 @@ using MetaAdsSync.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddStorage();
+builder.AddStorage(ConnectionBudget.InsightFetcher);
 builder.AddInsightFetcher();
 builder.AddMessaging(x => x.AddInsightFetcherConsumers());
 

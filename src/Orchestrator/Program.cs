@@ -4,7 +4,7 @@ using MetaAdsSync.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddStorage();
+builder.AddStorage(ConnectionBudget.Orchestrator);
 builder.AddOrchestrator();
 
 var app = builder.Build();

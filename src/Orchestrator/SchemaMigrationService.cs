@@ -1,14 +1,15 @@
 using MetaAdsSync.Storage;
-using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace MetaAdsSync.Orchestrator;
 
 /// <summary>
 /// Applies the schema before the bus starts (it is registered ahead of MassTransit's hosted service).
-/// Waits for PostgreSQL rather than crashing when it is not up yet.
+/// Waits for PostgreSQL rather than crashing when it is not up yet. Migrates on the session data source: the
+/// migrator's advisory lock belongs to a session, which a pool in transaction mode would not keep.
 /// </summary>
 sealed class SchemaMigrationService(
-    IDbContextFactory<SyncDbContext> contexts,
+    [FromKeyedServices(StorageExtensions.SessionDataSource)] NpgsqlDataSource session,
     ILogger<SchemaMigrationService> logger,
     TimeProvider time) : IHostedService
 {
@@ -19,7 +20,7 @@ sealed class SchemaMigrationService(
         {
             try
             {
-                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                await using var db = StorageRegistration.CreateContext(session);
                 var applied = await SchemaMigrator.MigrateAsync(db, cancellationToken);
                 logger.LogInformation("Schema current; applied {Count} migration(s) now: {Migrations}", applied.Count, string.Join(", ", applied));
                 return;

@@ -26,13 +26,16 @@ public sealed record RateGateKeyStatus(
 /// expires after <c>RateGate:LeaseTime</c>, so a killed worker's permits come back by themselves. A throttle a process hears of holds its own callers off at once, before
 /// the shared record of it commits, and a permit granted in that gap is handed back unused. A waiting caller is woken
 /// when any process releases a permit of its key (LISTEN/NOTIFY), and otherwise asks again at a bounded, jittered
-/// interval; waiting is cancellable.
+/// interval; waiting is cancellable. Every statement takes a connection of <paramref name="database"/> for itself alone
+/// (none is held while a permit is, across the Graph call); the one that listens is <paramref name="listenDatabase"/>'s,
+/// for as long as the gate lives (a session connection: a pool in transaction mode would not deliver the notices).
 /// </summary>
 public sealed class PostgresRateGate(
     NpgsqlDataSource database,
     IOptions<RateGateOptions> options,
     TimeProvider time,
-    ILogger<PostgresRateGate> logger) : IRateGate, IAsyncDisposable
+    ILogger<PostgresRateGate> logger,
+    NpgsqlDataSource? listenDatabase = null) : IRateGate, IAsyncDisposable
 {
     public const string AppKey = "app";
 
@@ -40,7 +43,7 @@ public sealed class PostgresRateGate(
     readonly RateGateStatements _statements = new(database, options.Value);
     readonly ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
     readonly HeardBlocks _heard = new(time);
-    readonly ReleaseSignals _released = new(database, logger);
+    readonly ReleaseSignals _released = new(listenDatabase ?? database, logger);
 
     public static string KeyOf(RateScope scope) => scope.AccountId is null ? AppKey : $"{scope.AccountId}/{GraphUsage.UseCaseType(scope.UseCase)}";
 

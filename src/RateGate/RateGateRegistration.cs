@@ -1,6 +1,8 @@
 using MetaAdsSync.GraphApi;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace MetaAdsSync.RateGate;
 
@@ -8,12 +10,18 @@ public static class RateGateRegistration
 {
     /// <summary>
     /// The PostgreSQL-shared gate in place of the per-process one, and what it adds to the check of <c>RateGate:*</c>
-    /// (which <see cref="GraphApiRegistration.AddMetaGraphApi"/> binds). Call before that; needs an <c>NpgsqlDataSource</c> (<c>AddStorage</c>).
+    /// (which <see cref="GraphApiRegistration.AddMetaGraphApi"/> binds). Call before that; needs an <c>NpgsqlDataSource</c> (<c>AddStorage</c>)
+    /// for its statements and, keyed <paramref name="listenDataSourceKey"/>, the data source whose connection listens.
     /// </summary>
-    public static IServiceCollection AddSharedRateGate(this IServiceCollection services)
+    public static IServiceCollection AddSharedRateGate(this IServiceCollection services, string listenDataSourceKey)
     {
         services.AddSingleton<IValidateOptions<RateGateOptions>, LeaseOutlastsACall>();
-        services.AddSingleton<PostgresRateGate>();
+        services.AddSingleton(sp => new PostgresRateGate(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<IOptions<RateGateOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<PostgresRateGate>>(),
+            sp.GetRequiredKeyedService<NpgsqlDataSource>(listenDataSourceKey)));
         services.AddSingleton<IRateGate>(sp => sp.GetRequiredService<PostgresRateGate>());
         return services;
     }

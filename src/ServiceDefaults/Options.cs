@@ -9,6 +9,33 @@ public sealed class ConnectionStringOptions
 
     [Required(AllowEmptyStrings = false, ErrorMessage = "ConnectionStrings:Postgres is required (an Npgsql connection string).")]
     public string Postgres { get; set; } = "";
+
+    /// <summary>
+    /// Where the one connection that needs a PostgreSQL session of its own goes: the rate gate's <c>LISTEN</c> (Gateway,
+    /// fetchers) or the migrator's advisory lock (Orchestrator). Unset, it is <see cref="Postgres"/>; behind PgBouncer in
+    /// transaction mode it names a session-mode pool or the server itself.
+    /// </summary>
+    public string? PostgresSession { get; set; }
+}
+
+/// <summary><c>Postgres:*</c>: this host's share of PostgreSQL's connections (the README's "Connection budget").</summary>
+public sealed class PostgresOptions
+{
+    public const string Section = "Postgres";
+
+    /// <summary>
+    /// The most connections this host's pool opens (EF Core and every statement share it); the session connection is one
+    /// more. Each host role has its own default (<c>ConnectionBudget</c> in src/Storage).
+    /// </summary>
+    [Range(1, 1000, ErrorMessage = "Postgres:MaxPoolSize must be between 1 and 1000.")]
+    public int MaxPoolSize { get; set; }
+
+    /// <summary>
+    /// How long a statement waits for a connection (a free one of the pool, or a new one to open) before it fails:
+    /// Npgsql's <c>Timeout</c>, in whole seconds. A message whose statement waited this long is retried, never failed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:17:04", ErrorMessage = "Postgres:AcquireTimeout must be between 1 s and 1024 s.")]
+    public TimeSpan AcquireTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary><c>RabbitMq:*</c>: where the broker is. The password is a secret: it is never logged.</summary>

@@ -7,7 +7,9 @@ namespace MetaAdsSync.Storage;
 
 /// <summary>
 /// Applies EF Core migrations under a PostgreSQL advisory lock, so that orchestrators starting together
-/// apply the schema once: the first takes the lock and migrates, the others wait and find nothing to do.
+/// apply the schema once: the first takes the lock and migrates, the others wait and find nothing to do. The lock is
+/// a session's, so the lock and the migration run on one connection, the context's own: give it a direct connection
+/// or a session-mode pool (the Orchestrator migrates on its session data source).
 /// </summary>
 public static class SchemaMigrator
 {
@@ -16,35 +18,40 @@ public static class SchemaMigrator
 
     public static async Task<IReadOnlyList<string>> MigrateAsync(SyncDbContext db, CancellationToken cancellationToken)
     {
-        var connectionString = db.Database.GetConnectionString()
-            ?? throw new InvalidOperationException("The DbContext has no connection string.");
-
-        await using var lockConnection = new NpgsqlConnection(connectionString);
-        await lockConnection.OpenAsync(cancellationToken);
-        await using (var acquire = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
-        {
-            acquire.Parameters.AddWithValue("key", MigrationLockKey);
-            await acquire.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        // Opened here, EF Core keeps the connection open until it is closed here: every statement below is on it.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            var pending = await PendingMigrationsAsync(db, cancellationToken);
-            if (pending.Count > 0)
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using (var acquire = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
             {
-                // Created first, so that EF Core's migrator finds it: otherwise it reads the missing table and logs that
-                // failed command at error level on every first start.
-                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-                await db.Database.MigrateAsync(cancellationToken);
+                acquire.Parameters.AddWithValue("key", MigrationLockKey);
+                await acquire.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            return pending;
+            try
+            {
+                var pending = await PendingMigrationsAsync(db, cancellationToken);
+                if (pending.Count > 0)
+                {
+                    // Created first, so that EF Core's migrator finds it: otherwise it reads the missing table and logs that
+                    // failed command at error level on every first start.
+                    await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+                    await db.Database.MigrateAsync(cancellationToken);
+                }
+
+                return pending;
+            }
+            finally
+            {
+                await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+                release.Parameters.AddWithValue("key", MigrationLockKey);
+                await release.ExecuteNonQueryAsync(CancellationToken.None);
+            }
         }
         finally
         {
-            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", lockConnection);
-            release.Parameters.AddWithValue("key", MigrationLockKey);
-            await release.ExecuteNonQueryAsync(CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
         }
     }
 

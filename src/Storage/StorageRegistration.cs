@@ -1,3 +1,4 @@
+using MetaAdsSync.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -11,6 +12,12 @@ public static class StorageRegistration
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention();
 
+    /// <summary>The same on a data source, whose pool EF Core then shares with every other statement of the host.</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
+        options
+            .UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+
     /// <summary>A context outside dependency injection: design-time tools, tests, the benchmark.</summary>
     public static SyncDbContext CreateContext(string connectionString)
     {
@@ -19,19 +26,59 @@ public static class StorageRegistration
         return new SyncDbContext(options.Options);
     }
 
+    /// <summary>A context on a data source of the caller's (the migrator's, on the session connection).</summary>
+    public static SyncDbContext CreateContext(NpgsqlDataSource dataSource)
+    {
+        var options = new DbContextOptionsBuilder<SyncDbContext>();
+        Configure(options, dataSource);
+        return new SyncDbContext(options.Options);
+    }
+
     /// <summary>
-    /// The data source the set-based upserts run on. The upserts repeat a handful of statements page after page, so
-    /// they are prepared on the server once per connection instead of planned on every page.
+    /// The host's pool: EF Core, the set-based upserts, the rate gate's statements, every query. With <paramref name="pool"/>
+    /// (the hosts) its size and connection wait are <c>Postgres:*</c>; without (tests, the benchmark) Npgsql's defaults.
+    /// The upserts repeat a handful of statements page after page, so statements are prepared on the server once per
+    /// connection instead of planned on every page, unless the connection string sets <c>Max Auto Prepare</c> itself
+    /// (0 behind a PgBouncer that does not keep prepared statements).
     /// </summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    public static NpgsqlDataSource CreateDataSource(string connectionString, PostgresOptions? pool = null)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare == 0)
+        if (!Sets(builder, "Max Auto Prepare"))
         {
             builder.MaxAutoPrepare = 32;
             builder.AutoPrepareMinUsages = 2;
         }
 
+        if (pool is not null)
+        {
+            builder.MaxPoolSize = pool.MaxPoolSize;
+            builder.MinPoolSize = Math.Min(builder.MinPoolSize, pool.MaxPoolSize);
+            builder.Timeout = TimeoutSeconds(pool);
+        }
+
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }
+
+    /// <summary>
+    /// The host's one session connection (<c>ConnectionStrings:PostgresSession</c>, else <c>ConnectionStrings:Postgres</c>):
+    /// the rate gate's <c>LISTEN</c> or the migrator's advisory lock, which must keep their PostgreSQL session and so need
+    /// a direct connection or a session-mode pool. A pool of one, so it is counted once.
+    /// </summary>
+    public static NpgsqlDataSource CreateSessionDataSource(string connectionString, PostgresOptions pool)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxPoolSize = ConnectionBudget.SessionConnections,
+            MinPoolSize = 0,
+            Timeout = TimeoutSeconds(pool),
+        };
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    /// <summary>True when the connection string sets <paramref name="keyword"/> itself: Npgsql lists only the keys it was given, by their canonical names.</summary>
+    internal static bool Sets(NpgsqlConnectionStringBuilder builder, string keyword) =>
+        builder.Keys.Cast<string>().Contains(keyword, StringComparer.OrdinalIgnoreCase);
+
+    static int TimeoutSeconds(PostgresOptions pool) => (int)Math.Ceiling(pool.AcquireTimeout.TotalSeconds);
 }

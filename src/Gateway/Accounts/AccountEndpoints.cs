@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.RegularExpressions;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Api;
@@ -16,43 +17,59 @@ public static partial class AccountEndpoints
 
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/accounts", async (ApiCaller caller, AccountQueries accounts, CancellationToken ct) => Results.Ok(await accounts.ListAsync(caller.Scope, ct)))
-            .WithSummary("Every ad account with its staleness label, running sync and entity counts.");
-        api.MapGet("/accounts/{accountId}/campaigns", (string accountId, HttpRequest request, ApiCaller caller, AccountQueries accounts, CancellationToken ct) =>
-            Entities(accountId, caller, EntityLevel.Campaign, request, accounts, ct));
-        api.MapGet("/accounts/{accountId}/adsets", (string accountId, HttpRequest request, ApiCaller caller, AccountQueries accounts, CancellationToken ct) =>
-            Entities(accountId, caller, EntityLevel.AdSet, request, accounts, ct));
-        api.MapGet("/accounts/{accountId}/ads", (string accountId, HttpRequest request, ApiCaller caller, AccountQueries accounts, CancellationToken ct) =>
-            Entities(accountId, caller, EntityLevel.Ad, request, accounts, ct));
+        var accounts = api.MapGroup("/accounts").WithTags("Accounts");
+        accounts.MapGet("", async (ApiCaller caller, AccountQueries queries, CancellationToken ct) => Results.Ok(await queries.ListAsync(caller.Scope, ct)))
+            .WithName("ListAccounts")
+            .WithSummary("Every ad account with its staleness label, running sync and entity counts.")
+            .Produces<List<AccountView>>();
+        MapEntities(accounts, "campaigns", EntityLevel.Campaign, "ListCampaigns");
+        MapEntities(accounts, "adsets", EntityLevel.AdSet, "ListAdSets");
+        MapEntities(accounts, "ads", EntityLevel.Ad, "ListAds");
         return api;
     }
 
-    static async Task<IResult> Entities(string accountId, ApiCaller caller, EntityLevel level, HttpRequest request, AccountQueries accounts, CancellationToken ct)
+    static void MapEntities(RouteGroupBuilder accounts, string edge, EntityLevel level, string name) =>
+        accounts.MapGet("/{accountId}/" + edge, (
+                [Description("The ad account (act_ and up to 20 digits).")] string accountId,
+                [Description("Meta's date preset of the insights shown (last_7d when absent).")] string? datePreset,
+                [Description("Only entities with this effective status (ACTIVE, PAUSED, WITH_ISSUES, …).")] string? status,
+                [Description("How many, 1 to 500 (default 100).")] string? limit,
+                [Description("The after cursor the previous page returned.")] string? after,
+                ApiCaller caller, AccountQueries queries, CancellationToken ct) =>
+                Entities(accountId, new EntityQuery(datePreset, status, limit, after), caller, level, queries, ct))
+            .WithName(name)
+            .WithSummary($"The account's stored {edge} with their latest insights for the date preset, keyset-paged.")
+            .Produces<EntityPageView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    sealed record EntityQuery(string? DatePreset, string? Status, string? Limit, string? After);
+
+    static async Task<IResult> Entities(string accountId, EntityQuery query, ApiCaller caller, EntityLevel level, AccountQueries accounts, CancellationToken ct)
     {
         if (!AccountQueries.IsAccountId(accountId))
         {
             return Problems.BadRequest("accountId", "accountId must match ^act_[0-9]{1,20}$.");
         }
 
-        var query = request.Query;
-        var datePreset = query["datePreset"].FirstOrDefault() ?? SyncAccountRequested.DefaultDatePreset;
+        var datePreset = query.DatePreset ?? SyncAccountRequested.DefaultDatePreset;
         if (!MetaDatePresets.All.Contains(datePreset))
         {
             return Problems.BadRequest("datePreset", $"datePreset must be one of Meta's presets: {string.Join(", ", MetaDatePresets.All)}.");
         }
 
-        var status = query["status"].FirstOrDefault();
+        var status = query.Status;
         if (status is not null && !EffectiveStatuses.Contains(status))
         {
             return Problems.BadRequest("status", $"status must be an effective status: {string.Join(", ", EffectiveStatuses)}.");
         }
 
-        if (!Paging.TryLimit(query["limit"].FirstOrDefault(), 100, 500, out var limit, out var problem))
+        if (!Paging.TryLimit(query.Limit, 100, 500, out var limit, out var problem))
         {
             return problem!;
         }
 
-        var after = query["after"].FirstOrDefault();
+        var after = query.After;
         if (after is not null && !MetaIdPattern().IsMatch(after))
         {
             return Problems.BadRequest("after", "after must be the id the previous page returned as 'after'.");

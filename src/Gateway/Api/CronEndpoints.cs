@@ -11,7 +11,14 @@ public static class CronEndpoints
     public static IEndpointRouteBuilder MapCronEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/cron/sync-stale-accounts", SweepNow)
-            .WithSummary("Run a stale-account sweep now; returns the syncs it requested.");
+            .WithTags("Cron")
+            .WithName("SweepStaleAccounts")
+            .WithSummary("Run a stale-account sweep now; returns the syncs it requested.")
+            .WithDescription("Behind its own secret, not an API key: Authorization: Bearer <Cron:Secret> (401 while Cron:Secret is unset).")
+            .WithMetadata(new CronSecretMetadata())
+            .Produces<SweepView>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -33,11 +40,9 @@ public static class CronEndpoints
         {
             var response = await scheduler.GetResponse<StaleAccountSweepCompleted>(new RunStaleAccountSweep(time.GetUtcNow()), cancellationToken,
                 RequestTimeout.After(m: 2));
-            return Results.Ok(new
-            {
-                skipped = response.Message.Skipped,
-                requested = response.Message.Requested.Select(r => new { r.AccountId, syncId = r.RunId, statusUrl = $"/api/syncs/{r.RunId}" }),
-            });
+            return Results.Ok(new SweepView(
+                response.Message.Skipped,
+                [.. response.Message.Requested.Select(r => new SweepRequested(r.AccountId, r.RunId, $"/api/syncs/{r.RunId}"))]));
         }
         catch (RequestTimeoutException)
         {
@@ -45,3 +50,11 @@ public static class CronEndpoints
         }
     }
 }
+
+/// <summary>The syncs a sweep requested; <paramref name="Skipped"/> when another orchestrator was sweeping already.</summary>
+public sealed record SweepView(bool Skipped, IReadOnlyList<SweepRequested> Requested);
+
+public sealed record SweepRequested(string AccountId, Guid SyncId, string StatusUrl);
+
+/// <summary>Marks the endpoint behind <c>Cron:Secret</c>, so the OpenAPI document names that scheme for it.</summary>
+public sealed class CronSecretMetadata;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using MetaAdsSync.ServiceDefaults;
 using Npgsql;
 
 namespace MetaAdsSync.Gateway.Api;
@@ -6,7 +7,8 @@ namespace MetaAdsSync.Gateway.Api;
 /// <summary>
 /// PostgreSQL unreachable, restarting, or a pooled connection it closed while restarting: the API answers 503
 /// problem+json with <c>Retry-After</c>, not 500. The pool is cleared, so the connections the restart broke fail
-/// this one request rather than one request each.
+/// this one request rather than one request each. A pool that stayed full for <c>Postgres:AcquireTimeout</c> is the
+/// same 503, without the clearing: its connections are busy, not broken.
 /// </summary>
 sealed class DatabaseUnavailableHandler(NpgsqlDataSource database, IProblemDetailsService problems, ILogger<DatabaseUnavailableHandler> logger)
     : IExceptionHandler
@@ -19,7 +21,11 @@ sealed class DatabaseUnavailableHandler(NpgsqlDataSource database, IProblemDetai
         }
 
         logger.LogWarning("Database unavailable for {Path}: {Error}", httpContext.Request.Path, exception.Message);
-        database.Clear();
+        if (!PoolWaits.IsPoolExhausted(exception))
+        {
+            database.Clear();
+        }
+
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "1";
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
 using MassTransit;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Accounts;
@@ -14,10 +16,36 @@ public static class SyncEndpoints
 
     public static RouteGroupBuilder MapSyncEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/meta-ads/sync", RequestSync).AddEndpointFilter<SyncQuotaFilter>()
-            .WithSummary("Refresh the accounts list; with an accountId, start (or join) that account's sync.");
-        api.MapGet("/syncs/{syncId}", GetSync).WithSummary("One sync run: live from its saga while it runs, from the history once it ended.");
-        api.MapGet("/syncs", ListSyncs).WithSummary("Recent sync runs, newest first.");
+        var syncs = api.MapGroup("").WithTags("Syncs");
+        syncs.MapPost("/meta-ads/sync", RequestSync).AddEndpointFilter<SyncQuotaFilter>()
+            .WithName("RequestSync")
+            .WithSummary("Refresh the accounts list; with an accountId, start (or join) that account's sync.")
+            .WithDescription("""
+                The body is read by hand within 16 KiB; an empty body, or accountId absent or "all", only refreshes the
+                accounts list (200). Otherwise 202 with the run's syncId and its Location: a request while the account's
+                sync runs joins it (deduplicated, same syncId); one for another date preset is 409 naming the running sync.
+                Over Gateway:SyncRequestsPerMinute or Gateway:MaxRunningSyncsPerKey: 429 with Retry-After.
+                """)
+            .DescribesJsonBody<SyncRequestBody>(required: false)
+            .Produces<SyncRequestAnswer>(StatusCodes.Status200OK)
+            .Produces<SyncRequestAnswer>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        syncs.MapGet("/syncs/{syncId}", GetSync)
+            .WithName("GetSync")
+            .WithSummary("One sync run: live from its saga while it runs, from the history once it ended.")
+            .WithDescription("status is Running while it runs, then Completed, Partial, Failed or TimedOut.")
+            .Produces<SyncView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        syncs.MapGet("/syncs", ListSyncs)
+            .WithName("ListSyncs")
+            .WithSummary("Recent sync runs, newest first.")
+            .WithDescription("Filtered by accountId and status (state is its old name); limit 1 to 500, 50 by default. A scoped key sees its accounts' runs only.")
+            .Produces<List<SyncView>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return api;
     }
 
@@ -43,7 +71,7 @@ public static class SyncEndpoints
         if (body.AccountsOnly)
         {
             var refreshed = await refresh;
-            return Results.Ok(new { accountsOnly = true, accountsRefreshed = refreshed, accounts = await accounts.ListAsync(caller.Scope, cancellationToken) });
+            return Results.Ok(SyncRequestAnswer.Listed(refreshed, await accounts.ListAsync(caller.Scope, cancellationToken)));
         }
 
         // An account outside a scoped key's list answers exactly as one that does not exist.
@@ -78,16 +106,9 @@ public static class SyncEndpoints
         if (answer.Is(out Response<SyncAccepted>? acceptedResponse))
         {
             var accepted = acceptedResponse!.Message;
-            return Results.Accepted($"/api/syncs/{accepted.RunId}", new
-            {
-                accountsOnly = false,
-                syncId = accepted.RunId,
-                accountId,
-                datePreset = body.DatePreset,
-                deduplicated = accepted.Deduplicated,
-                accountsRefreshed,
-                statusUrl = $"/api/syncs/{accepted.RunId}",
-            });
+            var statusUrl = $"/api/syncs/{accepted.RunId}";
+            return Results.Accepted(statusUrl,
+                SyncRequestAnswer.Started(accepted.RunId, accountId, body.DatePreset, accepted.Deduplicated, accountsRefreshed, statusUrl));
         }
 
         return answer.Is(out Response<SyncRejected>? rejected)
@@ -107,7 +128,7 @@ public static class SyncEndpoints
         }
     }
 
-    static async Task<IResult> GetSync(string syncId, ApiCaller caller, SyncQueries syncs, CancellationToken cancellationToken)
+    static async Task<IResult> GetSync([Description("The syncId POST /api/meta-ads/sync answered (a UUID).")] string syncId, ApiCaller caller, SyncQueries syncs, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(syncId, out var id))
         {
@@ -119,7 +140,11 @@ public static class SyncEndpoints
     }
 
     static async Task<IResult> ListSyncs(
-        string? accountId, string? status, string? state, string? limit, ApiCaller caller, SyncQueries syncs, CancellationToken cancellationToken)
+        [Description("Only this ad account's runs (act_…).")] string? accountId,
+        [Description("Only runs with this status: Running, Completed, Partial, Failed or TimedOut.")] string? status,
+        [Description("The old name of status (FetchingEntities and FetchingInsights mean Running).")] string? state,
+        [Description("How many runs, 1 to 500 (default 50).")] string? limit,
+        ApiCaller caller, SyncQueries syncs, CancellationToken cancellationToken)
     {
         if (accountId is not null && !AccountQueries.IsAccountId(accountId))
         {
@@ -144,4 +169,35 @@ public static class SyncEndpoints
 
         return Results.Ok(await syncs.ListAsync(accountId, asked, take, caller.Scope, cancellationToken));
     }
+}
+
+/// <summary>
+/// The answer to <c>POST /api/meta-ads/sync</c>: with <see cref="AccountsOnly"/> (200) the refreshed accounts list (a
+/// scoped key's accounts only); otherwise (202) the run's id, new or the running one it joined when
+/// <see cref="Deduplicated"/>, and where to follow it. One shape for both, each answer carrying only its own fields:
+/// client generators (NSwag, Kiota) give an operation one success type and treat any other 2xx as an error.
+/// </summary>
+public sealed record SyncRequestAnswer(
+    [property: Description("True: only the accounts list was refreshed (200, accounts set); false: a sync was started or joined (202).")]
+    bool AccountsOnly,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The run to follow (202).")]
+    Guid? SyncId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The account being synced (202).")]
+    string? AccountId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The run's date preset (202).")]
+    string? DatePreset = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("True when the request joined the account's running sync (202).")]
+    bool? Deduplicated = null,
+    [property: Description("Whether the accounts list was refreshed from Meta for this request (in time for the answer).")]
+    bool AccountsRefreshed = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("GET it to follow the run; also the Location header (202).")]
+    string? StatusUrl = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The accounts the caller sees (200).")]
+    IReadOnlyList<AccountView>? Accounts = null)
+{
+    public static SyncRequestAnswer Listed(bool refreshed, IReadOnlyList<AccountView> accounts) =>
+        new(true, AccountsRefreshed: refreshed, Accounts: accounts);
+
+    public static SyncRequestAnswer Started(Guid syncId, string accountId, string datePreset, bool deduplicated, bool refreshed, string statusUrl) =>
+        new(false, syncId, accountId, datePreset, deduplicated, refreshed, statusUrl);
 }

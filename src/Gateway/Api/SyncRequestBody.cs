@@ -1,4 +1,7 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Accounts;
 using MetaAdsSync.GraphApi;
@@ -6,12 +9,23 @@ using static MetaAdsSync.Gateway.Api.JsonBody;
 
 namespace MetaAdsSync.Gateway.Api;
 
-/// <summary>The seed's contract: <c>{"accountId": "act_…" | "all" | absent, "datePreset": "last_7d", "force": false}</c>.</summary>
-sealed record SyncRequestBody(string? AccountId, string DatePreset, bool Force)
+/// <summary>
+/// The seed's contract: <c>{"accountId": "act_…" | "all" | absent, "datePreset": "last_7d", "force": false}</c>. Read by
+/// hand (<see cref="ReadAsync"/>) so that every refusal names its field; the attributes describe it in the OpenAPI document.
+/// </summary>
+sealed record SyncRequestBody(
+    [property: Description("The ad account to sync (act_ and up to 20 digits); \"all\" or absent: only refresh the accounts list.")]
+    [property: RegularExpression("^(all|act_[0-9]{1,20})$")]
+    string? AccountId = null,
+    [property: Description("Meta's date preset of the insights to read (today, yesterday, last_3d, last_7d, last_14d, last_28d, last_30d, last_90d, this_month, last_month, maximum, …); last_7d when absent.")]
+    string DatePreset = SyncAccountRequested.DefaultDatePreset,
+    [property: Description("Read from Meta even what was read recently.")]
+    bool Force = false)
 {
     public const int MaxBytes = 16 * 1024;
 
     /// <summary>True when the caller asked only for the refreshed accounts list.</summary>
+    [JsonIgnore]
     public bool AccountsOnly => AccountId is null;
 
     /// <summary>Reads and checks the body; on anything wrong, a 400 problem naming the field instead.</summary>

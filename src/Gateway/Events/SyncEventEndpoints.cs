@@ -21,7 +21,19 @@ public static class SyncEventEndpoints
     public static RouteGroupBuilder MapSyncEventEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/syncs/{syncId}/events", StreamEvents)
-            .WithSummary("One sync run as server-sent events: its state now, its progress as it happens, then its outcome.");
+            .WithTags("Syncs")
+            .WithName("StreamSyncEvents")
+            .WithSummary("One sync run as server-sent events: its state now, its progress as it happens, then its outcome.")
+            .WithDescription("""
+                text/event-stream: a "progress" event (id: the run's sequence) per page or insight batch the run records, then
+                one "outcome" event (no id), and the stream ends. Each event's data is the run as GET /api/syncs/{syncId}
+                answers it (the SyncView schema). Send Last-Event-ID to resume after that event; a stream lasts at most
+                Gateway:EventStreamMaxDuration. Read it as a stream (fetch in a browser), so the key stays a header.
+                """)
+            // A stream of events, not one JSON body: generated clients hand the caller the stream to read.
+            .Produces<Stream>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

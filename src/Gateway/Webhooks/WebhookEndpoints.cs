@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using MetaAdsSync.Gateway.Api;
 using MetaAdsSync.Gateway.Auth;
 
@@ -7,10 +8,34 @@ public static class WebhookEndpoints
 {
     public static RouteGroupBuilder MapWebhookEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/webhooks", Register).WithSummary("Register a URL and a secret for run outcomes and account events; the secret is never returned.");
-        api.MapGet("/webhooks", List).WithSummary("The caller's webhooks (a key of all accounts sees every one).");
-        api.MapDelete("/webhooks/{webhookId}", Delete).WithSummary("Delete a webhook and the deliveries it is still owed.");
-        api.MapGet("/webhooks/{webhookId}/deliveries", Deliveries).WithSummary("A webhook's delivery log, newest first: status, attempts, last error.");
+        var webhooks = api.MapGroup("/webhooks").WithTags("Webhooks");
+        webhooks.MapPost("", Register)
+            .WithName("RegisterWebhook")
+            .WithSummary("Register a URL and a secret for run outcomes and account events; the secret is never returned.")
+            .WithDescription("""
+                Each delivery is a POST of JSON signed as X-MetaAdsSync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+                t + "." + the raw body, keyed with the secret>; refuse a t more than 5 minutes from your clock. Deliveries are
+                at least once: deduplicate on Idempotency-Key (the run id).
+                """)
+            .DescribesJsonBody<WebhookRequestBody>(required: true)
+            .Produces<WebhookView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        webhooks.MapGet("", List)
+            .WithName("ListWebhooks")
+            .WithSummary("The caller's webhooks (a key of all accounts sees every one).")
+            .Produces<List<WebhookView>>();
+        webhooks.MapDelete("/{webhookId}", Delete)
+            .WithName("DeleteWebhook")
+            .WithSummary("Delete a webhook and the deliveries it is still owed.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        webhooks.MapGet("/{webhookId}/deliveries", Deliveries)
+            .WithName("ListWebhookDeliveries")
+            .WithSummary("A webhook's delivery log, newest first: status, attempts, last error.")
+            .Produces<List<DeliveryView>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -39,7 +64,7 @@ public static class WebhookEndpoints
         return await store.DeleteAsync(caller, id, cancellationToken) ? Results.NoContent() : Problems.NotFound($"No webhook with id {id}.");
     }
 
-    static async Task<IResult> Deliveries(string webhookId, string? limit, ApiCaller caller, WebhookStore store, CancellationToken cancellationToken)
+    static async Task<IResult> Deliveries(string webhookId, [Description("How many deliveries, 1 to 500 (default 50).")] string? limit, ApiCaller caller, WebhookStore store, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(webhookId, out var id))
         {

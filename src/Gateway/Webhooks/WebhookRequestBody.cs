@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Gateway.Api;
@@ -6,7 +8,13 @@ using static MetaAdsSync.Gateway.Api.JsonBody;
 namespace MetaAdsSync.Gateway.Webhooks;
 
 /// <summary><c>{"url": "https://…", "secret": "…", "events": ["sync.completed", …]}</c>, every field required.</summary>
-sealed record WebhookRequestBody(string Url, string Secret, IReadOnlyList<string> Events)
+sealed record WebhookRequestBody(
+    [property: Required, Description("Where deliveries are POSTed: http or https, no credentials, a public address (unless Gateway:WebhookAllowPrivateTargets).")]
+    string Url,
+    [property: Required, StringLength(WebhookRequestBody.MaxSecret, MinimumLength = WebhookRequestBody.MinSecret), Description("Signs every delivery (HMAC-SHA256); never returned.")]
+    string Secret,
+    [property: Required, MinLength(1), Description("Some of sync.completed, sync.partial, sync.failed, sync.timed_out, account.access_lost, account.access_restored.")]
+    IReadOnlyList<string> Events)
 {
     public const int MaxBytes = 16 * 1024;
     const int MinSecret = 16;

@@ -1,12 +1,14 @@
 using MassTransit;
 using MetaAdsSync.Contracts;
+using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.Storage.Entities;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Orchestrator.Saga;
 
 /// <summary>
-/// The saga's endpoint: retry (optimistic-concurrency conflicts, a unique violation when two first requests race,
+/// The saga's endpoint: retry for as long as it takes while the host's connection pool is full (a message is never
+/// faulted for it) → retry (optimistic-concurrency conflicts, a unique violation when two first requests race,
 /// a database or broker hiccup) → in-memory outbox (nothing leaves for a message whose handling failed) →
 /// partitioned by account, so one process handles an account's events one at a time.
 /// </summary>
@@ -24,7 +26,12 @@ public sealed class AccountSyncSagaDefinition : SagaDefinition<AccountSyncState>
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<AccountSyncState> sagaConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(r => r.Exponential(12, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100)));
+        endpointConfigurator.UseRetryWhilePoolExhausted();
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Exponential(12, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
+            r.Ignore<Exception>(PoolWaits.IsPoolExhausted);
+        });
         endpointConfigurator.UseInMemoryOutbox(context);
 
         var partition = endpointConfigurator.CreatePartitioner(_options.SagaConcurrency);

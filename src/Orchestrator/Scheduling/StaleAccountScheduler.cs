@@ -45,36 +45,33 @@ public sealed class StaleAccountScheduler(
     {
         var settings = options.Value;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        if (!await AdvisoryLock(connection, "pg_try_advisory_lock", cancellationToken))
+        // The lock is the transaction's: it holds for the sweep and ends with it, also behind a pool in transaction mode
+        // (a session's lock would stay on whichever server connection the pool gave back). The transaction writes nothing.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await TryLockAsync(connection, cancellationToken))
         {
             return new StaleAccountSweepCompleted([], Skipped: true);
         }
 
-        try
+        var now = time.GetUtcNow();
+        var accounts = await StaleAccounts(connection, now - settings.StaleAfter, settings.MaxAccountsPerSweep, cancellationToken);
+        var requested = new List<ScheduledSync>();
+        foreach (var accountId in accounts)
         {
-            var now = time.GetUtcNow();
-            var accounts = await StaleAccounts(connection, now - settings.StaleAfter, settings.MaxAccountsPerSweep, cancellationToken);
-            var requested = new List<ScheduledSync>();
-            foreach (var accountId in accounts)
+            if (requested.Count > 0 && settings.Spacing > TimeSpan.Zero)
             {
-                if (requested.Count > 0 && settings.Spacing > TimeSpan.Zero)
-                {
-                    await Task.Delay(settings.Spacing, time, cancellationToken);
-                }
-
-                var runId = NewId.NextGuid();
-                await bus.Publish(new SyncAccountRequested(accountId, runId, settings.DatePreset, SyncTrigger.Scheduled, Force: false, time.GetUtcNow()),
-                    cancellationToken);
-                requested.Add(new ScheduledSync(accountId, runId));
+                await Task.Delay(settings.Spacing, time, cancellationToken);
             }
 
-            logger.LogInformation("Stale-account sweep requested {Count} sync(s): {Accounts}", requested.Count, string.Join(", ", accounts));
-            return new StaleAccountSweepCompleted(requested, Skipped: false);
+            var runId = NewId.NextGuid();
+            await bus.Publish(new SyncAccountRequested(accountId, runId, settings.DatePreset, SyncTrigger.Scheduled, Force: false, time.GetUtcNow()),
+                cancellationToken);
+            requested.Add(new ScheduledSync(accountId, runId));
         }
-        finally
-        {
-            await AdvisoryLock(connection, "pg_advisory_unlock", CancellationToken.None);
-        }
+
+        logger.LogInformation("Stale-account sweep requested {Count} sync(s): {Accounts}", requested.Count, string.Join(", ", accounts));
+        await transaction.CommitAsync(CancellationToken.None);
+        return new StaleAccountSweepCompleted(requested, Skipped: false);
     }
 
     static async Task<List<string>> StaleAccounts(NpgsqlConnection connection, DateTimeOffset syncedBefore, int limit, CancellationToken cancellationToken)
@@ -108,9 +105,9 @@ public sealed class StaleAccountScheduler(
         return accounts;
     }
 
-    static async Task<bool> AdvisoryLock(NpgsqlConnection connection, string function, CancellationToken cancellationToken)
+    static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT {function}(@key)", connection);
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key)", connection);
         command.Parameters.AddWithValue("key", SweepLockKey);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }

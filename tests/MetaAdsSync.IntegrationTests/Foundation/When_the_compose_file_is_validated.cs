@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
+using MetaAdsSync.Storage;
 using MetaAdsSync.TestSupport;
 
 namespace MetaAdsSync.IntegrationTests.Foundation;
@@ -11,6 +13,12 @@ public partial class When_the_compose_file_is_validated
 
     // The Gateway's key comes from the environment; compose refuses to start without it.
     const string ApiKey = "compose-api-key-0123456789";
+
+    // As the file's header says: docker compose up --scale entity-fetcher=4 --scale insight-fetcher=4.
+    static readonly Dictionary<string, int> Replicas = new() { ["entity-fetcher"] = 4, ["insight-fetcher"] = 4 };
+
+    // PostgreSQL's default superuser_reserved_connections: the slots only a superuser may take.
+    const int SuperuserReserved = 3;
 
     [Fact]
     public async Task Should_be_accepted_by_docker_compose()
@@ -90,10 +98,51 @@ public partial class When_the_compose_file_is_validated
         Assert.All(passed, name => Assert.Contains(name, declared));
     }
 
-    /// <summary>The file as docker compose reads it (anchors merged, paths resolved): what a build would be given.</summary>
-    static async Task<string> ResolvedConfig()
+    [Fact]
+    public async Task Should_keep_every_hosts_connections_at_four_of_each_fetcher_under_max_connections()
     {
-        var (exitCode, output, errors) = await ComposeConfig(ComposeFile, quiet: false);
+        var (connections, maxConnections) = ConnectionBudgetOf(await ResolvedConfig());
+
+        Assert.True(connections <= maxConnections - SuperuserReserved,
+            $"the hosts may hold {connections} connections; PostgreSQL allows {maxConnections}, {SuperuserReserved} of them for superusers");
+    }
+
+    [Fact]
+    public async Task Should_count_a_fetcher_pool_too_large_for_the_server_so_the_check_can_fail()
+    {
+        var larger = Path.Combine(RepoPaths.Artifacts("compose"), "pools-compose.yml");
+        await File.WriteAllTextAsync(larger, (await File.ReadAllTextAsync(ComposeFile)).Replace("Postgres__MaxPoolSize: \"6\"", "Postgres__MaxPoolSize: \"12\""));
+
+        var (connections, maxConnections) = ConnectionBudgetOf(await ResolvedConfig(larger));
+
+        Assert.True(connections > maxConnections - SuperuserReserved, $"{connections} connections counted against {maxConnections}");
+    }
+
+    /// <summary>
+    /// What the hosts of a resolved compose file may hold (each host that connects to PostgreSQL: its
+    /// <c>Postgres__MaxPoolSize</c>, which it must set, plus its session connection; times its replicas) and the server's
+    /// <c>max_connections</c> (set on its command line: postgres:16's default is 100).
+    /// </summary>
+    static (int Connections, int MaxConnections) ConnectionBudgetOf(string config)
+    {
+        var services = ServiceBlock().Matches(config).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["body"].Value);
+        var connections = 0;
+        foreach (var (name, body) in services.Where(s => s.Value.Contains("ConnectionStrings__Postgres:", StringComparison.Ordinal)))
+        {
+            var pool = PoolSize().Match(body);
+            Assert.True(pool.Success, $"{name} connects to PostgreSQL without Postgres__MaxPoolSize");
+            connections += (int.Parse(pool.Groups[1].Value, CultureInfo.InvariantCulture) + ConnectionBudget.SessionConnections) * Replicas.GetValueOrDefault(name, 1);
+        }
+
+        var max = MaxConnections().Match(services["postgres"]);
+        Assert.True(max.Success, "the postgres service sets no max_connections");
+        return (connections, int.Parse(max.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The file as docker compose reads it (anchors merged, paths resolved): what a build would be given.</summary>
+    static async Task<string> ResolvedConfig(string? file = null)
+    {
+        var (exitCode, output, errors) = await ComposeConfig(file ?? ComposeFile, quiet: false);
         Assert.True(exitCode == 0, errors);
         return output;
     }
@@ -141,4 +190,14 @@ public partial class When_the_compose_file_is_validated
 
     [GeneratedRegex(@"^ARG\s+(\w+)", RegexOptions.Multiline)]
     private static partial Regex BuildArgumentDeclaration();
+
+    /// <summary>A service of the resolved file: its name two spaces in, and every line indented deeper below it.</summary>
+    [GeneratedRegex(@"^  (?<name>[a-z][a-z0-9-]*):\n(?<body>(?:(?:    [^\n]*)?\n)+)", RegexOptions.Multiline)]
+    private static partial Regex ServiceBlock();
+
+    [GeneratedRegex(@"^\s+Postgres__MaxPoolSize:\s*'?(\d+)'?\s*$", RegexOptions.Multiline)]
+    private static partial Regex PoolSize();
+
+    [GeneratedRegex(@"max_connections=(\d+)")]
+    private static partial Regex MaxConnections();
 }

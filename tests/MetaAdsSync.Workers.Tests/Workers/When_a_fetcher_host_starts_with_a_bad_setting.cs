@@ -14,6 +14,11 @@ public class When_a_fetcher_host_starts_with_a_bad_setting(RabbitMqFixture rabbi
         // A pacing setting left under its old name is refused, naming where it went.
         { "EntityFetcher", "Meta__MaxThrottleWait", "00:01:00", "Meta:MaxThrottleWait has moved: set RateGate:MaxThrottleWait instead." },
         { "InsightFetcher", "Meta__SlowdownFromPercent", "50", "Meta:SlowdownFromPercent has moved: set RateGate:SlowdownFromPercent instead." },
+        { "EntityFetcher", "Postgres__MaxPoolSize", "0", "Postgres:MaxPoolSize" },
+        { "InsightFetcher", "Postgres__AcquireTimeout", "00:30:00", "Postgres:AcquireTimeout" },
+        // The pool's size is one setting per host, not also a connection string's.
+        { "EntityFetcher", "ConnectionStrings__Postgres", "Host=127.0.0.1;Database=unused;Maximum Pool Size=50", "set Postgres:MaxPoolSize instead" },
+        { "InsightFetcher", "ConnectionStrings__PostgresSession", "Host=127.0.0.1;Database=unused;Timeout=5", "set Postgres:AcquireTimeout instead" },
     };
 
     [Theory]

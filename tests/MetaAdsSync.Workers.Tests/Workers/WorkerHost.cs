@@ -62,7 +62,7 @@ public sealed class WorkerHost : IAsyncDisposable
         var recorder = new Recorder();
         builder.Services.AddSingleton(recorder);
 
-        builder.AddStorage();
+        builder.AddStorage(ConnectionBudget.EntityFetcher);
         builder.AddEntityFetcher();
         builder.AddInsightFetcher();
         if (graph is not null)
