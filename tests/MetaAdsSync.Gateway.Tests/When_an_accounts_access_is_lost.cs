@@ -27,14 +27,16 @@ public class When_an_accounts_access_is_lost(GatewayFixture gateway)
             Assert.NotEqual(JsonValueKind.Null, access.GetProperty("since").ValueKind);
             Assert.Single(gateway.Published.OfType<AccountAccessLost>(), m => m.AccountId == Account);
 
+            // Other tests of this fixture may have left a scheduled run of the account behind: none may be added.
             var before = gateway.PublishedSyncRequests;
+            var runningBefore = await RunningAsync(client);
             using var refused = await client.PostAsJsonAsync("api/meta-ads/sync", new { accountId = Account, force = true });
 
             var problem = await When_a_request_is_bad.AssertProblem(refused, 409);
             Assert.Contains("can no longer read", problem.GetProperty("detail").GetString());
             Assert.Equal(Account, problem.GetProperty("accountId").GetString());
             Assert.Equal(before, gateway.PublishedSyncRequests);
-            Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"api/syncs?accountId={Account}&status=Running")).EnumerateArray());
+            Assert.Equal(runningBefore, await RunningAsync(client));
         }
         finally
         {
@@ -48,6 +50,10 @@ public class When_an_accounts_access_is_lost(GatewayFixture gateway)
         Assert.True((await AccessAsync(client)).GetProperty("accessible").GetBoolean());
         Assert.Single(gateway.Published.OfType<AccountAccessRestored>(), m => m.AccountId == Account);
     }
+
+    static async Task<List<string?>> RunningAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>($"api/syncs?accountId={Account}&status=Running")).EnumerateArray()
+            .Select(r => r.GetProperty("syncId").GetString()).Order().ToList();
 
     async Task<JsonElement> AccessAsync(HttpClient client)
     {

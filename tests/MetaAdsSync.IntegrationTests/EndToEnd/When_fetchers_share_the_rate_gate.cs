@@ -35,6 +35,9 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
                 ["Meta__AdPageSize"] = "50",
                 ["Meta__InsightPageSize"] = "10",
                 ["Gateway__SyncRequestsPerMinute"] = "100000",
+                // The seed's scope, as the budget goal was set: 28 daily rows per entity at 10 a page would be ~700
+                // calls for 2EZi alone, more than ten minutes of its budget, and no run would end within the period.
+                ["Sync__DailyInsightDays"] = "0",
             });
         var accounts = system.Simulator.AccountIds;
         system.Simulator.Reset();
