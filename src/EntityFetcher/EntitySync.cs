@@ -87,17 +87,17 @@ public sealed class EntitySync(
     async Task<int> StoreAsync(FetchEntities command, string account, EntityPage page, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        if (!page.IsLast)
-        {
-            await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt, cancellationToken);
-            return 0;
-        }
-
-        // The last page, the level's mark and the removal marks commit together, before the saga hears the level is done.
         IReadOnlyList<string> removed;
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
+            if (!page.IsLast)
+            {
+                await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt, cancellationToken);
+                return 0;
+            }
+
+            // The last page, the level's mark and the removal marks commit together, before the saga hears the level is done.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt, cancellationToken);
             removed = await RemovedObjects.CompleteLevelAsync(connection, account, command.Level, command.RunId, command.RunStartedAt, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -108,7 +108,7 @@ public sealed class EntitySync(
             logger.LogInformation("{Account} {Level}: {Count} object(s) no longer listed by Meta, marked removed", account, command.Level, removed.Count);
         }
 
-        return await removals.RecordAsync(connection, account, command.Level, cancellationToken);
+        return await removals.RecordAsync(account, command.Level, cancellationToken);
     }
 
     // A connection per page read, none held while a page is announced: the announcement waits on the broker.

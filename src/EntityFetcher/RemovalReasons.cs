@@ -11,15 +11,23 @@ namespace MetaAdsSync.EntityFetcher;
 /// (an id that no longer exists is DELETED), becomes their reason and status. It is worth no wait and no failure:
 /// skipped while the account is throttled, and a failure is logged and left for the next complete read to ask again.
 /// </summary>
-public sealed class RemovalReasons(IMetaGraphClient graph, ILogger<RemovalReasons> logger)
+public sealed class RemovalReasons(IMetaGraphClient graph, NpgsqlDataSource database, ILogger<RemovalReasons> logger)
 {
     /// <summary>At most this many ids per read (20 calls), so one read after a mass deletion stays short; the rest wait for the next.</summary>
     const int MaxIdsPerRead = 20 * MetaGraphClient.IdsPerCall;
 
-    /// <summary>Looks the reasons up and records them; returns the Graph calls it spent.</summary>
-    public async Task<int> RecordAsync(NpgsqlConnection connection, string account, EntityLevel level, CancellationToken cancellationToken)
+    /// <summary>
+    /// Looks the reasons up and records them; returns the Graph calls it spent. A connection is taken per statement,
+    /// none held across the Graph calls (the pool is sized for statements, not for waits on Meta).
+    /// </summary>
+    public async Task<int> RecordAsync(string account, EntityLevel level, CancellationToken cancellationToken)
     {
-        var ids = await RemovedObjects.WithoutReasonAsync(connection, account, level, MaxIdsPerRead, cancellationToken);
+        IReadOnlyList<string> ids;
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            ids = await RemovedObjects.WithoutReasonAsync(connection, account, level, MaxIdsPerRead, cancellationToken);
+        }
+
         if (ids.Count == 0)
         {
             return 0;
@@ -28,6 +36,7 @@ public sealed class RemovalReasons(IMetaGraphClient graph, ILogger<RemovalReason
         try
         {
             var found = await graph.GetEffectiveStatusesAsync(account, ids, cancellationToken);
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
             await RemovedObjects.RecordReasonsAsync(connection, level, found.ById, cancellationToken);
             logger.LogInformation("{Account} {Level}: {Known} removed object(s) looked up by id ({Statuses}); {NotAsked} left for a later read",
                 account, level, found.ById.Count, string.Join(", ", found.ById.Values.CountBy(v => v).Select(c => $"{c.Key} {c.Value}")), found.NotAsked.Count);
