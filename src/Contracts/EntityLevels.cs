@@ -9,4 +9,13 @@ public static class EntityLevels
         EntityLevel.AdSet => "adset",
         _ => "ad",
     };
+
+    /// <summary>The level <see cref="Name"/> spells so; null for any other text.</summary>
+    public static EntityLevel? Parse(string name) => name switch
+    {
+        "campaign" => EntityLevel.Campaign,
+        "adset" => EntityLevel.AdSet,
+        "ad" => EntityLevel.Ad,
+        _ => null,
+    };
 }

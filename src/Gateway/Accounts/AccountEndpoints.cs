@@ -80,7 +80,7 @@ public static partial class AccountEndpoints
         }
 
         var after = query.After;
-        if (after is not null && !MetaIdPattern().IsMatch(after))
+        if (after is not null && !AccountQueries.IsObjectId(after))
         {
             return Problems.BadRequest("after", "after must be the id the previous page returned as 'after'.");
         }
@@ -92,7 +92,4 @@ public static partial class AccountEndpoints
 
         return Results.Ok(await accounts.EntitiesAsync(accountId, level, datePreset, status, include == Removed, limit, after, ct));
     }
-
-    [GeneratedRegex("^[0-9]{1,30}$", RegexOptions.CultureInvariant)]
-    private static partial Regex MetaIdPattern();
 }

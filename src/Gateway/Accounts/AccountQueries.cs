@@ -59,6 +59,9 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
 {
     public static bool IsAccountId(string value) => AccountIdPattern().IsMatch(value);
 
+    /// <summary>A campaign, ad set or ad id as Meta writes it (digits only): an entity id, or the after cursor of a page.</summary>
+    public static bool IsObjectId(string value) => ObjectIdPattern().IsMatch(value);
+
     public async Task<bool> ExistsAsync(string accountId, CancellationToken cancellationToken) => await AccessAsync(accountId, cancellationToken) is not null;
 
     /// <summary>The account's access as recorded; null for an account the accounts list never named.</summary>
@@ -190,4 +193,7 @@ public sealed partial class AccountQueries(NpgsqlDataSource database, TimeProvid
 
     [GeneratedRegex("^act_[0-9]{1,20}$", RegexOptions.CultureInvariant)]
     private static partial Regex AccountIdPattern();
+
+    [GeneratedRegex("^[0-9]{1,30}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ObjectIdPattern();
 }

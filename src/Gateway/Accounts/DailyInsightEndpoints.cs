@@ -57,7 +57,7 @@ public static partial class DailyInsightEndpoints
     static async Task<IResult> Days(
         string accountId, string? entityId, RangeQuery range, ApiCaller caller, DailyInsightQueries daily, TimeProvider time, CancellationToken ct)
     {
-        if (entityId is null || !MetaIdPattern().IsMatch(entityId))
+        if (entityId is null || !AccountQueries.IsObjectId(entityId))
         {
             return Problems.BadRequest("entityId", "entityId is required: the id of a campaign, ad set or ad of the level (digits only).");
         }
@@ -100,7 +100,7 @@ public static partial class DailyInsightEndpoints
             return (null, Problems.BadRequest("accountId", "accountId must match ^act_[0-9]{1,20}$."));
         }
 
-        if (Level(range.Level ?? "campaign") is not { } level)
+        if (EntityLevels.Parse(range.Level ?? "campaign") is not { } level)
         {
             return (null, Problems.BadRequest("level", "level must be campaign, adset or ad."));
         }
@@ -140,15 +140,4 @@ public static partial class DailyInsightEndpoints
         since ??= until.Value.AddDays(1 - DefaultRangeDays);
         return (new DailyQuery(level, since.Value, until.Value, account.Timezone, account.Currency), null);
     }
-
-    static EntityLevel? Level(string name) => name switch
-    {
-        "campaign" => EntityLevel.Campaign,
-        "adset" => EntityLevel.AdSet,
-        "ad" => EntityLevel.Ad,
-        _ => null,
-    };
-
-    [GeneratedRegex("^[0-9]{1,30}$", RegexOptions.CultureInvariant)]
-    private static partial Regex MetaIdPattern();
 }
