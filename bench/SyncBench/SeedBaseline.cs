@@ -129,6 +129,8 @@ sealed class SeedBaseline : IAsyncDisposable
 
         public ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken) => ValueTask.FromResult(TimeSpan.Zero);
 
+        public TimeSpan KnownBlockFor(RateScope scope) => TimeSpan.Zero;
+
         sealed class Permit : IAsyncDisposable
         {
             public static readonly Permit Instance = new();

@@ -27,6 +27,12 @@ public interface IRateGate
 
     /// <summary>How much longer Meta blocks the scope (or the whole app); zero when it does not. Never waits: for calls that are skipped rather than delayed while blocked.</summary>
     ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How much longer this process already knows Meta blocks the scope (or the whole app), asking no one; zero when it
+    /// knows of no block. The last check before a call goes out: a block heard of after the permit was granted still stops it.
+    /// </summary>
+    TimeSpan KnownBlockFor(RateScope scope);
 }
 
 /// <summary>
@@ -101,6 +107,8 @@ public sealed class InProcessRateGate : IRateGate, IDisposable
     }
 
     public ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken) => ValueTask.FromResult(BlockedFor(scope));
+
+    public TimeSpan KnownBlockFor(RateScope scope) => BlockedFor(scope);
 
     TimeSpan BlockedFor(RateScope scope)
     {

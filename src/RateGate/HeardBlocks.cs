@@ -3,9 +3,11 @@ using System.Collections.Concurrent;
 namespace MetaAdsSync.RateGate;
 
 /// <summary>
-/// The blocks this process heard of, by key, so that its callers hold off at once rather than only once the shared
-/// record of a throttle commits: a caller granted a permit in the meantime would otherwise call into the block. The
-/// shared record lasts at least as long (it adds jitter). One entry per key ever throttled, so nothing needs clearing.
+/// The blocks this process heard of, by key: from Meta's answer to one of its own calls, at once rather than only once
+/// the shared record of the throttle commits, and from the notice of that commit when another process heard it. Its
+/// callers check them, with no I/O, right before each call: a caller granted a permit before the block was heard would
+/// otherwise call into it. The shared record lasts at least as long (it adds jitter). One entry per key ever throttled,
+/// so nothing needs clearing.
 /// </summary>
 sealed class HeardBlocks(TimeProvider time)
 {

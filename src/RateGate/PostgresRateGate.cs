@@ -24,7 +24,9 @@ public sealed record RateGateKeyStatus(
 /// each ad account per use case; the statements are <see cref="RateGateStatements"/>). Acquire, release and report are
 /// one atomic statement each, timed by the database's clock so that all processes agree. A permit is a lease that
 /// expires after <c>RateGate:LeaseTime</c>, so a killed worker's permits come back by themselves. A throttle a process hears of holds its own callers off at once, before
-/// the shared record of it commits, and a permit granted in that gap is handed back unused. A waiting caller is woken
+/// the shared record of it commits, and a permit granted in that gap is handed back unused; the record's commit tells every
+/// other process (<see cref="GateSignals"/>), whose callers then hold off without asking PostgreSQL (<see cref="KnownBlockFor"/>,
+/// the transport's last check before each call). A waiting caller is woken
 /// when any process releases a permit of its key (LISTEN/NOTIFY), and otherwise asks again at a bounded, jittered
 /// interval; waiting is cancellable. Every statement takes a connection of <paramref name="database"/> for itself alone
 /// (none is held while a permit is, across the Graph call); the one that listens is <paramref name="listenDatabase"/>'s,
@@ -42,8 +44,9 @@ public sealed class PostgresRateGate(
     readonly RateGateOptions _options = options.Value;
     readonly RateGateStatements _statements = new(database, options.Value);
     readonly ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
-    readonly HeardBlocks _heard = new(time);
-    readonly ReleaseSignals _released = new(listenDatabase ?? database, logger);
+    readonly GateSignals _signals = new(listenDatabase ?? database, new HeardBlocks(time), logger);
+
+    HeardBlocks Heard => _signals.Heard;
 
     public static string KeyOf(RateScope scope) => scope.AccountId is null ? AppKey : $"{scope.AccountId}/{GraphUsage.UseCaseType(scope.UseCase)}";
 
@@ -59,12 +62,12 @@ public sealed class PostgresRateGate(
         while (true)
         {
             // Asked for before trying, so that a release between a refusal and the wait still wakes this caller.
-            var released = _released.Next(key);
-            if (_heard.BlockedFor(key) == TimeSpan.Zero && await TryAcquireAsync(scope, key, lease, cancellationToken))
+            var released = _signals.Next(key);
+            if (Heard.BlockedFor(key) == TimeSpan.Zero && await TryAcquireAsync(scope, key, lease, cancellationToken))
             {
                 // A refusal this process heard while the permit was granted wins: its shared record is still on the way.
                 // (With a budget the handed-back permit has spent a token; the throttle's report fills the window anyway.)
-                if (_heard.BlockedFor(key) == TimeSpan.Zero)
+                if (Heard.BlockedFor(key) == TimeSpan.Zero)
                 {
                     return new Permit(this, key, lease);
                 }
@@ -72,7 +75,7 @@ public sealed class PostgresRateGate(
                 await ReleaseAsync(key, lease);
             }
 
-            var blocked = Max(_heard.BlockedFor(key), await BlockedForAsync(key, cancellationToken));
+            var blocked = Max(Heard.BlockedFor(key), await BlockedForAsync(key, cancellationToken));
             if (blocked > _options.MaxThrottleWait)
             {
                 throw new RateGateBlockedException(
@@ -103,7 +106,7 @@ public sealed class PostgresRateGate(
 
             // A slot comes free when a permit is released (anywhere: the notice wakes this caller at once); the stop
             // mark and a budget's window free up with time, which the poll covers.
-            await _released.ListeningAsync(cancellationToken);
+            await _signals.ListeningAsync(cancellationToken);
             logger.LogDebug("Rate gate: no permit for {Key} yet; waiting for a release or {Poll}", key, poll);
             using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var polled = Task.Delay(Min(poll, deadline - now), time, stopWaiting.Token);
@@ -116,11 +119,12 @@ public sealed class PostgresRateGate(
     public async ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)
     {
         var blocked = blockedFor > TimeSpan.Zero;
+        string[] blockedKeys = !blocked ? [] : scope.AccountId is null ? [AppKey] : [KeyOf(scope), KeyOf(OtherUseCase(scope))];
         if (blocked)
         {
             // This process's callers hold off at once, not only once the shared record below has committed: a caller
             // of this process granted a permit in the meantime would otherwise call into the block it just heard of.
-            _heard.Hear(scope.AccountId is null ? [AppKey] : [KeyOf(scope), KeyOf(OtherUseCase(scope))], blockedFor!.Value);
+            Heard.Hear(blockedKeys, blockedFor!.Value);
         }
 
         await using var batch = database.CreateBatch();
@@ -136,6 +140,13 @@ public sealed class PostgresRateGate(
             // (codes 17 and 613 are account-wide): both wait, rather than spend a call to learn it again. One batch is
             // one transaction, so no worker finds one use case blocked and the other still open.
             batch.BatchCommands.Add(_statements.Report(OtherUseCase(scope), usage, blockedFor));
+        }
+
+        if (blocked)
+        {
+            // Every process hears of it as the record commits and holds off its callers, those already granted a permit
+            // before the commit included (the last check before a call is local: see KnownBlockFor).
+            batch.BatchCommands.Add(RateGateStatements.NotifyBlocked(blockedKeys, blockedFor!.Value));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -191,10 +202,12 @@ public sealed class PostgresRateGate(
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
+    public TimeSpan KnownBlockFor(RateScope scope) => Heard.BlockedFor(KeyOf(scope));
+
     public async ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken)
     {
         var key = KeyOf(scope);
-        return Max(_heard.BlockedFor(key), await BlockedForAsync(key, cancellationToken));
+        return Max(Heard.BlockedFor(key), await BlockedForAsync(key, cancellationToken));
     }
 
     async Task<TimeSpan> BlockedForAsync(string key, CancellationToken cancellationToken)
@@ -222,7 +235,7 @@ public sealed class PostgresRateGate(
 
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    public ValueTask DisposeAsync() => _released.DisposeAsync();
+    public ValueTask DisposeAsync() => _signals.DisposeAsync();
 
     sealed class Permit(PostgresRateGate gate, string key, string lease) : IAsyncDisposable
     {

@@ -138,7 +138,7 @@ sealed class RateGateStatements(NpgsqlDataSource database, RateGateOptions optio
             WHERE g.key = @key
             RETURNING g.key, g.in_flight + 1 >= greatest(1, floor(g.allowed_concurrency)) AS was_full
         )
-        SELECT pg_notify('{ReleaseSignals.Channel}', key) FROM released WHERE was_full
+        SELECT pg_notify('{GateSignals.ReleasedChannel}', key) FROM released WHERE was_full
         """;
 
     // Growth is +1 per round of calls (+1/c per report) and shrinking ×factor per round (×factor^(1/c) per report),
@@ -258,6 +258,14 @@ sealed class RateGateStatements(NpgsqlDataSource database, RateGateOptions optio
         command.Parameters.AddWithValue("usage_percent", percent);
         command.Parameters.AddWithValue("budget", (double)options.CallBudget);
         command.Parameters.AddWithValue("slice_seconds", SliceSeconds);
+        return command;
+    }
+
+    /// <summary>Tells every listening process of a block as the report's transaction commits.</summary>
+    public static NpgsqlBatchCommand NotifyBlocked(IEnumerable<string> keys, TimeSpan blockedFor)
+    {
+        var command = new NpgsqlBatchCommand($"SELECT pg_notify('{GateSignals.BlockedChannel}', @notice)");
+        command.Parameters.AddWithValue("notice", NpgsqlDbType.Text, GateSignals.BlockNotice(keys, blockedFor));
         return command;
     }
 

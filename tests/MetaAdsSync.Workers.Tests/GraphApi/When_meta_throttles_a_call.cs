@@ -128,6 +128,8 @@ public class When_meta_throttles_a_call
 
         public ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken) => ValueTask.FromResult(TimeSpan.Zero);
 
+        public TimeSpan KnownBlockFor(RateScope scope) => TimeSpan.Zero;
+
         sealed class Nothing : IAsyncDisposable
         {
             public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -37,6 +37,32 @@ public class When_a_worker_hears_of_a_block_before_the_others_can(MigratedDataba
         }
     }
 
+    [Fact]
+    public async Task Should_tell_the_other_processes_as_its_record_commits_so_that_they_hold_off_without_asking_postgresql()
+    {
+        await using var gates = new GateFactory(database);
+        var scope = new RateScope("act_told", MetaUseCase.AdsInsights);
+        var heard = gates.Create();
+        var other = gates.Create();
+        // A gate listens from its first call on.
+        await using (await other.AcquireAsync(new RateScope("act_told_first", MetaUseCase.AdsManagement), default))
+        {
+        }
+
+        await Eventually.TrueAsync(async () => await database.CountAsync(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%LISTEN rate_gate_blocked%' AND pid <> pg_backend_pid()") > 0,
+            "the other gate listening");
+        Assert.Equal(TimeSpan.Zero, other.KnownBlockFor(scope));
+
+        await heard.ReportAsync(scope, GraphUsage.None, TimeSpan.FromMinutes(30), default);
+
+        // Both use cases, as the shared record has it; nothing else.
+        await Eventually.TrueAsync(() => other.KnownBlockFor(scope) > TimeSpan.Zero && other.KnownBlockFor(scope with { UseCase = MetaUseCase.AdsManagement }) > TimeSpan.Zero,
+            "the block heard in the other process");
+        Assert.InRange(other.KnownBlockFor(scope), TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30));
+        Assert.Equal(TimeSpan.Zero, other.KnownBlockFor(new RateScope("act_told_first", MetaUseCase.AdsManagement)));
+    }
+
     // The second permit is granted (the window counts it) and handed back (none in flight) instead of being used.
     [Fact]
     public async Task Should_hand_back_a_permit_granted_while_it_heard_of_the_block_instead_of_calling()

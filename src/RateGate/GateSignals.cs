@@ -1,17 +1,21 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace MetaAdsSync.RateGate;
 
 /// <summary>
-/// Tells this process's waiting callers that some process released a permit of their key: every release notifies
-/// <see cref="Channel"/> with the key, and one connection per process listens. While it cannot listen, waiters fall back
-/// on the poll, so a lost notice costs one poll interval, never a permit.
+/// What the gate's processes tell each other at once, over one listening connection per process: a released permit
+/// (<see cref="ReleasedChannel"/>, payload the key), so a caller waiting for that key tries again, and a throttle Meta
+/// answered (<see cref="BlockedChannel"/>, payload <see cref="BlockNotice"/>), so that every process holds its callers
+/// off without asking PostgreSQL, a permit granted before the throttle's record committed included. While it cannot
+/// listen, waiters fall back on the poll and the shared record, so a lost notice costs time, never a permit or a block.
 /// </summary>
-sealed class ReleaseSignals(NpgsqlDataSource database, ILogger logger) : IAsyncDisposable
+sealed class GateSignals(NpgsqlDataSource database, HeardBlocks heard, ILogger logger) : IAsyncDisposable
 {
-    public const string Channel = "rate_gate_released";
+    public const string ReleasedChannel = "rate_gate_released";
+    public const string BlockedChannel = "rate_gate_blocked";
     static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
     readonly ConcurrentDictionary<string, TaskCompletionSource> _next = new(StringComparer.Ordinal);
@@ -21,7 +25,14 @@ sealed class ReleaseSignals(NpgsqlDataSource database, ILogger logger) : IAsyncD
     Task? _listener;
     int _disposed;
 
-    /// <summary>Completes at the key's next release.</summary>
+    /// <summary>The blocks this process heard of: from Meta's answers to its own calls, and from other processes' notices.</summary>
+    public HeardBlocks Heard => heard;
+
+    /// <summary>A block's notice: its length in seconds, then the keys it blocks, space-separated (keys hold no spaces).</summary>
+    public static string BlockNotice(IEnumerable<string> keys, TimeSpan blockedFor) =>
+        string.Join(' ', keys.Prepend(blockedFor.TotalSeconds.ToString("R", CultureInfo.InvariantCulture)));
+
+    /// <summary>Completes at the key's next release. The first caller starts the listening, so a process hears of blocks from its first call on.</summary>
     public Task Next(string key)
     {
         if (_listener is null)
@@ -38,6 +49,22 @@ sealed class ReleaseSignals(NpgsqlDataSource database, ILogger logger) : IAsyncD
     /// <summary>Completes once the first LISTEN is in place (or failed: then the poll is all there is).</summary>
     public Task ListeningAsync(CancellationToken cancellationToken) => _listening.Task.WaitAsync(cancellationToken);
 
+    void OnNotification(object sender, NpgsqlNotificationEventArgs e)
+    {
+        if (e.Channel == BlockedChannel)
+        {
+            var parts = e.Payload.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length > 1 && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+            {
+                heard.Hear(parts[1..], TimeSpan.FromSeconds(seconds));
+            }
+        }
+        else if (_next.TryRemove(e.Payload, out var released))
+        {
+            released.TrySetResult();
+        }
+    }
+
     async Task ListenAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
@@ -45,14 +72,8 @@ sealed class ReleaseSignals(NpgsqlDataSource database, ILogger logger) : IAsyncD
             try
             {
                 await using var connection = await database.OpenConnectionAsync(stop);
-                connection.Notification += (_, e) =>
-                {
-                    if (_next.TryRemove(e.Payload, out var released))
-                    {
-                        released.TrySetResult();
-                    }
-                };
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                connection.Notification += OnNotification;
+                await using (var listen = new NpgsqlCommand($"LISTEN {ReleasedChannel}; LISTEN {BlockedChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stop);
                 }
@@ -74,7 +95,7 @@ sealed class ReleaseSignals(NpgsqlDataSource database, ILogger logger) : IAsyncD
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
             {
                 _listening.TrySetResult();
-                logger.LogWarning("Rate gate: not listening for released permits ({Error}); waiting callers poll until it listens again", ex.Message);
+                logger.LogWarning("Rate gate: not listening for released permits and blocks ({Error}); waiting callers poll until it listens again", ex.Message);
                 try
                 {
                     await Task.Delay(RetryAfter, stop);
