@@ -123,26 +123,43 @@ public sealed class GraphTransport
     {
         using var activity = GraphTelemetry.StartCall(url, scope);
         var waiting = Stopwatch.GetTimestamp();
-        await using var permit = await _gate.AcquireAsync(scope, cancellationToken);
-        GraphTelemetry.RecordGateWait(scope, Stopwatch.GetElapsedTime(waiting));
-        calls.Increment();
-        var started = Stopwatch.GetTimestamp();
-        System.Net.HttpStatusCode status;
-        HttpResponseHeaders headers;
-        string body;
-        try
+        while (true)
         {
-            (status, headers, body) = await SendAsync(url, cancellationToken);
-        }
-        catch (GraphApiException ex)
-        {
-            GraphTelemetry.RecordCall(activity, url, scope, 0, ex.Error);
-            throw;
-        }
+            await using var permit = await _gate.AcquireAsync(scope, cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            Answer? answer;
+            try
+            {
+                answer = await SendAsync(url, scope, () =>
+                {
+                    GraphTelemetry.RecordGateWait(scope, Stopwatch.GetElapsedTime(waiting));
+                    calls.Increment();
+                }, cancellationToken);
+            }
+            catch (GraphApiException ex)
+            {
+                GraphTelemetry.RecordCall(activity, url, scope, 0, ex.Error);
+                throw;
+            }
 
+            if (answer is { } sent)
+            {
+                return await ReadAsync(activity, url, scope, sent, Stopwatch.GetElapsedTime(started), cancellationToken);
+            }
+
+            // The permit goes back unused: the gate waits the block out (or gives up on it) before the call goes again.
+            _logger.LogDebug("GET {Url} held back: {Scope} was throttled after its permit was granted", Describe(url), scope);
+        }
+    }
+
+    readonly record struct Answer(System.Net.HttpStatusCode Status, HttpResponseHeaders Headers, string Body);
+
+    /// <summary>Meta's answer to the call and what it says of the usage and any throttle, reported to the gate.</summary>
+    async ValueTask<JsonDocument> ReadAsync(Activity? activity, Uri url, RateScope scope, Answer answer, TimeSpan elapsed, CancellationToken cancellationToken)
+    {
+        var (status, headers, body) = answer;
         var usage = GraphUsage.Parse(headers);
         GraphTelemetry.RecordUsage(scope, usage);
-        var elapsed = Stopwatch.GetElapsedTime(started);
 
         if ((int)status is >= 200 and < 300)
         {
@@ -179,18 +196,28 @@ public sealed class GraphTransport
         throw new GraphApiException(error, $"GET {Describe(url)}");
     }
 
-    async Task<(System.Net.HttpStatusCode, HttpResponseHeaders, string)> SendAsync(Uri url, CancellationToken cancellationToken)
+    /// <summary>
+    /// The HTTP GET itself, or null when this process has heard of a block of the scope since the permit was granted (its
+    /// own call's throttle, or another process's notice): the last check is the one nearest the send, and costs no I/O.
+    /// </summary>
+    async Task<Answer?> SendAsync(Uri url, RateScope scope, Action sending, CancellationToken cancellationToken)
     {
         try
         {
-            return await _attemptTimeout.ExecuteAsync(async token =>
+            return await _attemptTimeout.ExecuteAsync<Answer?>(async token =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AccessToken);
                 var client = _http.CreateClient(HttpClientName);
+                if (_gate.KnownBlockFor(scope) > TimeSpan.Zero)
+                {
+                    return null;
+                }
+
+                sending();
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
                 var body = await response.Content.ReadAsStringAsync(token);
-                return (response.StatusCode, response.Headers, body);
+                return new Answer(response.StatusCode, response.Headers, body);
             }, cancellationToken);
         }
         catch (TimeoutRejectedException ex)
