@@ -2,13 +2,14 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace MetaAdsSync.RateGate;
 
 /// <summary>
 /// What the gate's processes tell each other at once, over one listening connection per process: a released permit
 /// (<see cref="ReleasedChannel"/>, payload the key), so a caller waiting for that key tries again, and a throttle Meta
-/// answered (<see cref="BlockedChannel"/>, payload <see cref="BlockNotice"/>), so that every process holds its callers
+/// answered (<see cref="BlockedChannel"/>, see <see cref="NotifyBlocked"/>), so that every process holds its callers
 /// off without asking PostgreSQL, a permit granted before the throttle's record committed included. While it cannot
 /// listen, waiters fall back on the poll and the shared record, so a lost notice costs time, never a permit or a block.
 /// </summary>
@@ -28,9 +29,17 @@ sealed class GateSignals(NpgsqlDataSource database, HeardBlocks heard, ILogger l
     /// <summary>The blocks this process heard of: from Meta's answers to its own calls, and from other processes' notices.</summary>
     public HeardBlocks Heard => heard;
 
-    /// <summary>A block's notice: its length in seconds, then the keys it blocks, space-separated (keys hold no spaces).</summary>
-    public static string BlockNotice(IEnumerable<string> keys, TimeSpan blockedFor) =>
-        string.Join(' ', keys.Prepend(blockedFor.TotalSeconds.ToString("R", CultureInfo.InvariantCulture)));
+    /// <summary>
+    /// Tells every listening process of a block as the transaction it is part of commits (the throttle's report). The
+    /// notice is the block's length in seconds, then the keys it blocks, space-separated (keys hold no spaces).
+    /// </summary>
+    public static NpgsqlBatchCommand NotifyBlocked(IEnumerable<string> keys, TimeSpan blockedFor)
+    {
+        var command = new NpgsqlBatchCommand($"SELECT pg_notify('{BlockedChannel}', @notice)");
+        command.Parameters.AddWithValue("notice", NpgsqlDbType.Text,
+            string.Join(' ', keys.Prepend(blockedFor.TotalSeconds.ToString("R", CultureInfo.InvariantCulture))));
+        return command;
+    }
 
     /// <summary>Completes at the key's next release. The first caller starts the listening, so a process hears of blocks from its first call on.</summary>
     public Task Next(string key)

@@ -146,7 +146,7 @@ public sealed class PostgresRateGate(
         {
             // Every process hears of it as the record commits and holds off its callers, those already granted a permit
             // before the commit included (the last check before a call is local: see KnownBlockFor).
-            batch.BatchCommands.Add(RateGateStatements.NotifyBlocked(blockedKeys, blockedFor!.Value));
+            batch.BatchCommands.Add(GateSignals.NotifyBlocked(blockedKeys, blockedFor!.Value));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);

@@ -261,14 +261,6 @@ sealed class RateGateStatements(NpgsqlDataSource database, RateGateOptions optio
         return command;
     }
 
-    /// <summary>Tells every listening process of a block as the report's transaction commits.</summary>
-    public static NpgsqlBatchCommand NotifyBlocked(IEnumerable<string> keys, TimeSpan blockedFor)
-    {
-        var command = new NpgsqlBatchCommand($"SELECT pg_notify('{GateSignals.BlockedChannel}', @notice)");
-        command.Parameters.AddWithValue("notice", NpgsqlDbType.Text, GateSignals.BlockNotice(keys, blockedFor));
-        return command;
-    }
-
     public NpgsqlCommand BlockedFor(string key)
     {
         var command = database.CreateCommand(BlockedForSql);
