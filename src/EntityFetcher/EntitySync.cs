@@ -90,7 +90,8 @@ public sealed class EntitySync(
     /// <summary>
     /// Stores a page; the last page of a whole level completes it. Returns the Graph calls spent looking up why objects
     /// left. The last page of a partition ends only that partition: the run completes the level once it saw every
-    /// partition done (PostgresRunHistory), and the reasons of what that marked are looked up at the level's next read.
+    /// partition done (PostgresRunHistory), and the reasons of what that marked are looked up at the level's next read
+    /// (by its remainder partition, or at the end of a whole read).
     /// </summary>
     async Task<int> StoreAsync(FetchEntities command, string account, EntityPage page, CancellationToken cancellationToken)
     {
@@ -113,7 +114,9 @@ public sealed class EntitySync(
             }
         }
 
-        if (!page.IsLast)
+        // Reasons are looked up once per read of a level: at its end when read whole; when read in partitions, by the
+        // remainder partition alone (a plan has exactly one), so concurrent partitions do not ask Meta for the same ids.
+        if (!page.IsLast || command.Reads().Kind == PartitionKind.Campaigns)
         {
             return 0;
         }
