@@ -15,7 +15,7 @@ public class When_a_block_is_heard_after_the_permit_was_granted
         using var h = new GraphClientHarness(services: s => s.AddSingleton<IRateGate>(gate));
         h.Graph.Serve("act_1/campaigns", [new { id = "c1" }]);
 
-        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, default).ToListAsync();
+        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync();
 
         Assert.Equal("c1", Assert.Single(pages.Single().Entities).Id);
         Assert.Single(h.Graph.Requests);
