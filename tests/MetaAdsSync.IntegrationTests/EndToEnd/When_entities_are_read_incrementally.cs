@@ -60,7 +60,7 @@ public class When_entities_are_read_incrementally
         Assert.Contains(created.Id, truth.Ads.Ids);
         // An incremental read marks nothing removed and does not count as a full read.
         var marks = await Strings(system, "SELECT level || '|' || (last_full_sync_at < last_read_run_started_at) FROM entity_sync_marks WHERE account_id = @a");
-        Assert.Equal(["ad|true", "adset|true", "campaign|true"], marks.Order(StringComparer.Ordinal));
+        Assert.Equal(["adset|true", "ad|true", "campaign|true"], marks.Order(StringComparer.Ordinal));
     }
 
     /// <summary>Calls and response bytes of the entity edges since the simulator's stats were last reset.</summary>
