@@ -117,6 +117,12 @@ public static class EntityUpserts
         command.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = page.Select(p => p.Status).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("effective", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = page.Select(p => p.EffectiveStatus).ToArray() });
         command.Parameters.AddWithValue("run", runId);
+        return await IdsAsync(command, cancellationToken);
+    }
+
+    /// <summary>The first column of every row the command returns: the ids it selected or changed.</summary>
+    internal static async Task<List<string>> IdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
