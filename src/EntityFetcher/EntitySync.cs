@@ -93,7 +93,8 @@ public sealed class EntitySync(
     /// Stores a page; the last page of a whole level read fully completes it. Returns the Graph calls spent looking up
     /// why objects left, and the parents whose status changed (null for ads). The last page of a partition ends only
     /// that partition: the run completes the level once it saw every partition done (PostgresRunHistory), and the
-    /// reasons of what that marked are looked up at the level's next read. An incremental read completes nothing.
+    /// reasons of what that marked are looked up at the level's next read (by its remainder partition, or at the end of
+    /// a whole read). An incremental read completes nothing and looks nothing up.
     /// </summary>
     async Task<(int Lookups, IReadOnlyList<string>? StatusChanged)> StoreAsync(
         FetchEntities command, string account, EntityPage page, CancellationToken cancellationToken)
@@ -125,7 +126,9 @@ public sealed class EntitySync(
             }
         }
 
-        if (!page.IsLast || command.UpdatedSince is not null)
+        // Reasons are looked up once per full read of a level: at its end when read whole; when read in partitions, by the
+        // remainder partition alone (a plan has exactly one), so concurrent partitions do not ask Meta for the same ids.
+        if (!page.IsLast || command.UpdatedSince is not null || command.Reads().Kind is not (PartitionKind.WholeLevel or PartitionKind.OtherCampaigns))
         {
             return (0, statusChanged);
         }

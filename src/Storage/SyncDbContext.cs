@@ -67,6 +67,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
         {
             e.ToTable("daily_insights");
             e.HasKey(i => new { i.AccountId, i.Level, i.EntityId, i.Date });
+            e.Property(i => i.RunStartedAt).HasDefaultValueSql(UnknownRunStart);
             e.Property(i => i.Actions).HasColumnType("jsonb");
             // The account's daily totals: every entity of a level, day by day.
             e.HasIndex(i => new { i.AccountId, i.Level, i.Date });

@@ -570,6 +570,12 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("reach");
 
+                    b.Property<DateTimeOffset>("RunStartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_started_at")
+                        .HasDefaultValueSql("'-infinity'::timestamptz");
+
                     b.Property<decimal?>("Spend")
                         .HasColumnType("numeric")
                         .HasColumnName("spend");

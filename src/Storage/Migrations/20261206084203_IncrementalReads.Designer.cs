@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MetaAdsSync.Storage.Migrations
 {
     [DbContext(typeof(SyncDbContext))]
-    [Migration("20261206075011_IncrementalReads")]
+    [Migration("20261206084203_IncrementalReads")]
     partial class IncrementalReads
     {
         /// <inheritdoc />
@@ -572,6 +572,12 @@ namespace MetaAdsSync.Storage.Migrations
                     b.Property<long?>("Reach")
                         .HasColumnType("bigint")
                         .HasColumnName("reach");
+
+                    b.Property<DateTimeOffset>("RunStartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_started_at")
+                        .HasDefaultValueSql("'-infinity'::timestamptz");
 
                     b.Property<decimal?>("Spend")
                         .HasColumnType("numeric")
