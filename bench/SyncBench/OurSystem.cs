@@ -59,9 +59,9 @@ sealed class OurSystem : IAsyncDisposable
     /// <summary>Starts one more host with the system's settings (a replacement for a killed one), not waiting for it.</summary>
     public HostProcess StartHost(string project) => _system.StartHost(project);
 
-    /// <summary>POSTs a forced sync; returns the run's id (an already running run's id when deduplicated).</summary>
-    public async Task<Guid> RequestAsync(string accountId) =>
-        (await _system.RequestSync(accountId, force: true)).GetProperty("syncId").GetGuid();
+    /// <summary>POSTs a sync, forced unless told; returns the run's id (an already running run's id when deduplicated).</summary>
+    public async Task<Guid> RequestAsync(string accountId, bool force = true) =>
+        (await _system.RequestSync(accountId, force: force)).GetProperty("syncId").GetGuid();
 
     /// <summary>Waits for the run's <c>sync_runs</c> row (written when the saga finished it).</summary>
     public Task<FinishedRun> WaitAsync(Guid runId, TimeSpan timeout) => _runs.WaitAsync(runId, timeout);

@@ -11,6 +11,8 @@
 //                 [--accounts N] [--regime latency|cpu|both] [--kill-every 15s]; latency-bound (500 ms per call, consumers
 //                 capped at 3, 1/2/4 of each fetcher, 40 accounts by default) and CPU-bound (50 ms, 1/2 of each, 200 accounts)
 //   rate-budget   60 calls/min per account, every account back to back for 180 s (goal: 0 throttles, ≥ 90 % used)
+//   incremental   2EZi re-synced after a few changes, full (forced) vs incremental (unforced), 500 ms per call: entity
+//                 calls and response bytes of each (--runs N, 3 by default)
 //
 // --daily-days sets Sync:DailyInsightDays of every host: 0 (no daily rows) unless given, as the goals were set without them.
 // Each prints a markdown table and writes it to bench/results/<scenario>.md, and its figures to <scenario>.json. The
@@ -21,7 +23,7 @@ using System.Globalization;
 using MetaAdsSync.SyncBench;
 using MetaAdsSync.TestSupport;
 
-string[] scenarios = ["2ezi", "all-accounts", "overhead", "big-account", "scale", "rate-budget"];
+string[] scenarios = ["2ezi", "all-accounts", "overhead", "big-account", "scale", "rate-budget", "incremental"];
 if (args.Length == 0 || !scenarios.Contains(args[0]))
 {
     Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/SyncBench -- <{string.Join("|", scenarios)}> [--runs N] [--seconds S] " +
@@ -30,7 +32,7 @@ if (args.Length == 0 || !scenarios.Contains(args[0]))
 }
 
 var scenario = args[0];
-var runs = Option("--runs", 5);
+var runs = Option("--runs", scenario == "incremental" ? 3 : 5);
 var seconds = Option("--seconds", 180);
 var dailyDays = Option("--daily-days", 0);
 // Every host the bench starts inherits it.
@@ -87,6 +89,9 @@ switch (scenario)
         break;
     case "rate-budget":
         await RateBudget.RunAsync(report, latencyMs: 50, TimeSpan.FromSeconds(seconds));
+        break;
+    case "incremental":
+        await Incremental.RunAsync(report, latencyMs: 500, runs);
         break;
 }
 

@@ -67,6 +67,17 @@ sealed class SimulatorProcess : IAsyncDisposable
         }
     }
 
+    public async Task<AccountTruth> GetTruthAsync(string accountId) =>
+        await _admin.GetFromJsonAsync<AccountTruth>($"_sim/truth/{accountId}", Json) ?? throw new InvalidOperationException("the simulator has no " + accountId);
+
+    /// <summary>Changes an object as an advertiser would (<c>POST /_sim/objects/{id}</c>).</summary>
+    public async Task ChangeAsync(string id, ObjectChange change) =>
+        (await _admin.PostAsJsonAsync($"_sim/objects/{id}", change, Json)).EnsureSuccessStatusCode();
+
+    /// <summary>Creates an ad in the ad set (<c>POST /_sim/objects/{adSetId}/ads</c>).</summary>
+    public async Task CreateAdAsync(string adSetId, NewObject ad) =>
+        (await _admin.PostAsJsonAsync($"_sim/objects/{adSetId}/ads", ad, Json)).EnsureSuccessStatusCode();
+
     public async Task<IReadOnlyList<AccountSummary>> GetAccountsAsync() =>
         await _admin.GetFromJsonAsync<List<AccountSummary>>("_sim/truth", Json) ?? [];
 
@@ -76,8 +87,7 @@ sealed class SimulatorProcess : IAsyncDisposable
         var truths = new List<AccountTruth>();
         foreach (var accountId in accountIds)
         {
-            truths.Add(await _admin.GetFromJsonAsync<AccountTruth>($"_sim/truth/{accountId}", Json)
-                ?? throw new InvalidOperationException("the simulator has no " + accountId));
+            truths.Add(await GetTruthAsync(accountId));
         }
 
         return await StoredData.CompareAsync(postgres, truths);

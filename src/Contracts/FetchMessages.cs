@@ -6,6 +6,9 @@ namespace MetaAdsSync.Contracts;
 /// wins (a message of the shape before it, <c>default</c>, counts as older than every run). <paramref name="Partition"/>
 /// null (a message of an older shape, or a plan that reads the level whole) is <see cref="Contracts.Partition.WholeLevel"/>;
 /// <paramref name="PartitionId"/> names the partition in the run's plan and comes back on every page.
+/// <paramref name="UpdatedSince"/> makes it an incremental read: only objects Meta changed after that time
+/// (<c>&lt;level&gt;.updated_time GREATER_THAN</c>, epoch seconds); such a read never completes the level for removals.
+/// Null (and in older messages) reads everything.
 /// </summary>
 public record FetchEntities(
     Guid RunId,
@@ -14,7 +17,8 @@ public record FetchEntities(
     bool Force,
     DateTimeOffset RunStartedAt = default,
     Partition? Partition = null,
-    Guid PartitionId = default)
+    Guid PartitionId = default,
+    DateTimeOffset? UpdatedSince = null)
 {
     public Partition Reads() => Partition ?? Contracts.Partition.WholeLevel;
 }
@@ -26,6 +30,10 @@ public record FetchEntities(
 /// PostgreSQL). <paramref name="ReadAt"/> is set when the level was answered from PostgreSQL: when it was last read
 /// from Meta (null when this attempt read Meta itself). <paramref name="PartitionId"/> is the command's (empty from a
 /// fetcher of an older shape: the saga then counts the page for the level's only partition, if it has one).
+/// <paramref name="StatusChangedIds"/>: campaigns or ad sets of the page whose <c>status</c> or <c>effective_status</c>
+/// differs from the stored copy (or that this run already stored, so a redelivered page loses none): Meta does not
+/// touch a child's <c>updated_time</c> when its parent is paused, so the saga re-reads their children in a run that
+/// reads the child level incrementally. Null from a fetcher of before it, and for ads.
 /// </summary>
 public record EntitiesFetched(
     Guid RunId,
@@ -38,22 +46,26 @@ public record EntitiesFetched(
     int GraphCalls,
     Guid Attempt = default,
     DateTimeOffset? ReadAt = null,
-    Guid PartitionId = default);
+    Guid PartitionId = default,
+    IReadOnlyList<string>? StatusChangedIds = null);
 
 /// <summary>A level failed past its retries; <paramref name="Cause"/> says why in plain words (null from a fetcher of before it existed).</summary>
 public record EntityFetchFailed(Guid RunId, string AccountId, EntityLevel Level, string Error, FailureCause? Cause = null);
 
 /// <summary>
 /// Which part of a level's edge a command reads: the whole level, the campaigns listed (Meta's <c>filtering</c> on
-/// <c>campaign.id IN</c>), or every campaign but those (<c>NOT_IN</c>: campaigns created since the plan's shape).
+/// <c>campaign.id IN</c>), every campaign but those (<c>NOT_IN</c>: campaigns created since the plan's shape), or the
+/// ads of the ad sets listed (<c>adset.id IN</c>: children of ad sets whose status changed).
 /// </summary>
 public enum PartitionKind
 {
     WholeLevel,
     Campaigns,
     OtherCampaigns,
+    AdSets,
 }
 
+/// <summary>A part of a level; <paramref name="CampaignIds"/> holds the ad set ids for <see cref="PartitionKind.AdSets"/>.</summary>
 public record Partition(PartitionKind Kind, IReadOnlyList<string> CampaignIds)
 {
     public static Partition WholeLevel { get; } = new(PartitionKind.WholeLevel, []);

@@ -12,7 +12,9 @@ namespace MetaAdsSync.EntityFetcher;
 /// then announced, so insights for early pages can start while later pages are still being read. The last page
 /// completes the level (<see cref="RemovedObjects.CompleteLevelAsync"/>: what the read did not return is marked
 /// removed) and the reasons are looked up before it is announced. A level read completely within
-/// <c>Sync:EntityMaxAge</c> is answered from PostgreSQL without a Graph call unless forced, and marks nothing.
+/// <c>Sync:EntityMaxAge</c> is answered from PostgreSQL without a Graph call unless forced, and marks nothing. An
+/// incremental read (<see cref="FetchEntities.UpdatedSince"/>) stores what changed and completes nothing. Pages of
+/// campaigns and ad sets name the objects whose status changed, so the saga can re-read their children.
 /// </summary>
 public sealed class EntitySync(
     IMetaGraphClient graph,
@@ -29,8 +31,8 @@ public sealed class EntitySync(
         var account = MetaLevels.AccountNode(command.AccountId);
         var attempt = Guid.NewGuid();
         var partition = command.Reads();
-        // Only a whole level is answered from PostgreSQL: the planner cuts no level it expects to be replayed.
-        if (partition.Kind == PartitionKind.WholeLevel && !command.Force && await FreshSinceAsync(account, command.Level, cancellationToken) is { } readAt)
+        // Only a whole level is answered from PostgreSQL: the planner cuts no level it expects to be replayed, nor reads it incrementally.
+        if (partition.Kind == PartitionKind.WholeLevel && command.UpdatedSince is null && !command.Force && await FreshSinceAsync(account, command.Level, cancellationToken) is { } readAt)
         {
             logger.LogInformation("{Account} {Level}: read completely within Sync:EntityMaxAge ({MaxAge}); answering from PostgreSQL",
                 account, command.Level, sync.Value.EntityMaxAge);
@@ -40,7 +42,7 @@ public sealed class EntitySync(
 
         // The next page's Graph call runs while this page is stored and announced: paging is the critical path.
         using var readAhead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await using var pages = graph.GetEntitiesAsync(account, command.Level, partition, readAhead.Token, sync.Value.IncludeArchived)
+        await using var pages = graph.GetEntitiesAsync(account, command.Level, partition, readAhead.Token, sync.Value.IncludeArchived, command.UpdatedSince)
             .GetAsyncEnumerator(readAhead.Token);
         var more = await pages.MoveNextAsync();
         while (more)
@@ -49,7 +51,7 @@ public sealed class EntitySync(
             var next = page.IsLast ? ValueTask.FromResult(false) : pages.MoveNextAsync();
             try
             {
-                var lookups = await StoreAsync(command, account, page, cancellationToken);
+                var (lookups, statusChanged) = await StoreAsync(command, account, page, cancellationToken);
                 if (page.SkippedWithoutId > 0 || page.Warnings.Count > 0)
                 {
                     logger.LogWarning("{Account} {Level} page {Page}: skipped {Skipped} row(s) without an id; {Warnings}",
@@ -58,7 +60,7 @@ public sealed class EntitySync(
 
                 await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, page.Number, page.IsLast,
                     page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls + lookups,
-                    attempt, PartitionId: command.PartitionId));
+                    attempt, PartitionId: command.PartitionId, StatusChangedIds: statusChanged));
             }
             catch
             {
@@ -88,18 +90,28 @@ public sealed class EntitySync(
     }
 
     /// <summary>
-    /// Stores a page; the last page of a whole level completes it. Returns the Graph calls spent looking up why objects
-    /// left. The last page of a partition ends only that partition: the run completes the level once it saw every
-    /// partition done (PostgresRunHistory), and the reasons of what that marked are looked up at the level's next read
-    /// (by its remainder partition, or at the end of a whole read).
+    /// Stores a page; the last page of a whole level read fully completes it. Returns the Graph calls spent looking up
+    /// why objects left, and the parents whose status changed (null for ads). The last page of a partition ends only
+    /// that partition: the run completes the level once it saw every partition done (PostgresRunHistory), and the
+    /// reasons of what that marked are looked up at the level's next read (by its remainder partition, or at the end of
+    /// a whole read). An incremental read completes nothing and looks nothing up.
     /// </summary>
-    async Task<int> StoreAsync(FetchEntities command, string account, EntityPage page, CancellationToken cancellationToken)
+    async Task<(int Lookups, IReadOnlyList<string>? StatusChanged)> StoreAsync(
+        FetchEntities command, string account, EntityPage page, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var completes = page.IsLast && command.Reads().Kind == PartitionKind.WholeLevel;
+        var completes = page.IsLast && command.Reads().Kind == PartitionKind.WholeLevel && command.UpdatedSince is null;
         IReadOnlyList<string> removed = [];
+        IReadOnlyList<string>? statusChanged = null;
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
+            if (command.Level != EntityLevel.Ad)
+            {
+                // Before the upsert: compared with the copy it replaces.
+                statusChanged = await EntityUpserts.StatusChangedAsync(connection, command.Level,
+                    page.Entities.Select(e => (e.Id, e.Status, e.EffectiveStatus)).ToList(), command.RunId, cancellationToken);
+            }
+
             if (!completes)
             {
                 await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt, cancellationToken);
@@ -114,11 +126,11 @@ public sealed class EntitySync(
             }
         }
 
-        // Reasons are looked up once per read of a level: at its end when read whole; when read in partitions, by the
+        // Reasons are looked up once per full read of a level: at its end when read whole; when read in partitions, by the
         // remainder partition alone (a plan has exactly one), so concurrent partitions do not ask Meta for the same ids.
-        if (!page.IsLast || command.Reads().Kind == PartitionKind.Campaigns)
+        if (!page.IsLast || command.UpdatedSince is not null || command.Reads().Kind is not (PartitionKind.WholeLevel or PartitionKind.OtherCampaigns))
         {
-            return 0;
+            return (0, statusChanged);
         }
 
         if (removed.Count > 0)
@@ -126,7 +138,7 @@ public sealed class EntitySync(
             logger.LogInformation("{Account} {Level}: {Count} object(s) no longer listed by Meta, marked removed", account, command.Level, removed.Count);
         }
 
-        return await removals.RecordAsync(account, command.Level, cancellationToken);
+        return (await removals.RecordAsync(account, command.Level, cancellationToken), statusChanged);
     }
 
     // A connection per page read, none held while a page is announced: the announcement waits on the broker.

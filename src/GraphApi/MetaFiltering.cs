@@ -8,11 +8,12 @@ public static class MetaFiltering
 {
     public sealed record Filter(string Field, string Operator, object Value);
 
-    /// <summary>The filters of a partition: none for the whole level, <c>campaign.id IN</c> or <c>NOT_IN</c> otherwise.</summary>
+    /// <summary>The filters of a partition: none for the whole level, <c>campaign.id IN</c> / <c>NOT_IN</c> or <c>adset.id IN</c> otherwise.</summary>
     public static IEnumerable<Filter> Of(Partition partition) => partition.Kind switch
     {
         PartitionKind.WholeLevel => [],
         PartitionKind.Campaigns => [new("campaign.id", "IN", partition.CampaignIds)],
+        PartitionKind.AdSets => [new("adset.id", "IN", partition.CampaignIds)],
         _ => [new("campaign.id", "NOT_IN", partition.CampaignIds)],
     };
 
@@ -33,12 +34,16 @@ public static class MetaFiltering
 
     /// <summary>
     /// An entity edge's filters: the partition's, and by default no status filter (Meta's own default, ARCHIVED and
-    /// DELETED left out); with <c>Sync:IncludeArchived</c> every status but DELETED, so that ARCHIVED objects are listed too.
+    /// DELETED left out); with <c>Sync:IncludeArchived</c> every status but DELETED, so that ARCHIVED objects are listed
+    /// too; with <paramref name="updatedSince"/> (an incremental read) only objects changed after it,
+    /// <c>&lt;level&gt;.updated_time GREATER_THAN</c> in epoch seconds.
     /// </summary>
-    public static IReadOnlyList<Filter> Entities(EntityLevel level, Partition partition, bool includeArchived) =>
-        includeArchived
-            ? [new(EntityLevels.Name(level) + ".effective_status", "IN", StatusesButDeleted(level)), .. Of(partition)]
-            : [.. Of(partition)];
+    public static IReadOnlyList<Filter> Entities(EntityLevel level, Partition partition, bool includeArchived, DateTimeOffset? updatedSince = null) =>
+    [
+        .. includeArchived ? [new Filter(EntityLevels.Name(level) + ".effective_status", "IN", StatusesButDeleted(level))] : Array.Empty<Filter>(),
+        .. updatedSince is { } since ? [new Filter(EntityLevels.Name(level) + ".updated_time", "GREATER_THAN", since.ToUnixTimeSeconds())] : Array.Empty<Filter>(),
+        .. Of(partition),
+    ];
 
     /// <summary>An account-level insights read of one level: its ACTIVE and WITH_ISSUES entities within the partition.</summary>
     public static IReadOnlyList<Filter> Insights(EntityLevel level, Partition partition) =>

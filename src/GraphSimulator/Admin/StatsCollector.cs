@@ -12,6 +12,7 @@ internal sealed class StatsCollector
     sealed class Counters
     {
         public readonly ConcurrentDictionary<string, long> ByEndpoint = new(StringComparer.Ordinal);
+        public readonly ConcurrentDictionary<string, long> BytesByEndpoint = new(StringComparer.Ordinal);
         public long Calls;
         public long Throttled;
         public long PayloadRejections;
@@ -19,15 +20,19 @@ internal sealed class StatsCollector
         public long SlowResponses;
         public long AuthErrors;
         public long CallsWhileBlocked;
+        public long ResponseBytes;
         public int InFlight;
         public int MaxInFlight;
     }
 
-    public void Call(string endpoint, string? accountId)
+    /// <summary>Counts a call and the bytes of its answer's body (<paramref name="bytes"/>), as a client would have to read them.</summary>
+    public void Call(string endpoint, string? accountId, long bytes = 0)
     {
         foreach (var counters in Targets(accountId))
         {
             Interlocked.Increment(ref counters.Calls);
+            Interlocked.Add(ref counters.ResponseBytes, bytes);
+            counters.BytesByEndpoint.AddOrUpdate(endpoint, bytes, (_, n) => n + bytes);
             counters.ByEndpoint.AddOrUpdate(endpoint, 1, (_, n) => n + 1);
         }
     }
@@ -113,7 +118,10 @@ internal sealed class StatsCollector
                 Interlocked.Read(ref a.Value.TransientErrors),
                 Interlocked.Read(ref a.Value.CallsWhileBlocked),
                 Volatile.Read(ref a.Value.InFlight),
-                Volatile.Read(ref a.Value.MaxInFlight))), StringComparer.Ordinal));
+                Volatile.Read(ref a.Value.MaxInFlight),
+                Interlocked.Read(ref a.Value.ResponseBytes))), StringComparer.Ordinal),
+            Interlocked.Read(ref total.ResponseBytes),
+            new SortedDictionary<string, long>(total.BytesByEndpoint, StringComparer.Ordinal));
     }
 
     IEnumerable<Counters> Targets(string? accountId)

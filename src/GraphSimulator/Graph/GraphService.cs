@@ -147,7 +147,7 @@ internal sealed class GraphService(SimulatorState state)
             state.Data.Lock.ExitReadLock();
         }
 
-        state.Stats.Call(endpoint, route?.Account?.Id);
+        state.Stats.Call(endpoint, route?.Account?.Id, body.Length);
         state.Limiter.AddHeaders(headers, route?.Account?.Id, route?.IsInsights == true, options);
         return new GraphResponse(status, headers, body, throttledAccount);
     }

@@ -11,8 +11,8 @@ namespace MetaAdsSync.Orchestrator.Persistence;
 
 /// <summary>
 /// The account's last known shape, read in the saga's transaction at the start of a run: one round trip of five
-/// result sets (live campaigns with their live children counted, learned page sizes, level marks, the account's gate
-/// rows, its daily insight rows per level and campaign).
+/// result sets (live campaigns with their live children counted, learned page sizes, level marks with whether a later
+/// run wrote rows of the level, the account's gate rows, its daily insight rows per level and campaign).
 /// </summary>
 public sealed class PostgresAccountShapes(
     SagaTransaction transaction, IOptions<RateGateOptions> gate, IOptions<SagaOptions> sync, TimeProvider time) : IAccountShapes
@@ -28,7 +28,12 @@ public sealed class PostgresAccountShapes(
          WHERE c.account_id = @account AND c.removed_at IS NULL
          ORDER BY c.id;
         SELECT edge, page_limit FROM page_limits WHERE account_id = @account AND learned_at > @learned_since;
-        SELECT level, last_full_sync_at FROM entity_sync_marks WHERE account_id = @account;
+        SELECT m.level, m.last_full_sync_at, m.last_read_run_started_at,
+               CASE m.level
+                 WHEN 'campaign' THEN EXISTS (SELECT 1 FROM campaigns c WHERE c.account_id = @account AND c.run_started_at > m.last_read_run_started_at)
+                 WHEN 'adset' THEN EXISTS (SELECT 1 FROM ad_sets s WHERE s.account_id = @account AND s.run_started_at > m.last_read_run_started_at)
+                 ELSE false END
+          FROM entity_sync_marks m WHERE m.account_id = @account;
         SELECT use_case, floor(allowed_concurrency)::int, usage_percent, key = @account AS is_window,
                (SELECT coalesce(sum(v.value::int), 0) FROM jsonb_each_text(slices) v
                  WHERE v.key::bigint > floor(extract(epoch from now()) / @slice_seconds)::bigint - @counted_slices)::int
@@ -74,12 +79,24 @@ public sealed class PostgresAccountShapes(
 
         await reader.NextResultAsync(cancellationToken);
         var levelsRead = new Dictionary<EntityLevel, DateTimeOffset>();
+        var lastRead = new Dictionary<EntityLevel, DateTimeOffset>();
+        var unsettled = new HashSet<EntityLevel>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var name = reader.GetString(0);
-            foreach (var level in SyncPlanner.Levels.Where(l => EntityLevels.Name(l) == name))
+            if (EntityLevels.Parse(reader.GetString(0)) is not { } level)
             {
-                levelsRead[level] = reader.GetFieldValue<DateTimeOffset>(1);
+                continue;
+            }
+
+            levelsRead[level] = reader.GetFieldValue<DateTimeOffset>(1);
+            if (!reader.IsDBNull(2))
+            {
+                lastRead[level] = reader.GetFieldValue<DateTimeOffset>(2);
+            }
+
+            if (!reader.IsDBNull(3) && reader.GetBoolean(3))
+            {
+                unsettled.Add(level);
             }
         }
 
@@ -112,7 +129,7 @@ public sealed class PostgresAccountShapes(
             dailyRows[$"{reader.GetString(0)}/{reader.GetString(1)}"] = reader.GetInt32(2);
         }
 
-        return new AccountShape(campaigns, pageLimits, levelsRead, entities, insights, windowUsed, dailyRows);
+        return new AccountShape(campaigns, pageLimits, levelsRead, entities, insights, windowUsed, dailyRows, lastRead, unsettled);
     }
 
     static void Add(DbCommand command, string name, object value)

@@ -62,6 +62,13 @@ public sealed class PostgresRunHistory(SagaTransaction transaction, ILogger<Post
                 logger.LogInformation("{Account} {Level}: {Count} object(s) no longer listed by Meta, marked removed", run.AccountId, level, removed.Count);
             }
         }
+
+        // Every entity level was read (or replayed): the next incremental reads start from this run's start. A run that
+        // ended otherwise moves nothing, so what it stored is read again, its parents' changes with their children.
+        if (run.Outcome is SyncOutcome.Completed or SyncOutcome.Partial && run.LevelsRead is { Count: > 0 } levels)
+        {
+            await EntityUpserts.MarkLevelsReadAsync(connection, run.AccountId, levels, RunProgress.InMicroseconds(run.StartedAt), cancellationToken);
+        }
     }
 
     public async Task<IReadOnlySet<EntityLevel>> InsightLevelsReadSinceAsync(string accountId, string datePreset, DateTimeOffset since, CancellationToken cancellationToken)

@@ -34,7 +34,11 @@ public sealed record AccountRoom(int? AllowedConcurrency, double UsagePercent)
 /// and its room at the rate gate per use case, with the calls its budget window holds (<paramref name="WindowUsed"/>,
 /// null until a call was counted under <c>RateGate:CallBudget</c>), and the daily insight rows it holds per level and
 /// campaign within the last <c>Sync:DailyInsightDays</c> (<paramref name="DailyRowsByCampaign"/>, keyed
-/// <c>level/campaign id</c>). No campaigns means a first sync: each level is read whole.
+/// <c>level/campaign id</c>). No campaigns means a first sync: each level is read whole. <paramref name="LevelsLastRead"/>:
+/// the start of the last run that read each level completely, fully or incrementally, with every other level
+/// (<c>entity_sync_marks.last_read_run_started_at</c>), from which an incremental read asks for changes.
+/// <paramref name="Unsettled"/>: levels with rows a later run wrote (one that did not read every level): a status
+/// change it stored may not have reached the children, so the levels below are read fully.
 /// </summary>
 public sealed record AccountShape(
     IReadOnlyList<CampaignShape> Campaigns,
@@ -43,7 +47,9 @@ public sealed record AccountShape(
     AccountRoom Entities,
     AccountRoom Insights,
     int? WindowUsed = null,
-    IReadOnlyDictionary<string, int>? DailyRowsByCampaign = null)
+    IReadOnlyDictionary<string, int>? DailyRowsByCampaign = null,
+    IReadOnlyDictionary<EntityLevel, DateTimeOffset>? LevelsLastRead = null,
+    IReadOnlySet<EntityLevel>? Unsettled = null)
 {
     public static AccountShape Empty { get; } = new([], new Dictionary<string, int>(), new Dictionary<EntityLevel, DateTimeOffset>(), AccountRoom.Unknown, AccountRoom.Unknown);
 

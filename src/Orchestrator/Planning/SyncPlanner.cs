@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Orchestrator.Planning;
 
-/// <summary>One entity read a run plans: a level within a partition of its campaigns.</summary>
-public sealed record PlannedEntityRead(EntityLevel Level, Partition Partition);
+/// <summary>One entity read a run plans: a level within a partition of its campaigns; with <paramref name="UpdatedSince"/>, only what changed since.</summary>
+public sealed record PlannedEntityRead(EntityLevel Level, Partition Partition, DateTimeOffset? UpdatedSince = null);
 
 /// <summary>One insights read a run plans: a level within a partition of its campaigns; with a window, its daily rows.</summary>
 public sealed record PlannedInsightRead(EntityLevel Level, Partition Partition, DailyWindow? Daily = null);
@@ -24,7 +24,10 @@ public sealed record SyncPlan(IReadOnlyList<PlannedEntityRead> Entities, IReadOn
 /// <c>RateGate:CallBudget</c> only what the window's room pays for (a room smaller than a sequential read: sequential).
 /// Per level the preset's aggregate and, with <c>Sync:DailyInsightDays</c>, the daily rows of the window ending today in
 /// the account's calendar. A level whose preset (or whose window) a run read completely within <c>Sync:InsightMaxAge</c>
-/// is left out unless forced; a window is another one once the account's day turns.
+/// is left out unless forced; a window is another one once the account's day turns. An entity level is read fully when
+/// forced, never read completely, last read fully more than <c>Sync:FullReadEvery</c> ago, or below a level a run left
+/// unsettled; otherwise, unless it is replayed, incrementally and whole: what Meta changed since the start of its last
+/// read, less <c>Sync:IncrementalMargin</c>.
 /// </summary>
 public sealed class SyncPlanner(
     IRunHistory history, IAccountShapes shapes, IAccountCalendar calendar, IOptions<SagaOptions> options, IOptions<RateGateOptions> gate, TimeProvider time)
@@ -43,12 +46,19 @@ public sealed class SyncPlanner(
 
         // Each read as one sequential level first; the partitions then spend at most one call each beyond it.
         var reads = new List<LevelRead>();
+        var parentsReplayed = true;
         foreach (var level in Levels)
         {
-            // A level the EntityFetcher answers from PostgreSQL (read completely within Sync:EntityMaxAge) costs no call: never cut.
-            var replayed = !request.Force && shape.LevelsReadAt.TryGetValue(level, out var at) && now - at < o.EntityMaxAge;
+            // A level the EntityFetcher answers from PostgreSQL (read completely within Sync:EntityMaxAge) costs no call:
+            // never cut. Counted so only below replayed levels: a parent read from Meta may name changed statuses
+            // whose children must be read (ChildReads), which a replay would not do.
+            var replayed = parentsReplayed && !request.Force && shape.LevelsReadAt.TryGetValue(level, out var at) && now - at < o.EntityMaxAge;
+            parentsReplayed = replayed;
+            // An incremental read is small: read whole, never cut.
+            var since = replayed ? null : IncrementalSince(request, shape, level, now);
             reads.Add(new LevelRead(level, Insights: false, shape.Campaigns.Select(c => (c.Id, c.Rows(level))).ToList(),
-                PageSize(shape, MetaLevels.Edge(level), o.PartitionSize), CanSplit: level != EntityLevel.Campaign && !replayed, Free: replayed));
+                PageSize(shape, MetaLevels.Edge(level), o.PartitionSize), CanSplit: level != EntityLevel.Campaign && !replayed && since is null,
+                Free: replayed, UpdatedSince: since));
             if (!fresh.Contains(level))
             {
                 reads.Add(new LevelRead(level, Insights: true, shape.Campaigns.Select(c => (c.Id, c.InsightRows(level))).ToList(),
@@ -82,13 +92,28 @@ public sealed class SyncPlanner(
                 }
                 else
                 {
-                    entities.Add(new PlannedEntityRead(read.Level, partition));
+                    entities.Add(new PlannedEntityRead(read.Level, partition, read.UpdatedSince));
                 }
             }
         }
 
+        var incremental = entities.Where(e => e.UpdatedSince is not null).Select(e => e.Level.ToString()).Distinct().ToList();
         return new SyncPlan(entities, insights, new RunPlanSummary(
-            Count(entities.Select(e => e.Level)), Count(insights.Select(i => i.Level)), planned, limit));
+            Count(entities.Select(e => e.Level)), Count(insights.Select(i => i.Level)), planned, limit, incremental.Count > 0 ? incremental : null));
+    }
+
+    /// <summary>Where an incremental read of the level starts; null when the level is to be read fully.</summary>
+    DateTimeOffset? IncrementalSince(SyncAccountRequested request, AccountShape shape, EntityLevel level, DateTimeOffset now)
+    {
+        var o = options.Value;
+        if (request.Force || o.FullReadEvery == TimeSpan.Zero
+            || !shape.LevelsReadAt.TryGetValue(level, out var fullAt) || now - fullAt >= o.FullReadEvery
+            || Levels.Any(parent => parent < level && shape.Unsettled?.Contains(parent) == true))
+        {
+            return null;
+        }
+
+        return shape.LevelsLastRead is not null && shape.LevelsLastRead.TryGetValue(level, out var lastRead) ? lastRead - o.IncrementalMargin : null;
     }
 
     /// <summary>The daily window this run reads (none with Sync:DailyInsightDays 0), and the windows read within Sync:InsightMaxAge.</summary>
@@ -149,9 +174,11 @@ public sealed class SyncPlanner(
 
     /// <summary>One level's entities, insights or daily insights (with <paramref name="Daily"/>) as the shape sizes them.</summary>
     sealed record LevelRead(
-        EntityLevel Level, bool Insights, IReadOnlyList<(string Campaign, int Rows)> Sizes, int PageSize, bool CanSplit, bool Free, DailyWindow? Daily = null)
+        EntityLevel Level, bool Insights, IReadOnlyList<(string Campaign, int Rows)> Sizes, int PageSize, bool CanSplit, bool Free, DailyWindow? Daily = null,
+        DateTimeOffset? UpdatedSince = null)
     {
-        public int SequentialCalls => Free ? 0 : Partitioner.Calls(Sizes.Sum(s => s.Rows), PageSize);
+        // An incremental read is expected to fit one page.
+        public int SequentialCalls => Free ? 0 : UpdatedSince is not null ? 1 : Partitioner.Calls(Sizes.Sum(s => s.Rows), PageSize);
 
         public int Calls(Partition partition) => partition.Kind switch
         {

@@ -59,6 +59,11 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                     }
                     else if (RunProgress.RecordPage(c.Saga, c.Message, time.GetUtcNow()))
                     {
+                        foreach (var children in ChildReads.Add(c.Saga, c.Message, settings.PartitionMaxIds))
+                        {
+                            await c.Publish(children);
+                        }
+
                         await c.Publish(ProgressEvent.Of(c.Saga));
                     }
                 })

@@ -43,7 +43,8 @@ public static class RunProgress
         {
             for (var i = 0; i < reads.Count; i++)
             {
-                s.Ledger.Entities[AccountCorrelation.Batch(run, $"{level}/entities", i)] = new EntityPartitionRead { Level = level, Partition = reads[i].Partition };
+                s.Ledger.Entities[AccountCorrelation.Batch(run, $"{level}/entities", i)] =
+                    new EntityPartitionRead { Level = level, Partition = reads[i].Partition, UpdatedSince = reads[i].UpdatedSince };
             }
         }
 
@@ -166,10 +167,17 @@ public static class RunProgress
 
     public static bool IsFinished(AccountSyncState s) => AllLevelsDone(s) && !Outstanding(s).Any();
 
-    /// <summary>Levels read in more than one partition, each of them done: only the run knows such a level is read completely.</summary>
+    /// <summary>
+    /// Levels read fully in more than one partition, each of them done: only the run knows such a level is read
+    /// completely. A level read incrementally is never complete for removals, whatever partitions it was given.
+    /// </summary>
     public static IReadOnlyList<EntityLevel> PartitionedLevelsRead(AccountSyncState s) => Levels
-        .Where(l => s.Ledger.Entities.Values.Count(p => p.Level == l) > 1 && IsLevelDone(s, l))
+        .Where(l => s.Ledger.Entities.Values.Count(p => p.Level == l) > 1 && !IsIncremental(s, l) && IsLevelDone(s, l))
         .ToList();
+
+    /// <summary>Whether the run reads the level incrementally (what changed since its last read).</summary>
+    public static bool IsIncremental(AccountSyncState s, EntityLevel level) =>
+        s.Ledger.Entities.Values.Any(p => p.Level == level && p.UpdatedSince is not null);
 
     /// <summary>Levels whose preset insight reads were all answered with success (the next runs' freshness).</summary>
     public static IReadOnlyList<EntityLevel> InsightLevelsRead(AccountSyncState s) => Levels
@@ -239,12 +247,15 @@ public static class RunProgress
     public static DateTimeOffset InMicroseconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero);
 
     public static IEnumerable<FetchEntities> PartitionsNotDone(AccountSyncState s) =>
-        s.Ledger.Entities.Where(p => !p.Value.Done).Select(p => Command(s, p.Key, p.Value));
+        s.Ledger.Entities.Where(p => !p.Value.Done).Select(p => Command(s, p.Key));
 
     public static IEnumerable<FetchInsightsBatch> Outstanding(AccountSyncState s) =>
         s.Ledger.Insights.Where(r => r.Value.Status == InsightReadStatus.Outstanding)
             .Select(r => new FetchInsightsBatch(s.RunId!.Value, s.AccountId, r.Key, r.Value.Level, s.DatePreset, r.Value.Partition, RunStartedAt(s), r.Value.Daily));
 
+    /// <summary>The command that reads the ledger's partition <paramref name="id"/>.</summary>
+    public static FetchEntities Command(AccountSyncState s, Guid id) => Command(s, id, s.Ledger.Entities[id]);
+
     static FetchEntities Command(AccountSyncState s, Guid id, EntityPartitionRead read) =>
-        new(s.RunId!.Value, s.AccountId, read.Level, s.Force, RunStartedAt(s), read.Partition, id);
+        new(s.RunId!.Value, s.AccountId, read.Level, s.Force, RunStartedAt(s), read.Partition, id, read.UpdatedSince);
 }

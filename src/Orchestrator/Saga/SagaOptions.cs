@@ -26,6 +26,21 @@ public sealed class SagaOptions
     public TimeSpan EntityMaxAge { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// A level read completely (every page, every partition) longer ago than this is read fully again; in between, a
+    /// level is read incrementally, only what Meta changed since the last read. Removals are found only by full reads.
+    /// 0 makes every read full (incremental reads off).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00", ErrorMessage = "Sync:FullReadEvery must be between 0 (every read full) and 30 days.")]
+    public TimeSpan FullReadEvery { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// An incremental read asks for objects whose <c>updated_time</c> is after the start of the last run that read the
+    /// level, less this: room for Meta's clock and for changes whose <c>updated_time</c> lands a little before they show.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Sync:IncrementalMargin must be between 0 and 1 day.")]
+    public TimeSpan IncrementalMargin { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// Rows a partition aims at: one page of the fetchers (their <c>Meta:*PageSize</c>) unless Meta made them learn a
     /// smaller one for the account (<c>page_limits</c>), which the planner then uses.
     /// </summary>

@@ -10,4 +10,10 @@ public class EntitySyncMark
     public Guid? LastRunId { get; set; }
     /// <summary>The start of that run: an older run's complete read neither moves the mark nor marks anything removed.</summary>
     public DateTimeOffset RunStartedAt { get; set; }
+    /// <summary>
+    /// The start of the last run that read the level completely, fully or incrementally, and ended with every entity
+    /// level read: an incremental read asks for what changed since then (less <c>Sync:IncrementalMargin</c>). The start,
+    /// not the end, so nothing changed during that run is missed. Null until such a run.
+    /// </summary>
+    public DateTimeOffset? LastReadRunStartedAt { get; set; }
 }

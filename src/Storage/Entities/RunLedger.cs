@@ -13,11 +13,17 @@ public sealed class RunLedger
     public Dictionary<Guid, InsightRead> Insights { get; set; } = [];
 }
 
-/// <summary>One partition of an entity level: the pages each attempt (one delivery of its command) announced.</summary>
+/// <summary>
+/// One partition of an entity level: the pages each attempt (one delivery of its command) announced. With
+/// <see cref="UpdatedSince"/>, an incremental read; <see cref="Follows"/> marks a partition the run added to re-read the
+/// children of parents whose status changed (a full read of those children).
+/// </summary>
 public sealed class EntityPartitionRead
 {
     public EntityLevel Level { get; set; }
     public Partition Partition { get; set; } = Partition.WholeLevel;
+    public DateTimeOffset? UpdatedSince { get; set; }
+    public bool Follows { get; set; }
     public Dictionary<Guid, AttemptPages> Attempts { get; set; } = [];
     /// <summary>The first attempt that announced its last page and every page before it; the partition is done.</summary>
     public Guid? CompletedBy { get; set; }
@@ -55,9 +61,13 @@ public sealed class InsightRead
     public InsightReadStatus Status { get; set; }
 }
 
-/// <summary>The run's plan as the API shows it: partitions per level and the Graph calls it expects to make.</summary>
+/// <summary>
+/// The run's plan as the API shows it: partitions per level, the Graph calls it expects to make, and the entity levels
+/// it reads incrementally (only what changed since the last read; null or empty: every level read fully or replayed).
+/// </summary>
 public sealed record RunPlanSummary(
     IReadOnlyDictionary<string, int> EntityPartitions,
     IReadOnlyDictionary<string, int> InsightPartitions,
     int CallsPlanned,
-    string? Limit = null);
+    string? Limit = null,
+    IReadOnlyList<string>? IncrementalLevels = null);

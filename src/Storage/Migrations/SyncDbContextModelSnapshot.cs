@@ -603,6 +603,10 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_full_sync_at");
 
+                    b.Property<DateTimeOffset?>("LastReadRunStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_read_run_started_at");
+
                     b.Property<Guid?>("LastRunId")
                         .HasColumnType("uuid")
                         .HasColumnName("last_run_id");

@@ -94,6 +94,64 @@ public static class EntityUpserts
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <summary>
+    /// Of a page about to be upserted, the ids whose stored <c>status</c> or <c>effective_status</c> differs from what Meta
+    /// answered now, or that <paramref name="runId"/> already stored (a redelivered page: its first delivery may have
+    /// stored the change and not announced it). Objects not stored yet are not changes: their children are new too.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> StatusChangedAsync(
+        NpgsqlConnection connection, EntityLevel level, IReadOnlyList<(string Id, string? Status, string? EffectiveStatus)> page, Guid runId,
+        CancellationToken cancellationToken)
+    {
+        if (page.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = new NpgsqlCommand($"""
+            SELECT t.id FROM {TableName(level)} t
+              JOIN unnest(@ids, @statuses, @effective) AS r(id, status, effective_status) ON t.id = r.id
+             WHERE t.last_run_id = @run OR t.status IS DISTINCT FROM r.status OR t.effective_status IS DISTINCT FROM r.effective_status
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = page.Select(p => p.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = page.Select(p => p.Status).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("effective", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = page.Select(p => p.EffectiveStatus).ToArray() });
+        command.Parameters.AddWithValue("run", runId);
+        return await IdsAsync(command, cancellationToken);
+    }
+
+    /// <summary>The first column of every row the command returns: the ids it selected or changed.</summary>
+    internal static async Task<List<string>> IdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Records that a run which started at <paramref name="runStartedAt"/> read these levels completely (fully or
+    /// incrementally) and every other entity level with them: the next incremental read asks for what changed since.
+    /// A level never read fully has no mark and gets none (its next read is full); an older run moves nothing.
+    /// </summary>
+    public static async Task MarkLevelsReadAsync(
+        NpgsqlConnection connection, string accountId, IEnumerable<EntityLevel> levels, DateTimeOffset runStartedAt, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            UPDATE entity_sync_marks SET last_read_run_started_at = @started
+             WHERE account_id = @account AND level = ANY(@levels)
+               AND (last_read_run_started_at IS NULL OR last_read_run_started_at < @started)
+            """, connection);
+        command.Parameters.AddWithValue("account", accountId);
+        command.Parameters.AddWithValue("levels", levels.Select(EntityLevels.Name).ToArray());
+        command.Parameters.AddWithValue("started", BulkUpsert.RunStart(runStartedAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public static async Task<DateTimeOffset?> LastFullSyncAsync(NpgsqlConnection connection, string accountId, EntityLevel level, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT last_full_sync_at FROM entity_sync_marks WHERE account_id = @account AND level = @level", connection);

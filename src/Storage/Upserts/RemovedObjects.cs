@@ -42,7 +42,7 @@ public static class RemovedObjects
         command.Parameters.AddWithValue("run", runId);
         command.Parameters.AddWithValue("started", BulkUpsert.RunStart(runStartedAt));
         command.Parameters.AddWithValue("now", now.ToUniversalTime());
-        return await IdsAsync(command, cancellationToken);
+        return await EntityUpserts.IdsAsync(command, cancellationToken);
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ public static class RemovedObjects
             """, connection);
         command.Parameters.AddWithValue("account", accountId);
         command.Parameters.AddWithValue("limit", limit);
-        return await IdsAsync(command, cancellationToken);
+        return await EntityUpserts.IdsAsync(command, cancellationToken);
     }
 
     /// <summary>
@@ -84,17 +84,5 @@ public static class RemovedObjects
         command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = pairs.Select(p => p.Key).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = pairs.Select(p => p.Value).ToArray() });
         return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    static async Task<List<string>> IdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
     }
 }

@@ -42,13 +42,17 @@ static class SimulatorRun
         return WorkerHost.StartAsync(rabbit, db, primaryHandler, all);
     }
 
-    /// <summary>Reads a level as a run that started at <paramref name="runStartedAt"/> (by default: now) and waits for its last page.</summary>
+    /// <summary>
+    /// Reads a level (a partition of it; with <paramref name="updatedSince"/>, incrementally) as a run that started at
+    /// <paramref name="runStartedAt"/> (by default: now) and waits for its last page.
+    /// </summary>
     public static async Task<List<EntitiesFetched>> FetchLevelAsync(
-        WorkerHost host, string account, EntityLevel level, bool force, Guid? runId = null, DateTimeOffset? runStartedAt = null)
+        WorkerHost host, string account, EntityLevel level, bool force, Guid? runId = null, DateTimeOffset? runStartedAt = null,
+        Partition? partition = null, DateTimeOffset? updatedSince = null)
     {
         var run = runId ?? Guid.NewGuid();
         var before = host.Recorded.For(run).Count;
-        await host.PublishAsync(new FetchEntities(run, account, level, force, runStartedAt ?? DateTimeOffset.UtcNow));
+        await host.PublishAsync(new FetchEntities(run, account, level, force, runStartedAt ?? DateTimeOffset.UtcNow, partition, UpdatedSince: updatedSince));
         await WorkerHost.Recorder.WaitUntilAsync(
             () => host.Recorded.For(run).Skip(before).Any(m => m is EntitiesFetched { IsLastPage: true } p && p.Level == level || m is EntityFetchFailed f && f.Level == level),
             TimeSpan.FromMinutes(3));
