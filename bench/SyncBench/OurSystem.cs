@@ -49,6 +49,13 @@ sealed class OurSystem : IAsyncDisposable
         return new OurSystem(system);
     }
 
+    /// <summary>Restarts every host of the system on the same database and broker, waiting until they are ready.</summary>
+    public async Task RestartAllAsync()
+    {
+        await _system.RestartAllAsync();
+        _system.Api.Timeout = TimeSpan.FromMinutes(2);
+    }
+
     /// <summary>Starts one more host with the system's settings (a replacement for a killed one), not waiting for it.</summary>
     public HostProcess StartHost(string project) => _system.StartHost(project);
 

@@ -80,7 +80,7 @@ sealed class SeedBaseline : IAsyncDisposable
             foreach (var level in Levels)
             {
                 var entities = new List<MetaEntity>();
-                await foreach (var page in _graph.GetEntitiesAsync(accountId, level, default))
+                await foreach (var page in _graph.GetEntitiesAsync(accountId, level, Partition.WholeLevel, default))
                 {
                     entities.AddRange(page.Entities);
                 }

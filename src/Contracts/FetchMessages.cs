@@ -1,18 +1,31 @@
 namespace MetaAdsSync.Contracts;
 
 /// <summary>
-/// Fetch one entity level of an account, page by page. <paramref name="RunStartedAt"/> is when the run began: rows are
-/// written only over rows of runs that began no later, so a late page of an older run never wins. A message of the
-/// shape before it (<c>default</c>) counts as older than every run.
+/// Fetch one entity level of an account, or one partition of it, page by page. <paramref name="RunStartedAt"/> is when
+/// the run began: rows are written only over rows of runs that began no later, so a late page of an older run never
+/// wins (a message of the shape before it, <c>default</c>, counts as older than every run). <paramref name="Partition"/>
+/// null (a message of an older shape, or a plan that reads the level whole) is <see cref="Contracts.Partition.WholeLevel"/>;
+/// <paramref name="PartitionId"/> names the partition in the run's plan and comes back on every page.
 /// </summary>
-public record FetchEntities(Guid RunId, string AccountId, EntityLevel Level, bool Force, DateTimeOffset RunStartedAt = default);
+public record FetchEntities(
+    Guid RunId,
+    string AccountId,
+    EntityLevel Level,
+    bool Force,
+    DateTimeOffset RunStartedAt = default,
+    Partition? Partition = null,
+    Guid PartitionId = default)
+{
+    public Partition Reads() => Partition ?? Contracts.Partition.WholeLevel;
+}
 
 /// <summary>
 /// One page of a level is stored; carries the ids of its ACTIVE and WITH_ISSUES entities. <paramref name="Attempt"/> is
 /// new for every delivery of <see cref="FetchEntities"/>: page numbers compare only within one attempt, since another
 /// attempt may cut the level into other pages (another page size after Meta refused one, or the level answered from
 /// PostgreSQL). <paramref name="ReadAt"/> is set when the level was answered from PostgreSQL: when it was last read
-/// from Meta (null when this attempt read Meta itself).
+/// from Meta (null when this attempt read Meta itself). <paramref name="PartitionId"/> is the command's (empty from a
+/// fetcher of an older shape: the saga then counts the page for the level's only partition, if it has one).
 /// </summary>
 public record EntitiesFetched(
     Guid RunId,
@@ -24,7 +37,8 @@ public record EntitiesFetched(
     IReadOnlyList<string> EligibleIds,
     int GraphCalls,
     Guid Attempt = default,
-    DateTimeOffset? ReadAt = null);
+    DateTimeOffset? ReadAt = null,
+    Guid PartitionId = default);
 
 /// <summary>A level failed past its retries; <paramref name="Cause"/> says why in plain words (null from a fetcher of before it existed).</summary>
 public record EntityFetchFailed(Guid RunId, string AccountId, EntityLevel Level, string Error, FailureCause? Cause = null);

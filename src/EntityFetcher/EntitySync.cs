@@ -28,7 +28,9 @@ public sealed class EntitySync(
     {
         var account = MetaLevels.AccountNode(command.AccountId);
         var attempt = Guid.NewGuid();
-        if (!command.Force && await FreshSinceAsync(account, command.Level, cancellationToken) is { } readAt)
+        var partition = command.Reads();
+        // Only a whole level is answered from PostgreSQL: the planner cuts no level it expects to be replayed.
+        if (partition.Kind == PartitionKind.WholeLevel && !command.Force && await FreshSinceAsync(account, command.Level, cancellationToken) is { } readAt)
         {
             logger.LogInformation("{Account} {Level}: read completely within Sync:EntityMaxAge ({MaxAge}); answering from PostgreSQL",
                 account, command.Level, sync.Value.EntityMaxAge);
@@ -38,7 +40,8 @@ public sealed class EntitySync(
 
         // The next page's Graph call runs while this page is stored and announced: paging is the critical path.
         using var readAhead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await using var pages = graph.GetEntitiesAsync(account, command.Level, readAhead.Token, sync.Value.IncludeArchived).GetAsyncEnumerator(readAhead.Token);
+        await using var pages = graph.GetEntitiesAsync(account, command.Level, partition, readAhead.Token, sync.Value.IncludeArchived)
+            .GetAsyncEnumerator(readAhead.Token);
         var more = await pages.MoveNextAsync();
         while (more)
         {
@@ -54,7 +57,8 @@ public sealed class EntitySync(
                 }
 
                 await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, page.Number, page.IsLast,
-                    page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls + lookups, attempt));
+                    page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls + lookups,
+                    attempt, PartitionId: command.PartitionId));
             }
             catch
             {
@@ -83,24 +87,38 @@ public sealed class EntitySync(
         return last is not null && time.GetUtcNow() - last.Value < sync.Value.EntityMaxAge ? last : null;
     }
 
-    /// <summary>Stores a page; the last one completes the level. Returns the Graph calls spent looking up why objects left.</summary>
+    /// <summary>
+    /// Stores a page; the last page of a whole level completes it. Returns the Graph calls spent looking up why objects
+    /// left. The last page of a partition ends only that partition: the run completes the level once it saw every
+    /// partition done (PostgresRunHistory), and the reasons of what that marked are looked up at the level's next read
+    /// (by its remainder partition, or at the end of a whole read).
+    /// </summary>
     async Task<int> StoreAsync(FetchEntities command, string account, EntityPage page, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        IReadOnlyList<string> removed;
+        var completes = page.IsLast && command.Reads().Kind == PartitionKind.WholeLevel;
+        IReadOnlyList<string> removed = [];
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
-            if (!page.IsLast)
+            if (!completes)
             {
                 await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt, cancellationToken);
-                return 0;
             }
+            else
+            {
+                // The last page, the level's mark and the removal marks commit together, before the saga hears the level is done.
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt, cancellationToken);
+                removed = await RemovedObjects.CompleteLevelAsync(connection, account, command.Level, command.RunId, command.RunStartedAt, now, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
 
-            // The last page, the level's mark and the removal marks commit together, before the saga hears the level is done.
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt, cancellationToken);
-            removed = await RemovedObjects.CompleteLevelAsync(connection, account, command.Level, command.RunId, command.RunStartedAt, now, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+        // Reasons are looked up once per read of a level: at its end when read whole; when read in partitions, by the
+        // remainder partition alone (a plan has exactly one), so concurrent partitions do not ask Meta for the same ids.
+        if (!page.IsLast || command.Reads().Kind == PartitionKind.Campaigns)
+        {
+            return 0;
         }
 
         if (removed.Count > 0)
@@ -123,7 +141,8 @@ public sealed class EntitySync(
             var next = page.Count < StoredPageSize ? [] : await ReadStoredPageAsync(account, command.Level, page[^1].Id, cancellationToken);
             var isLast = next.Count == 0;
             await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, number, isLast, page.Count,
-                page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt, readAt));
+                page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt, readAt,
+                command.PartitionId));
             if (isLast)
             {
                 return;

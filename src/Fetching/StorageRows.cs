@@ -49,13 +49,16 @@ public static class StorageRows
         return rows.Count;
     }
 
-    /// <summary>Upserts daily rows (one day each, <c>date_start</c> being the day) of one level; returns how many rows were written.</summary>
+    /// <summary>Upserts daily rows (one day each, <c>date_start</c> being the day) of one level (a day a later run wrote is left alone); returns how many rows were written.</summary>
     public static async Task<int> UpsertDailyInsightsAsync(
         NpgsqlConnection connection, string account, EntityLevel level, IEnumerable<MetaInsight> insights, DateTimeOffset now, Guid runId,
-        CancellationToken cancellationToken)
+        DateTimeOffset runStartedAt, CancellationToken cancellationToken)
     {
         var levelName = EntityLevels.Name(level);
-        var rows = insights.Select(r => Fill(new DailyInsight { AccountId = account, Level = levelName, EntityId = r.EntityId, Date = r.DateStart }, r, now, runId)).ToList();
+        var rows = insights.Select(r => Fill(new DailyInsight
+        {
+            AccountId = account, Level = levelName, EntityId = r.EntityId, Date = r.DateStart, RunStartedAt = runStartedAt,
+        }, r, now, runId)).ToList();
         await DailyInsightUpserts.UpsertAsync(connection, rows, cancellationToken);
         return rows.Count;
     }

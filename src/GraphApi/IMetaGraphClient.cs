@@ -10,10 +10,12 @@ public interface IMetaGraphClient
 
     /// <summary>
     /// The level's edge of an account, page by page, following <c>paging.next</c> until Meta gives none. Pages that are
-    /// "too much data" are re-asked at half the <c>limit</c>; the working limit is remembered per (account, edge).
-    /// ARCHIVED objects are listed only with <paramref name="includeArchived"/> (a <c>filtering</c> on every status but DELETED).
+    /// "too much data" are re-asked at half the <c>limit</c>; the working limit is remembered per (account, edge). A
+    /// partition other than the whole level is Meta's <c>filtering</c> on <c>campaign.id</c>. ARCHIVED objects are
+    /// listed only with <paramref name="includeArchived"/> (a <c>filtering</c> on every status but DELETED).
     /// </summary>
-    IAsyncEnumerable<EntityPage> GetEntitiesAsync(string accountId, EntityLevel level, CancellationToken cancellationToken, bool includeArchived = false);
+    IAsyncEnumerable<EntityPage> GetEntitiesAsync(
+        string accountId, EntityLevel level, Partition partition, CancellationToken cancellationToken, bool includeArchived = false);
 
     /// <summary>
     /// The <c>effective_status</c> of objects by id (<c>GET /?ids=…&amp;fields=effective_status</c>, 50 ids a call): why

@@ -32,11 +32,13 @@ public static class MetaFiltering
     static readonly string[] AdStatuses = [.. AdSetStatuses, "ADSET_PAUSED", "PENDING_REVIEW", "DISAPPROVED", "PREAPPROVED", "PENDING_BILLING_INFO"];
 
     /// <summary>
-    /// An entity edge's filters: none by default (Meta's own default, ARCHIVED and DELETED left out); with
-    /// <c>Sync:IncludeArchived</c> every status but DELETED, so that ARCHIVED objects are listed too.
+    /// An entity edge's filters: the partition's, and by default no status filter (Meta's own default, ARCHIVED and
+    /// DELETED left out); with <c>Sync:IncludeArchived</c> every status but DELETED, so that ARCHIVED objects are listed too.
     /// </summary>
-    public static IReadOnlyList<Filter> Entities(EntityLevel level, bool includeArchived) =>
-        includeArchived ? [new(EntityLevels.Name(level) + ".effective_status", "IN", StatusesButDeleted(level))] : [];
+    public static IReadOnlyList<Filter> Entities(EntityLevel level, Partition partition, bool includeArchived) =>
+        includeArchived
+            ? [new(EntityLevels.Name(level) + ".effective_status", "IN", StatusesButDeleted(level)), .. Of(partition)]
+            : [.. Of(partition)];
 
     /// <summary>An account-level insights read of one level: its ACTIVE and WITH_ISSUES entities within the partition.</summary>
     public static IReadOnlyList<Filter> Insights(EntityLevel level, Partition partition) =>

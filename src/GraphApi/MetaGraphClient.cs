@@ -48,14 +48,14 @@ public sealed partial class MetaGraphClient(
     }
 
     public async IAsyncEnumerable<EntityPage> GetEntitiesAsync(
-        string accountId, EntityLevel level, [EnumeratorCancellation] CancellationToken cancellationToken, bool includeArchived = false)
+        string accountId, EntityLevel level, Partition partition, [EnumeratorCancellation] CancellationToken cancellationToken, bool includeArchived = false)
     {
         var node = MetaLevels.AccountNode(accountId);
         var edge = MetaLevels.Edge(level);
         var scope = new RateScope(node, MetaUseCase.AdsManagement);
         var limit = await pageSizes.GetAsync(node, edge, MaximumPageSize(level), cancellationToken);
-        var query = new List<KeyValuePair<string, string?>> { new("fields", MetaLevels.Fields(level)), new("limit", Limit(limit)) };
-        if (MetaFiltering.Entities(level, includeArchived) is { Count: > 0 } filters)
+        List<KeyValuePair<string, string?>> query = [new("fields", MetaLevels.Fields(level)), new("limit", Limit(limit))];
+        if (MetaFiltering.Entities(level, partition, includeArchived) is { Count: > 0 } filters)
         {
             query.Add(new("filtering", MetaFiltering.Serialize(filters)));
         }

@@ -40,6 +40,10 @@ public sealed class SimulatorOptions
 
     public SyntheticSizeDistribution SyntheticDistribution { get; set; } = SyntheticSizeDistribution.Skewed;
 
+    /// <summary>Entities of a synthetic account per campaign (its ad sets and ads included): 20, as the seed's accounts have about.</summary>
+    [Range(3, 1_000_000)]
+    public int SyntheticEntitiesPerCampaign { get; set; } = 20;
+
     [Range(0, 600_000)]
     public int LatencyMs { get; set; }
 

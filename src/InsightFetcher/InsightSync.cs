@@ -31,7 +31,7 @@ public sealed class InsightSync(IMetaGraphClient graph, NpgsqlDataSource databas
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var now = time.GetUtcNow();
         var written = command.Daily is { } days
-            ? await StorageRows.UpsertDailyInsightsAsync(connection, account, command.Level, InWindow(result.Rows, days, account), now, command.RunId, cancellationToken)
+            ? await StorageRows.UpsertDailyInsightsAsync(connection, account, command.Level, InWindow(result.Rows, days, account), now, command.RunId, command.RunStartedAt, cancellationToken)
             : await StorageRows.UpsertInsightsAsync(connection, account, command.Level, command.DatePreset, result.Rows, now, command.RunId, command.RunStartedAt, cancellationToken);
         return new InsightBatchOutcome(written, result.GraphCalls, result.Skipped);
     }

@@ -3,6 +3,7 @@ using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Orchestrator.Saga;
 using MetaAdsSync.Orchestrator.Scheduling;
 using MassTransit;
+using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.Storage.Entities;
 
@@ -15,6 +16,11 @@ public static class OrchestratorExtensions
     {
         builder.Services.AddOptions<SagaOptions>()
             .BindConfiguration(SagaOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // The planner sizes a run by the account's room at the rate gate, read with the fetchers' settings.
+        builder.Services.AddOptions<RateGateOptions>()
+            .BindConfiguration(RateGateOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
@@ -47,6 +53,7 @@ public static class OrchestratorExtensions
     {
         x.AddScoped<IRunHistory, PostgresRunHistory>();
         x.AddScoped<IAccountCalendar, PostgresAccountCalendar>();
+        x.AddScoped<IAccountShapes, PostgresAccountShapes>();
         x.AddAccountSyncStateMachine().PostgresRepository();
         return x;
     }

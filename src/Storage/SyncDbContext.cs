@@ -67,27 +67,13 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
         {
             e.ToTable("daily_insights");
             e.HasKey(i => new { i.AccountId, i.Level, i.EntityId, i.Date });
+            e.Property(i => i.RunStartedAt).HasDefaultValueSql(UnknownRunStart);
             e.Property(i => i.Actions).HasColumnType("jsonb");
             // The account's daily totals: every entity of a level, day by day.
             e.HasIndex(i => new { i.AccountId, i.Level, i.Date });
         });
 
-        modelBuilder.Entity<AccountSyncState>(e =>
-        {
-            e.ToTable("account_syncs");
-            e.HasKey(s => s.CorrelationId);
-            e.Property(s => s.CorrelationId).ValueGeneratedNever();
-            e.Property(s => s.Version).IsRowVersion();
-            e.Property(s => s.CurrentState).HasMaxLength(64);
-            e.Property(s => s.OutstandingBatches).HasColumnType("jsonb");
-            e.Property(s => s.ErrorDetail).HasColumnType("jsonb");
-            e.HasIndex(s => s.AccountId).IsUnique();
-            e.HasIndex(s => s.RunId);
-            // A key's running syncs are counted at every sync request it makes (Gateway:MaxRunningSyncsPerKey).
-            e.HasIndex(s => s.RequestedBy);
-            // The watchdog's question: which runs in flight have made no progress lately?
-            e.HasIndex(s => new { s.CurrentState, s.LastProgressAt });
-        });
+        modelBuilder.ApplyConfiguration(new AccountSyncStateMap());
 
         modelBuilder.Entity<EntitySyncMark>(e =>
         {
@@ -142,6 +128,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
         {
             e.ToTable("sync_runs");
             e.HasKey(r => r.RunId);
+            e.Property(r => r.Plan).HasColumnType("jsonb");
             e.HasIndex(r => new { r.AccountId, r.StartedAt });
             e.HasIndex(r => r.StartedAt);
             e.Property(r => r.ErrorDetail).HasColumnType("jsonb");

@@ -38,6 +38,9 @@ public sealed class SagaHarness : IAsyncDisposable
     /// <summary>The runs ended so far (in memory only; on PostgreSQL they are rows).</summary>
     public InMemoryRunHistory History => _provider.GetRequiredService<InMemoryRunHistory>();
 
+    /// <summary>What the in-memory specs' PostgreSQL knows of accounts' shapes.</summary>
+    public InMemoryAccountShapes Shapes => _provider.GetRequiredService<InMemoryAccountShapes>();
+
     public static Task<SagaHarness> InMemoryAsync(Action<SagaOptions>? configure = null) =>
         StartAsync(null, configure);
 
@@ -61,6 +64,7 @@ public sealed class SagaHarness : IAsyncDisposable
         {
             services.AddSingleton<InMemoryRunHistory>().AddSingleton<IRunHistory>(sp => sp.GetRequiredService<InMemoryRunHistory>());
             services.AddSingleton<IAccountCalendar, UtcAccountCalendar>();
+            services.AddSingleton<InMemoryAccountShapes>().AddSingleton<IAccountShapes>(sp => sp.GetRequiredService<InMemoryAccountShapes>());
         }
         else
         {

@@ -13,7 +13,7 @@ public class When_a_run_ends : SagaSpec
         await CompleteRun(runId, "a1", "a2", "a3", "a4");
 
         var (state, run) = await Ended(runId);
-        Assert.Equal(("Completed", 3), (state.Outcome, state.BatchesSucceeded.Count));
+        Assert.Equal(("Completed", 3), (state.Outcome, state.BatchesSucceeded));
         Assert.Equal((Sut.Time.GetUtcNow(), SyncOutcome.Completed, Account), (run.SyncedAt, run.Outcome, run.AccountId));
         Assert.Equal(KeyId, run.RequestedBy);
         Assert.Equal((2, 3, 5, 4, 3, 0, 6, TimeSpan.FromSeconds(2)),
@@ -36,7 +36,7 @@ public class When_a_run_ends : SagaSpec
         await Handled<InsightsBatchFetched>(2, m => m.AccountId == Account);
 
         var state = await Saga();
-        Assert.Equal((1, 3, "FetchingEntities"), (state.BatchesSucceeded.Count, state.GraphCalls, state.CurrentState));
+        Assert.Equal((1, 3, "FetchingEntities"), (state.BatchesSucceeded, state.GraphCalls, state.CurrentState));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class When_a_run_is_recorded_on_postgresql(MigratedDatabase database) : P
         await CompleteRun(runId, "a1", "a2", "a3", "a4");
 
         var state = await Saga();
-        Assert.Equal(("Idle", "Completed", 3), (state.CurrentState, state.Outcome, state.BatchesSucceeded.Count));
+        Assert.Equal(("Idle", "Completed", 3), (state.CurrentState, state.Outcome, state.BatchesSucceeded));
         var account = await Row($"SELECT last_synced_at, last_sync_status, last_run_id FROM ad_accounts WHERE id = '{Account}'");
         Assert.Equal((Sut.Time.GetUtcNow(), "Completed", runId), ((DateTimeOffset)(DateTime)account[0], (string)account[1], (Guid)account[2]));
         var run = await Row($"SELECT status, campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_failed, graph_calls, duration_ms, insight_levels_read, requested_by FROM sync_runs WHERE run_id = '{runId}'");

@@ -83,7 +83,7 @@ public class When_a_sync_is_requested : SagaSpec
 
         Assert.NotEqual(first, second);
         var state = await InState(m => m.FetchingEntities, second);
-        Assert.Equal(("FetchingEntities", 0, 0), (state.CurrentState, state.Ads, state.PagesSeen.Count));
+        Assert.Equal(("FetchingEntities", 0, 0L), (state.CurrentState, state.Ads, state.Sequence));
     }
 
     Task RequestsHandled(int count) => Handled<SyncAccountRequested>(count, m => m.AccountId == Account);

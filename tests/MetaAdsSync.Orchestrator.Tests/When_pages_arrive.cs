@@ -16,7 +16,7 @@ public class When_pages_arrive : SagaSpec
 
         await PagesHandled(3);
         var state = await Saga();
-        Assert.Single(state.PagesSeen);
+        Assert.Equal(1L, state.Sequence);
         Assert.Equal((25, 2, 1), (state.Campaigns, state.Eligible, state.GraphCalls));
         Assert.Equal(3, Batches().Count);
     }
@@ -51,7 +51,7 @@ public class When_pages_arrive : SagaSpec
         await Page(runId, EntityLevel.Ad, 2, last: true, count: 10);
         await PagesHandled(3);
         var state = await Saga();
-        Assert.Equal((3, "FetchingEntities"), (state.PagesSeen.Count, state.CurrentState));
+        Assert.Equal((3L, "FetchingEntities"), (state.Sequence, state.CurrentState));
 
         await Page(runId, EntityLevel.Ad, 1, last: false, count: 25);
         state = await InState(m => m.FetchingInsights, runId);
@@ -68,7 +68,7 @@ public class When_pages_arrive : SagaSpec
 
         await PagesHandled(2);
         var state = await Saga();
-        Assert.Single(state.PagesSeen);
+        Assert.Equal(1L, state.Sequence);
         Assert.Equal((0, 5, 0), (state.Ads, state.Campaigns, state.Eligible));
     }
 }

@@ -25,10 +25,9 @@ public class When_the_scheduler_sweeps
               ('51', 'act_5', 'PAUSED', now()), ('61', 'act_6', 'ACTIVE', now());
             INSERT INTO ads (id, account_id, effective_status, synced_at) VALUES ('52', 'act_5', 'WITH_ISSUES', now());
             INSERT INTO account_syncs (correlation_id, current_state, account_id, run_id, date_preset, trigger, force, redrives, campaigns, ad_sets, ads,
-                eligible, graph_calls, levels_done, pages_seen, batches_sent,
-                batches_succeeded, batches_failed, outstanding_batches)
+                eligible, graph_calls, sequence, batches_sent, batches_succeeded, batches_failed, ledger)
               VALUES (gen_random_uuid(), 'FetchingEntities', 'act_6', gen_random_uuid(), 'last_7d', 'Manual', false, 0, 0, 0, 0, 0, 0,
-                '{}', '{}', 0, '{}', '{}', '{}');
+                0, 0, 0, 0, '{}');
             """);
         await using var harness = await SagaHarness.InMemoryAsync();
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using MetaAdsSync.Contracts;
+using MetaAdsSync.Storage.Entities;
 using MetaAdsSync.TestSupport;
 
 namespace MetaAdsSync.Orchestrator.Tests;
@@ -21,7 +22,7 @@ public class When_two_orchestrators_share_the_database(MigratedDatabase database
 
         await Task.WhenAll(AnswersHandled(Sut, 25), AnswersHandled(other, 25));
         var state = await Saga();
-        Assert.Equal([batch.BatchId], state.BatchesSucceeded);
+        Assert.Equal((1, InsightReadStatus.Succeeded), (state.BatchesSucceeded, state.Ledger.Insights[batch.BatchId].Status));
         Assert.Equal(2, state.GraphCalls);
         Assert.True(other.Saga.Consumed.Select<InsightsBatchFetched>(m => m.Context.Message.AccountId == Account).Any(),
             "the second orchestrator took part");

@@ -121,6 +121,27 @@ public sealed class SyncSystem : IAsyncDisposable
         return system;
     }
 
+    /// <summary>
+    /// Stops every running host and starts each again on the same database and broker, waiting until all are ready: what
+    /// the first sync after a deployment meets (cold processes, a database that already knows the accounts).
+    /// </summary>
+    public async Task RestartAllAsync()
+    {
+        var running = Hosts.Where(h => !h.HasExited).ToList();
+        foreach (var host in running)
+        {
+            host.Kill();
+            await host.WaitForExitAsync(ReadyTimeout);
+        }
+
+        var starting = running.Select(h => StartHost(h.Project)).ToList();
+        Gateway = starting.Single(h => h.Project == "Gateway");
+        var timeout = Api.Timeout;
+        Api.Dispose();
+        Api = new HttpClient { BaseAddress = Gateway.BaseAddress, Timeout = timeout };
+        await HostProcess.WaitUntilAllReadyAsync(starting, ReadyTimeout);
+    }
+
     /// <summary>Starts one more host process with this system's settings (not waiting for it).</summary>
     public HostProcess StartHost(string project)
     {

@@ -52,7 +52,7 @@ public static partial class AccountEndpoints
     {
         if (!AccountQueries.IsAccountId(accountId))
         {
-            return Problems.BadRequest("accountId", "accountId must match ^act_[0-9]{1,20}$.");
+            return Problems.BadAccountId();
         }
 
         var datePreset = query.DatePreset ?? SyncAccountRequested.DefaultDatePreset;

@@ -97,7 +97,7 @@ public static partial class DailyInsightEndpoints
     {
         if (!AccountQueries.IsAccountId(accountId))
         {
-            return (null, Problems.BadRequest("accountId", "accountId must match ^act_[0-9]{1,20}$."));
+            return (null, Problems.BadAccountId());
         }
 
         if (EntityLevels.Parse(range.Level ?? "campaign") is not { } level)

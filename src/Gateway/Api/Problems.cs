@@ -7,6 +7,9 @@ static class Problems
         Results.Problem(statusCode: 400, title: "The request is not valid.", detail: detail,
             extensions: new Dictionary<string, object?> { ["field"] = field });
 
+    /// <summary>An <c>accountId</c> that is not Meta's <c>act_</c> id (<c>AccountQueries.IsAccountId</c>).</summary>
+    public static IResult BadAccountId() => BadRequest("accountId", "accountId must match ^act_[0-9]{1,20}$.");
+
     public static IResult NotFound(string detail) => Results.Problem(statusCode: 404, title: "Not found.", detail: detail);
 
     public static IResult Unauthorized(string detail) => Results.Problem(statusCode: 401, title: "Unauthorized.", detail: detail);

@@ -156,7 +156,7 @@ public static class SyncEndpoints
     {
         if (accountId is not null && !AccountQueries.IsAccountId(accountId))
         {
-            return Problems.BadRequest("accountId", "accountId must match ^act_[0-9]{1,20}$.");
+            return Problems.BadAccountId();
         }
 
         if (status is not null && state is not null)

@@ -1,11 +1,16 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using MetaAdsSync.Contracts;
 using Npgsql;
 
 namespace MetaAdsSync.Gateway.Api;
 
-/// <summary>A sync run as the API shows it, whether it runs (from its saga) or ended (from sync_runs).</summary>
+/// <summary>
+/// A sync run as the API shows it, whether it runs (from its saga) or ended (from sync_runs). <see cref="Plan"/> is
+/// what the run planned: partitions per level (<c>entityPartitions</c>, <c>insightPartitions</c>), <c>callsPlanned</c>
+/// (beside <see cref="GraphCalls"/>, the calls made) and what limited it; absent for runs planned before plans were kept.
+/// </summary>
 public sealed record SyncView(
     Guid SyncId,
     string AccountId,
@@ -24,7 +29,8 @@ public sealed record SyncView(
     FailureCause? ErrorDetail = null,
     IReadOnlyList<string>? LevelsRead = null,
     IReadOnlyList<LevelReuse>? LevelsReused = null,
-    [property: JsonIgnore] long? Sequence = null)
+    [property: JsonIgnore] long? Sequence = null,
+    JsonElement? Plan = null)
 {
     [JsonIgnore]
     public bool HasEnded => FinishedAt is not null;
@@ -54,19 +60,18 @@ public sealed record BatchCounts(int Total, int Succeeded, int Failed);
 public sealed class SyncQueries(NpgsqlDataSource database)
 {
     // Running runs come from the saga table, ended ones from the history; one shape for both. A running run's sequence
-    // counts what its progress events count (ProgressEvent.Sequence in the Orchestrator): pages and batches recorded.
+    // is its progress events' (the saga's count of pages and insight answers recorded).
     const string Runs = """
         SELECT s.run_id, s.account_id, s.date_preset, s.trigger, r.status, s.started_at, NULL::timestamptz AS finished_at,
                NULL::bigint AS duration_ms, s.campaigns, s.ad_sets, s.ads, s.eligible, s.batches_sent,
-               cardinality(s.batches_succeeded), cardinality(s.batches_failed), s.graph_calls, s.error,
-               (cardinality(s.pages_seen) + cardinality(s.batches_succeeded) + cardinality(s.batches_failed))::bigint AS sequence,
-               s.error_kind, s.error_detail::text, NULL::text[] AS levels_read, NULL::text[] AS levels_reused
+               s.batches_succeeded, s.batches_failed, s.graph_calls, s.error, s.sequence,
+               s.error_kind, s.error_detail::text, NULL::text[] AS levels_read, NULL::text[] AS levels_reused, s.plan::text
           FROM account_syncs s JOIN sync_run_status r USING (correlation_id)
          WHERE r.status = @running
         UNION ALL
         SELECT run_id, account_id, date_preset, trigger, status, started_at, finished_at, duration_ms, campaigns, ad_sets, ads,
                eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, error, NULL::bigint,
-               error_kind, error_detail::text, levels_read, levels_reused
+               error_kind, error_detail::text, levels_read, levels_reused, plan::text
           FROM sync_runs
         """;
 
@@ -116,9 +121,16 @@ public sealed class SyncQueries(NpgsqlDataSource database)
                 FailureCause.FromJson(reader.IsDBNull(19) ? null : reader.GetString(19)),
                 reader.IsDBNull(20) ? null : reader.GetFieldValue<string[]>(20),
                 reader.IsDBNull(21) ? null : reader.GetFieldValue<string[]>(21).Select(LevelReuse.Parse).ToList(),
-                reader.IsDBNull(17) ? null : reader.GetInt64(17)));
+                reader.IsDBNull(17) ? null : reader.GetInt64(17),
+                reader.IsDBNull(22) ? null : Json(reader.GetString(22))));
         }
 
         return runs;
+    }
+
+    static JsonElement Json(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
     }
 }

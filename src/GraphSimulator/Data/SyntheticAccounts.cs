@@ -15,7 +15,7 @@ internal static class SyntheticAccounts
         for (var i = 0; i < options.SyntheticAccounts; i++)
         {
             var total = Size(rng, options.SyntheticMeanEntities, options.SyntheticDistribution);
-            var campaigns = Math.Max(1, total / 20);
+            var campaigns = Math.Max(1, total / options.SyntheticEntitiesPerCampaign);
             var adSets = Math.Max(1, total / 5);
             var ads = Math.Max(0, total - campaigns - adSets);
             var activeCampaigns = Math.Max(1, (int)Math.Round(campaigns * 0.2));

@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Text.Json;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Orchestrator.Saga;
+using MetaAdsSync.Storage.Upserts;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace MetaAdsSync.Orchestrator.Persistence;
 
@@ -9,7 +12,7 @@ namespace MetaAdsSync.Orchestrator.Persistence;
 /// The run history on PostgreSQL, with the webhook deliveries each end owes, written through the saga repository's DbContext: the account, the sync_runs row and
 /// the saga's new state commit together or not at all. A redelivered end writes the row once.
 /// </summary>
-public sealed class PostgresRunHistory(SagaTransaction transaction) : IRunHistory
+public sealed class PostgresRunHistory(SagaTransaction transaction, ILogger<PostgresRunHistory> logger) : IRunHistory
 {
     public async Task RecordAsync(FinishedRun run, CancellationToken cancellationToken)
     {
@@ -33,17 +36,32 @@ public sealed class PostgresRunHistory(SagaTransaction transaction) : IRunHistor
         var entityLevelsRead = (run.LevelsRead ?? []).Select(l => l.ToString()).ToList();
         var entityLevelsReused = (run.LevelsReused ?? new Dictionary<EntityLevel, DateTimeOffset>())
             .Select(r => $"{r.Key}={r.Value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}").ToList();
+        var plan = run.Plan is null ? null : JsonSerializer.Serialize(run.Plan, JsonSerializerOptions.Web);
         await db.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, requested_by, status, started_at, finished_at, duration_ms,
                 campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, insight_levels_read, daily_levels_read, error,
-                error_kind, error_detail, levels_read, levels_reused)
+                error_kind, error_detail, levels_read, levels_reused, plan)
             VALUES ({run.RunId}, {run.AccountId}, {run.Trigger}, {run.DatePreset}, {run.Force}, {run.RequestedBy}, {status}, {run.StartedAt}, {run.FinishedAt},
                 {durationMs}, {run.Campaigns}, {run.AdSets}, {run.Ads}, {run.Eligible}, {run.InsightBatches}, {run.InsightBatchesSucceeded},
                 {run.InsightBatchesFailed}, {run.GraphCalls}, {levelsRead}, {dailyRead}, {run.Error},
-                {run.ErrorKind}, {run.ErrorDetail}::jsonb, {entityLevelsRead}, {entityLevelsReused})
+                {run.ErrorKind}, {run.ErrorDetail}::jsonb, {entityLevelsRead}, {entityLevelsReused}, {plan}::jsonb)
             ON CONFLICT (run_id) DO NOTHING
             """, cancellationToken);
         await OutcomeWebhooks.RecordAsync(transaction.Db, run, cancellationToken);
+
+        // A level read in partitions is complete only now that the run saw every partition done: its mark, and the
+        // removal marks of what no partition returned, are the run's to write (their reasons are looked up by the
+        // EntityFetcher at the level's next read).
+        var connection = (NpgsqlConnection)db.GetDbConnection();
+        foreach (var level in run.EntityLevelsReadInPartitions ?? [])
+        {
+            var removed = await RemovedObjects.CompleteLevelAsync(
+                connection, run.AccountId, level, run.RunId, RunProgress.InMicroseconds(run.StartedAt), run.FinishedAt, cancellationToken);
+            if (removed.Count > 0)
+            {
+                logger.LogInformation("{Account} {Level}: {Count} object(s) no longer listed by Meta, marked removed", run.AccountId, level, removed.Count);
+            }
+        }
     }
 
     public async Task<IReadOnlySet<EntityLevel>> InsightLevelsReadSinceAsync(string accountId, string datePreset, DateTimeOffset since, CancellationToken cancellationToken)

@@ -1,49 +1,163 @@
 using MetaAdsSync.Contracts;
+using MetaAdsSync.GraphApi;
 using MetaAdsSync.Orchestrator.Saga;
+using MetaAdsSync.Storage.Entities;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Orchestrator.Planning;
 
+/// <summary>One entity read a run plans: a level within a partition of its campaigns.</summary>
+public sealed record PlannedEntityRead(EntityLevel Level, Partition Partition);
+
 /// <summary>One insights read a run plans: a level within a partition of its campaigns; with a window, its daily rows.</summary>
 public sealed record PlannedInsightRead(EntityLevel Level, Partition Partition, DailyWindow? Daily = null);
 
-/// <summary>What a run reads: every entity level, and the insight reads the account needs.</summary>
-public sealed record SyncPlan(IReadOnlyList<PlannedInsightRead> Insights);
+/// <summary>What a run reads: each entity level in one or more partitions, the insight reads the account needs, and the plan in brief.</summary>
+public sealed record SyncPlan(IReadOnlyList<PlannedEntityRead> Entities, IReadOnlyList<PlannedInsightRead> Insights, RunPlanSummary Summary);
 
 /// <summary>
-/// Decides at the start of a run what it reads, from what the run history knows of the account. Insights go out at
-/// once, beside the entity reads (Meta evaluates the allow-list, so they need no entity ids): per level the preset's
-/// aggregate and, with <c>Sync:DailyInsightDays</c>, the daily rows of the window ending today in the account's
-/// calendar. A level whose preset (or whose window) a run read completely within <c>Sync:InsightMaxAge</c> is left
-/// out unless the sync is forced; a window is another one once the account's day turns.
+/// Decides at the start of a run what it reads, from what PostgreSQL knows of the account. Everything goes out at once:
+/// insights beside the entity reads (Meta evaluates the allow-list, so they need no entity ids), and a level that last
+/// took more than a page is cut into partitions of about a page each by campaign (<see cref="Partitioner"/>), so that
+/// competing fetchers read them at once. How wide is the rate gate's to say: at most as many partitions as the
+/// account's key may have calls in flight, fewer from <c>RateGate:ShrinkFromPercent</c> of reported usage, and with a
+/// <c>RateGate:CallBudget</c> only what the window's room pays for (a room smaller than a sequential read: sequential).
+/// Per level the preset's aggregate and, with <c>Sync:DailyInsightDays</c>, the daily rows of the window ending today in
+/// the account's calendar. A level whose preset (or whose window) a run read completely within <c>Sync:InsightMaxAge</c>
+/// is left out unless forced; a window is another one once the account's day turns.
 /// </summary>
-public sealed class SyncPlanner(IRunHistory history, IAccountCalendar calendar, IOptions<SagaOptions> options, TimeProvider time)
+public sealed class SyncPlanner(
+    IRunHistory history, IAccountShapes shapes, IAccountCalendar calendar, IOptions<SagaOptions> options, IOptions<RateGateOptions> gate, TimeProvider time)
 {
     public static readonly IReadOnlyList<EntityLevel> Levels = Enum.GetValues<EntityLevel>();
 
     public async Task<SyncPlan> PlanAsync(SyncAccountRequested request, CancellationToken cancellationToken)
     {
-        var since = time.GetUtcNow() - options.Value.InsightMaxAge;
+        var o = options.Value;
+        var now = time.GetUtcNow();
         var fresh = request.Force
             ? new HashSet<EntityLevel>()
-            : await history.InsightLevelsReadSinceAsync(request.AccountId, request.DatePreset, since, cancellationToken);
-        var reads = Levels.Where(l => !fresh.Contains(l)).Select(l => new PlannedInsightRead(l, Partition.WholeLevel)).ToList();
-        reads.AddRange(await DailyReadsAsync(request, since, cancellationToken));
-        return new SyncPlan(reads);
-    }
+            : await history.InsightLevelsReadSinceAsync(request.AccountId, request.DatePreset, now - o.InsightMaxAge, cancellationToken);
+        var shape = await shapes.ReadAsync(request.AccountId, cancellationToken);
+        var daily = await DailyWindowAsync(request, now - o.InsightMaxAge, cancellationToken);
 
-    async Task<IEnumerable<PlannedInsightRead>> DailyReadsAsync(SyncAccountRequested request, DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        var days = options.Value.DailyInsightDays;
-        if (days == 0)
+        // Each read as one sequential level first; the partitions then spend at most one call each beyond it.
+        var reads = new List<LevelRead>();
+        foreach (var level in Levels)
         {
-            return [];
+            // A level the EntityFetcher answers from PostgreSQL (read completely within Sync:EntityMaxAge) costs no call: never cut.
+            var replayed = !request.Force && shape.LevelsReadAt.TryGetValue(level, out var at) && now - at < o.EntityMaxAge;
+            reads.Add(new LevelRead(level, Insights: false, shape.Campaigns.Select(c => (c.Id, c.Rows(level))).ToList(),
+                PageSize(shape, MetaLevels.Edge(level), o.PartitionSize), CanSplit: level != EntityLevel.Campaign && !replayed, Free: replayed));
+            if (!fresh.Contains(level))
+            {
+                reads.Add(new LevelRead(level, Insights: true, shape.Campaigns.Select(c => (c.Id, c.InsightRows(level))).ToList(),
+                    PageSize(shape, "insights", o.PartitionSize), CanSplit: true, Free: false));
+            }
+
+            if (daily.Window is { } window && !daily.Read.Contains(window.Key(level)))
+            {
+                reads.Add(new LevelRead(level, Insights: true, shape.Campaigns.Select(c => (c.Id, shape.DailyRows(level, c.Id))).ToList(),
+                    PageSize(shape, "insights", o.PartitionSize), CanSplit: true, Free: false, window));
+            }
         }
 
-        var window = DailyWindow.Last(days, await calendar.TodayAsync(request.AccountId, cancellationToken));
-        var read = request.Force
-            ? new HashSet<string>()
-            : await history.DailyLevelsReadSinceAsync(request.AccountId, since, cancellationToken);
-        return Levels.Where(l => !read.Contains(window.Key(l))).Select(l => new PlannedInsightRead(l, Partition.WholeLevel, window));
+        var sequential = reads.Sum(r => r.SequentialCalls);
+        var spare = SpareCalls(shape, sequential, out var limit);
+        var entities = new List<PlannedEntityRead>();
+        var insights = new List<PlannedInsightRead>();
+        var planned = 0;
+        foreach (var read in reads)
+        {
+            var room = read.Insights ? shape.Insights : shape.Entities;
+            var width = Math.Min(Width(room, ref limit), spare + 1);
+            var partitions = read.CanSplit ? Partitioner.Split(read.Sizes, read.PageSize, o.PartitionMaxIds, width) : [Partition.WholeLevel];
+            spare -= partitions.Count - 1;
+            planned += read.Free ? 0 : partitions.Sum(p => read.Calls(p));
+            foreach (var partition in partitions)
+            {
+                if (read.Insights)
+                {
+                    insights.Add(new PlannedInsightRead(read.Level, partition, read.Daily));
+                }
+                else
+                {
+                    entities.Add(new PlannedEntityRead(read.Level, partition));
+                }
+            }
+        }
+
+        return new SyncPlan(entities, insights, new RunPlanSummary(
+            Count(entities.Select(e => e.Level)), Count(insights.Select(i => i.Level)), planned, limit));
+    }
+
+    /// <summary>The daily window this run reads (none with Sync:DailyInsightDays 0), and the windows read within Sync:InsightMaxAge.</summary>
+    async Task<(DailyWindow? Window, IReadOnlySet<string> Read)> DailyWindowAsync(SyncAccountRequested request, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        if (options.Value.DailyInsightDays == 0)
+        {
+            return (null, new HashSet<string>());
+        }
+
+        var window = DailyWindow.Last(options.Value.DailyInsightDays, await calendar.TodayAsync(request.AccountId, cancellationToken));
+        var read = request.Force ? new HashSet<string>() : await history.DailyLevelsReadSinceAsync(request.AccountId, since, cancellationToken);
+        return (window, read);
+    }
+
+    /// <summary>Calls the plan may spend beyond a sequential read: unbounded without a budget, the window's room beyond it with one.</summary>
+    int SpareCalls(AccountShape shape, int sequential, out string? limit)
+    {
+        limit = null;
+        if (gate.Value.CallBudget <= 0)
+        {
+            return int.MaxValue - 1;
+        }
+
+        var room = gate.Value.CallBudget - (shape.WindowUsed ?? 0);
+        if (room < sequential)
+        {
+            limit = $"budget: {room} call(s) left in the window, a sequential read needs {sequential}; read sequentially";
+            return 0;
+        }
+
+        if (room - sequential < Levels.Count * 2)
+        {
+            limit = $"budget: {room} call(s) left in the window";
+        }
+
+        return room - sequential;
+    }
+
+    /// <summary>Partitions of one read at once: the key's allowed concurrency at the gate, halved from RateGate:ShrinkFromPercent of usage.</summary>
+    int Width(AccountRoom room, ref string? limit)
+    {
+        var allowed = room.AllowedConcurrency ?? gate.Value.InitialConcurrency;
+        if (room.UsagePercent >= gate.Value.ShrinkFromPercent)
+        {
+            limit ??= $"usage {room.UsagePercent:0}% ≥ RateGate:ShrinkFromPercent: fewer, larger partitions";
+            allowed /= 2;
+        }
+
+        return Math.Max(1, allowed);
+    }
+
+    static int PageSize(AccountShape shape, string edge, int assumed) =>
+        shape.PageLimits.TryGetValue(edge, out var learned) ? Math.Min(learned, assumed) : assumed;
+
+    static Dictionary<string, int> Count(IEnumerable<EntityLevel> levels) =>
+        levels.GroupBy(l => l).ToDictionary(g => g.Key.ToString(), g => g.Count());
+
+    /// <summary>One level's entities, insights or daily insights (with <paramref name="Daily"/>) as the shape sizes them.</summary>
+    sealed record LevelRead(
+        EntityLevel Level, bool Insights, IReadOnlyList<(string Campaign, int Rows)> Sizes, int PageSize, bool CanSplit, bool Free, DailyWindow? Daily = null)
+    {
+        public int SequentialCalls => Free ? 0 : Partitioner.Calls(Sizes.Sum(s => s.Rows), PageSize);
+
+        public int Calls(Partition partition) => partition.Kind switch
+        {
+            PartitionKind.WholeLevel => SequentialCalls,
+            PartitionKind.Campaigns => Partitioner.Calls(Sizes.Where(s => partition.CampaignIds.Contains(s.Campaign)).Sum(s => s.Rows), PageSize),
+            _ => 1,
+        };
     }
 }

@@ -1,6 +1,5 @@
 using MassTransit;
 using MetaAdsSync.Contracts;
-using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
 using Microsoft.Extensions.Options;
@@ -53,8 +52,15 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
             When(PageFetched, c => IsCurrent(c.Saga, c.Message.RunId))
                 .ThenAsync(async c =>
                 {
-                    RunProgress.RecordPage(c.Saga, c.Message, time.GetUtcNow());
-                    await c.Publish(ProgressEvent.Of(c.Saga));
+                    if (RunProgress.PartitionOf(c.Saga, c.Message) is null)
+                    {
+                        logger.LogWarning("Dropping a {Level} page of run {RunId} for {AccountId}: partition {PartitionId} is not in the run's plan (a message of an older shape?)",
+                            c.Message.Level, c.Message.RunId, c.Saga.AccountId, c.Message.PartitionId);
+                    }
+                    else if (RunProgress.RecordPage(c.Saga, c.Message, time.GetUtcNow()))
+                    {
+                        await c.Publish(ProgressEvent.Of(c.Saga));
+                    }
                 })
                 .If(c => RunProgress.AllLevelsDone(c.Saga), x => x.TransitionTo(FetchingInsights))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
@@ -142,21 +148,21 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
     static string FaultText<T>(Fault<T> fault) =>
         fault.Exceptions.FirstOrDefault() is { } e ? $"{e.ExceptionType}: {e.Message}" : "the command faulted";
 
-    /// <summary>A new run's reads, all at once: the three entity levels and the planned insight reads (which need no entity ids).</summary>
+    /// <summary>A new run's reads, all at once: every entity partition and the planned insight reads (which need no entity ids).</summary>
     static async Task SendPlan(BehaviorContext<AccountSyncState, SyncAccountRequested> c)
     {
-        foreach (var level in SyncPlanner.Levels)
+        foreach (var command in RunProgress.PartitionsNotDone(c.Saga))
         {
-            await c.Publish(new FetchEntities(c.Message.RunId, c.Message.AccountId, level, c.Message.Force, RunProgress.RunStartedAt(c.Saga)));
+            await c.Publish(command);
         }
 
-        foreach (var (batchId, batch) in RunProgress.Outstanding(c.Saga))
+        foreach (var command in RunProgress.Outstanding(c.Saga))
         {
-            await c.Publish(RunProgress.Command(c.Saga, batchId, batch));
+            await c.Publish(command);
         }
     }
 
-    /// <summary>Sends again what the run still waits for: unfinished levels and unanswered batches. Consumers are idempotent.</summary>
+    /// <summary>Sends again what the run still waits for: unfinished partitions and unanswered insight reads. Consumers are idempotent.</summary>
     static async Task Redrive(BehaviorContext<AccountSyncState, SyncRunStalled> c, SagaOptions o, TimeProvider time, ILogger logger)
     {
         var s = c.Saga;
@@ -167,19 +173,19 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
 
         s.Redrives++;
         s.LastProgressAt = time.GetUtcNow();
-        var levels = RunProgress.LevelsNotDone(s).ToList();
-        var batches = RunProgress.Outstanding(s);
-        logger.LogWarning("Run {RunId} of {AccountId} stalled; re-driving levels [{Levels}] and {Batches} batch(es), attempt {Redrive}/{Max}",
-            s.RunId, s.AccountId, string.Join(", ", levels), batches.Count, s.Redrives, o.MaxRedrives);
+        var partitions = RunProgress.PartitionsNotDone(s).ToList();
+        var batches = RunProgress.Outstanding(s).ToList();
+        logger.LogWarning("Run {RunId} of {AccountId} stalled; re-driving {Partitions} partition(s) of levels [{Levels}] and {Batches} insight read(s), attempt {Redrive}/{Max}",
+            s.RunId, s.AccountId, partitions.Count, string.Join(", ", partitions.Select(p => p.Level).Distinct()), batches.Count, s.Redrives, o.MaxRedrives);
 
-        foreach (var level in levels)
+        foreach (var command in partitions)
         {
-            await c.Publish(new FetchEntities(s.RunId!.Value, s.AccountId, level, s.Force, RunProgress.RunStartedAt(s)));
+            await c.Publish(command);
         }
 
-        foreach (var (batchId, batch) in batches)
+        foreach (var command in batches)
         {
-            await c.Publish(RunProgress.Command(s, batchId, batch));
+            await c.Publish(command);
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class FinishRunActivity(TimeProvider time, IRunHistory history) : 
     {
         var s = context.Saga;
         s.FinishedAt ??= time.GetUtcNow();
-        s.Outcome ??= (s.BatchesFailed.Count > 0 ? SyncOutcome.Partial : SyncOutcome.Completed).ToString();
+        s.Outcome ??= (s.BatchesFailed > 0 ? SyncOutcome.Partial : SyncOutcome.Completed).ToString();
         var run = FinishedRun.Of(s);
 
         await history.RecordAsync(run, context.CancellationToken);

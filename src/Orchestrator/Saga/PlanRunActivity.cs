@@ -5,7 +5,7 @@ using MetaAdsSync.Storage.Entities;
 
 namespace MetaAdsSync.Orchestrator.Saga;
 
-/// <summary>Asks the planner what a new run reads and records its insight reads as outstanding, before anything is sent.</summary>
+/// <summary>Asks the planner what a new run reads and records its partitions and insight reads in the run's ledger, before anything is sent.</summary>
 public sealed class PlanRunActivity(SyncPlanner planner) : IStateMachineActivity<AccountSyncState, SyncAccountRequested>
 {
     public void Probe(ProbeContext context) => context.CreateScope("plan-run");
@@ -14,12 +14,7 @@ public sealed class PlanRunActivity(SyncPlanner planner) : IStateMachineActivity
 
     public async Task Execute(BehaviorContext<AccountSyncState, SyncAccountRequested> context, IBehavior<AccountSyncState, SyncAccountRequested> next)
     {
-        var plan = await planner.PlanAsync(context.Message, context.CancellationToken);
-        foreach (var read in plan.Insights)
-        {
-            RunProgress.AddBatch(context.Saga, read.Level, read.Partition, read.Daily);
-        }
-
+        RunProgress.Plan(context.Saga, await planner.PlanAsync(context.Message, context.CancellationToken));
         await next.Execute(context);
     }
 

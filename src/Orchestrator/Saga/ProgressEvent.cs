@@ -6,13 +6,10 @@ namespace MetaAdsSync.Orchestrator.Saga;
 /// <summary>The run's state as a <see cref="SyncProgressed"/> event: read from the saga as it is, no extra work or query.</summary>
 public static class ProgressEvent
 {
-    /// <summary>Every page and batch the run records adds one; <c>account_syncs</c> holds the same sets, so a reader can count it too.</summary>
-    public static long Sequence(AccountSyncState s) => s.PagesSeen.Count + s.BatchesSucceeded.Count + s.BatchesFailed.Count;
-
     public static SyncProgressed Of(AccountSyncState s) => new(
         s.RunId!.Value,
         s.AccountId,
-        Sequence(s),
+        s.Sequence,
         RunStatus.Running,
         s.DatePreset,
         s.Trigger,
@@ -22,7 +19,7 @@ public static class ProgressEvent
         s.Ads,
         s.Eligible,
         s.BatchesSent,
-        s.BatchesSucceeded.Count,
-        s.BatchesFailed.Count,
+        s.BatchesSucceeded,
+        s.BatchesFailed,
         s.GraphCalls);
 }

@@ -15,7 +15,11 @@ public interface IRunHistory
     Task<IReadOnlySet<string>> DailyLevelsReadSinceAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken);
 }
 
-/// <summary>How a run ended, as the account and the run history keep it.</summary>
+/// <summary>
+/// How a run ended, as the account and the run history keep it. <paramref name="EntityLevelsReadInPartitions"/>: levels
+/// read from Graph in several partitions, every one of them done; only the run knows such a level was read completely,
+/// so the history marks it (a level read whole was marked by the EntityFetcher at its last page).
+/// </summary>
 public sealed record FinishedRun(
     Guid RunId,
     string AccountId,
@@ -40,7 +44,9 @@ public sealed record FinishedRun(
     string? ErrorDetail = null,
     IReadOnlyList<EntityLevel>? LevelsRead = null,
     IReadOnlyDictionary<EntityLevel, DateTimeOffset>? LevelsReused = null,
-    IReadOnlyList<string>? DailyLevelsRead = null)
+    IReadOnlyList<string>? DailyLevelsRead = null,
+    RunPlanSummary? Plan = null,
+    IReadOnlyList<EntityLevel>? EntityLevelsReadInPartitions = null)
 {
     /// <summary>
     /// When the account's data was last read from Meta, as a completed run leaves it: its end, or the oldest read time
@@ -62,8 +68,8 @@ public sealed record FinishedRun(
         var (read, reused) = RunProgress.LevelSources(s);
         return new FinishedRun(s.RunId!.Value, s.AccountId, s.Trigger, s.DatePreset, s.Force, Enum.Parse<SyncOutcome>(s.Outcome!),
             s.StartedAt ?? finishedAt, finishedAt, s.Campaigns, s.AdSets, s.Ads, s.Eligible,
-            s.BatchesSent, s.BatchesSucceeded.Count, s.BatchesFailed.Count, s.GraphCalls,
-            s.InsightLevelsRead.Select(Enum.Parse<EntityLevel>).ToList(), s.Error, s.RequestedBy, s.ErrorKind, s.ErrorDetail,
-            read, reused, [.. s.DailyLevelsRead]);
+            s.BatchesSent, s.BatchesSucceeded, s.BatchesFailed, s.GraphCalls,
+            RunProgress.InsightLevelsRead(s), s.Error, s.RequestedBy, s.ErrorKind, s.ErrorDetail,
+            read, reused, RunProgress.DailyLevelsRead(s), s.Plan, RunProgress.PartitionedLevelsRead(s));
     }
 }

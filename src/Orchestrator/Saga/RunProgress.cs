@@ -1,20 +1,17 @@
-using System.Globalization;
-using System.Text.Json;
 using MetaAdsSync.Contracts;
+using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
 
 namespace MetaAdsSync.Orchestrator.Saga;
 
-/// <summary>An insight read sent and not yet answered: what the watchdog needs to send it again (a daily read carries its window).</summary>
-public sealed record OutstandingBatch(EntityLevel Level, Partition Partition, DailyWindow? Daily = null);
-
 /// <summary>
-/// The bookkeeping of one run on <see cref="AccountSyncState"/>: which pages were counted, which insight reads are out. Every method is idempotent: events arrive at least once.
+/// The bookkeeping of one run on <see cref="AccountSyncState"/>'s ledger: which partitions are planned and which of
+/// their pages came back, which insight reads are out. Every method is idempotent: events arrive at least once.
 /// </summary>
 public static class RunProgress
 {
-    static IReadOnlyList<EntityLevel> Levels => Planning.SyncPlanner.Levels;
+    static IReadOnlyList<EntityLevel> Levels => SyncPlanner.Levels;
 
     public static void Start(AccountSyncState s, SyncAccountRequested request, DateTimeOffset now)
     {
@@ -28,83 +25,170 @@ public static class RunProgress
         s.LastProgressAt = now;
         s.FinishedAt = null;
         s.Redrives = 0;
-        s.Campaigns = s.AdSets = s.Ads = s.Eligible = s.GraphCalls = s.BatchesSent = 0;
-        s.LevelsDone = [];
-        s.PagesSeen = [];
-        s.BatchesSucceeded = [];
-        s.InsightLevelsRead = [];
-        s.DailyLevelsRead = [];
-        s.BatchesFailed = [];
-        s.OutstandingBatches = "{}";
+        s.Campaigns = s.AdSets = s.Ads = s.Eligible = s.GraphCalls = 0;
+        s.Sequence = s.BatchesSent = s.BatchesSucceeded = s.BatchesFailed = 0;
+        s.Ledger = new RunLedger();
+        s.Plan = null;
         s.Outcome = null;
         s.Error = null;
         s.ErrorKind = null;
         s.ErrorDetail = null;
-        s.LevelsReused = [];
+    }
+
+    /// <summary>Records the plan: its partitions and insight reads, under ids fixed by the run and their sequence.</summary>
+    public static void Plan(AccountSyncState s, SyncPlan plan)
+    {
+        var run = s.RunId!.Value;
+        foreach (var (level, reads) in plan.Entities.GroupBy(r => r.Level).Select(g => (g.Key, g.ToList())))
+        {
+            for (var i = 0; i < reads.Count; i++)
+            {
+                s.Ledger.Entities[AccountCorrelation.Batch(run, $"{level}/entities", i)] = new EntityPartitionRead { Level = level, Partition = reads[i].Partition };
+            }
+        }
+
+        foreach (var read in plan.Insights)
+        {
+            s.Ledger.Insights[AccountCorrelation.Batch(run, read.Level.ToString(), s.BatchesSent++)] =
+                new InsightRead { Level = read.Level, Partition = read.Partition, Daily = read.Daily };
+        }
+
+        s.Plan = plan.Summary;
     }
 
     /// <summary>
-    /// Counts a page once. Pages are
-    /// recorded per attempt (<see cref="EntitiesFetched.Attempt"/>): a level counts the entities of the first attempt
-    /// that delivered all its pages, so a level read twice, cut into other pages the second time, is neither counted
-    /// twice nor short.
+    /// Counts a page once. Pages are recorded per attempt (<see cref="EntitiesFetched.Attempt"/>): a partition counts the
+    /// entities of the first attempt that delivered all its pages, so a partition read twice, cut into other pages the
+    /// second time, is neither counted twice nor short. False for a duplicate or a page of no planned partition.
     /// </summary>
-    public static void RecordPage(AccountSyncState s, EntitiesFetched page, DateTimeOffset now)
+    public static bool RecordPage(AccountSyncState s, EntitiesFetched page, DateTimeOffset now)
     {
-        var key = PageKey(page.Level, page.Attempt, page.Page);
-        if (s.PagesSeen.Any(p => p.StartsWith(key, StringComparison.Ordinal)))
-        {
-            return;
-        }
-
-        s.PagesSeen.Add(FormattableString.Invariant($"{key}{page.Count}:{page.EligibleIds.Count}"));
-        if (page.IsLastPage)
-        {
-            s.LevelsDone.Add(FormattableString.Invariant($"{page.Level}={page.Attempt:N}:{page.Page}"));
-        }
-
-        var reused = ReusedKey(page.Level, page.Attempt);
-        if (page.ReadAt is { } readAt && !s.LevelsReused.Any(r => r.StartsWith(reused, StringComparison.Ordinal)))
-        {
-            s.LevelsReused.Add(reused + readAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        }
-
-        Recount(s);
-        s.GraphCalls += page.GraphCalls;
-        s.LastProgressAt = now;
-    }
-
-    /// <summary>Records a batch's answer once; false for a duplicate or a batch this run never sent.</summary>
-    public static bool RecordBatch(AccountSyncState s, Guid batchId, bool succeeded, int graphCalls, DateTimeOffset now)
-    {
-        var outstanding = Outstanding(s);
-        if (!outstanding.Remove(batchId, out var batch))
+        if (PartitionOf(s, page) is not { } partition)
         {
             return false;
         }
 
-        s.OutstandingBatches = JsonSerializer.Serialize(outstanding);
-        (succeeded ? s.BatchesSucceeded : s.BatchesFailed).Add(batchId);
-        if (succeeded)
+        if (!partition.Attempts.TryGetValue(page.Attempt, out var attempt))
         {
-            // One read per level: its answer is the whole level (its window, for a daily read).
-            if (batch.Daily is { } window)
-            {
-                s.DailyLevelsRead.Add(window.Key(batch.Level));
-            }
-            else
-            {
-                s.InsightLevelsRead.Add(batch.Level.ToString());
-            }
+            partition.Attempts[page.Attempt] = attempt = new AttemptPages();
         }
 
-        s.GraphCalls += graphCalls;
+        if (!attempt.Pages.TryAdd(page.Page, new PageCount(page.Count, page.EligibleIds.Count)))
+        {
+            return false;
+        }
+
+        if (page.IsLastPage)
+        {
+            attempt.LastPage = page.Page;
+        }
+
+        attempt.ReadAt ??= page.ReadAt;
+
+        if (partition.CompletedBy is null && attempt.LastPage is { } last && Enumerable.Range(1, last).All(attempt.Pages.ContainsKey))
+        {
+            partition.CompletedBy = page.Attempt;
+        }
+
+        Recount(s);
+        s.GraphCalls += page.GraphCalls;
+        s.Sequence++;
         s.LastProgressAt = now;
         return true;
     }
 
     /// <summary>
-    /// Levels whose completed attempt read Meta, and those whose completed attempt answered from PostgreSQL with when
+    /// The partition a page belongs to. A page without a partition id comes from a fetcher of the older shape, which
+    /// read whole levels: it counts for its level's only partition when the plan has one, and is dropped otherwise.
+    /// </summary>
+    public static EntityPartitionRead? PartitionOf(AccountSyncState s, EntitiesFetched page)
+    {
+        if (page.PartitionId != Guid.Empty)
+        {
+            return s.Ledger.Entities.TryGetValue(page.PartitionId, out var planned) && planned.Level == page.Level ? planned : null;
+        }
+
+        var ofLevel = s.Ledger.Entities.Values.Where(p => p.Level == page.Level).Take(2).ToList();
+        return ofLevel is [{ Partition.Kind: PartitionKind.WholeLevel } only] ? only : null;
+    }
+
+    /// <summary>Records an insight read's answer once; false for a duplicate or a read this run never planned.</summary>
+    public static bool RecordBatch(AccountSyncState s, Guid batchId, bool succeeded, int graphCalls, DateTimeOffset now)
+    {
+        if (!s.Ledger.Insights.TryGetValue(batchId, out var read) || read.Status != InsightReadStatus.Outstanding)
+        {
+            return false;
+        }
+
+        read.Status = succeeded ? InsightReadStatus.Succeeded : InsightReadStatus.Failed;
+        if (succeeded)
+        {
+            s.BatchesSucceeded++;
+        }
+        else
+        {
+            s.BatchesFailed++;
+        }
+
+        s.GraphCalls += graphCalls;
+        s.Sequence++;
+        s.LastProgressAt = now;
+        return true;
+    }
+
+    /// <summary>
+    /// Entities and eligible ids per level, summed over its partitions: each counts the attempt that completed it, or,
+    /// while none has, the attempt that has delivered the most so far (what the dashboard shows as progress).
+    /// </summary>
+    static void Recount(AccountSyncState s)
+    {
+        var counts = Levels.ToDictionary(l => l, _ => (Count: 0, Eligible: 0));
+        foreach (var partition in s.Ledger.Entities.Values)
+        {
+            var counted = partition.CompletedBy is { } done
+                ? partition.Attempts[done]
+                : partition.Attempts.Values.OrderByDescending(a => a.Count).FirstOrDefault();
+            if (counted is not null)
+            {
+                var (count, eligible) = counts[partition.Level];
+                counts[partition.Level] = (count + counted.Count, eligible + counted.Eligible);
+            }
+        }
+
+        (s.Campaigns, s.AdSets, s.Ads) = (counts[EntityLevel.Campaign].Count, counts[EntityLevel.AdSet].Count, counts[EntityLevel.Ad].Count);
+        s.Eligible = counts.Values.Sum(c => c.Eligible);
+    }
+
+    /// <summary>A level is read when every partition of it is done.</summary>
+    public static bool IsLevelDone(AccountSyncState s, EntityLevel level) => s.Ledger.Entities.Values.Where(p => p.Level == level).All(p => p.Done);
+
+    public static bool AllLevelsDone(AccountSyncState s) => s.Ledger.Entities.Values.All(p => p.Done);
+
+    public static bool IsFinished(AccountSyncState s) => AllLevelsDone(s) && !Outstanding(s).Any();
+
+    /// <summary>Levels read in more than one partition, each of them done: only the run knows such a level is read completely.</summary>
+    public static IReadOnlyList<EntityLevel> PartitionedLevelsRead(AccountSyncState s) => Levels
+        .Where(l => s.Ledger.Entities.Values.Count(p => p.Level == l) > 1 && IsLevelDone(s, l))
+        .ToList();
+
+    /// <summary>Levels whose preset insight reads were all answered with success (the next runs' freshness).</summary>
+    public static IReadOnlyList<EntityLevel> InsightLevelsRead(AccountSyncState s) => Levels
+        .Where(l => ReadCompletely(s.Ledger.Insights.Values.Where(r => r.Level == l && r.Daily is null)))
+        .ToList();
+
+    /// <summary>Daily windows (<c>DailyWindow.Key</c>) whose reads were all answered with success, one per level.</summary>
+    public static IReadOnlyList<string> DailyLevelsRead(AccountSyncState s) => s.Ledger.Insights.Values
+        .Where(r => r.Daily is not null)
+        .GroupBy(r => r.Daily!.Key(r.Level))
+        .Where(g => ReadCompletely(g))
+        .Select(g => g.Key)
+        .ToList();
+
+    static bool ReadCompletely(IEnumerable<InsightRead> reads) =>
+        reads.Any() && reads.All(r => r.Status == InsightReadStatus.Succeeded);
+
+    /// <summary>
+    /// Levels whose completed partitions read Meta, and those answered from PostgreSQL (a whole level replayed) with when
     /// they were last read from Meta: what the run's last_synced_at and its history say.
     /// </summary>
     public static (List<EntityLevel> Read, Dictionary<EntityLevel, DateTimeOffset> Reused) LevelSources(AccountSyncState s)
@@ -113,15 +197,16 @@ public static class RunProgress
         var reused = new Dictionary<EntityLevel, DateTimeOffset>();
         foreach (var level in Levels)
         {
-            if (CompletedAttempt(s, level) is not { } attempt)
+            var partitions = s.Ledger.Entities.Values.Where(p => p.Level == level).ToList();
+            if (partitions.Count == 0 || !partitions.All(p => p.Done))
             {
                 continue;
             }
 
-            var key = ReusedKey(level, attempt);
-            if (s.LevelsReused.FirstOrDefault(r => r.StartsWith(key, StringComparison.Ordinal)) is { } entry)
+            var readAt = partitions.Select(p => p.Attempts[p.CompletedBy!.Value].ReadAt).Where(r => r is not null).Min();
+            if (readAt is { } at)
             {
-                reused[level] = DateTimeOffset.Parse(entry[key.Length..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+                reused[level] = at;
             }
             else
             {
@@ -131,8 +216,6 @@ public static class RunProgress
 
         return (read, reused);
     }
-
-    static string ReusedKey(EntityLevel level, Guid attempt) => FormattableString.Invariant($"{level}={attempt:N}@");
 
     /// <summary>Records why the run failed (or, for a failed insight read, why it will end Partial), unless a cause is already set.</summary>
     public static void RecordCause(AccountSyncState s, string error, FailureCause? cause, bool replace)
@@ -147,85 +230,21 @@ public static class RunProgress
         s.ErrorDetail = cause?.ToJson();
     }
 
-    /// <summary>A level is done when, for one attempt, its last page and every page before it were counted.</summary>
-    public static bool IsLevelDone(AccountSyncState s, EntityLevel level) => CompletedAttempt(s, level) is not null;
-
-    static Guid? CompletedAttempt(AccountSyncState s, EntityLevel level)
-    {
-        foreach (var done in s.LevelsDone.Where(d => d.StartsWith($"{level}=", StringComparison.Ordinal)))
-        {
-            var parts = done[(done.IndexOf('=', StringComparison.Ordinal) + 1)..].Split(':');
-            var attempt = Guid.ParseExact(parts[0], "N");
-            var pages = int.Parse(parts[1], CultureInfo.InvariantCulture);
-            if (Enumerable.Range(1, pages).All(p => s.PagesSeen.Any(seen => seen.StartsWith(PageKey(level, attempt, p), StringComparison.Ordinal))))
-            {
-                return attempt;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// Entities and eligible ids per level: those of the attempt that completed the level, or, while none has, of the
-    /// attempt that has delivered the most so far (what the dashboard shows as progress).
-    /// </summary>
-    static void Recount(AccountSyncState s)
-    {
-        var eligible = 0;
-        foreach (var level in Levels)
-        {
-            var attempts = s.PagesSeen
-                .Where(p => p.StartsWith($"{level}:", StringComparison.Ordinal))
-                .Select(p => p.Split(':'))
-                .GroupBy(p => Guid.ParseExact(p[1], "N"))
-                .ToDictionary(g => g.Key, g => (
-                    Count: g.Sum(p => int.Parse(p[3], CultureInfo.InvariantCulture)),
-                    Eligible: g.Sum(p => int.Parse(p[4], CultureInfo.InvariantCulture))));
-            var counted = CompletedAttempt(s, level) is { } done ? attempts[done] : attempts.Values.OrderByDescending(a => a.Count).FirstOrDefault();
-            switch (level)
-            {
-                case EntityLevel.Campaign: s.Campaigns = counted.Count; break;
-                case EntityLevel.AdSet: s.AdSets = counted.Count; break;
-                default: s.Ads = counted.Count; break;
-            }
-
-            eligible += counted.Eligible;
-        }
-
-        s.Eligible = eligible;
-    }
-
-    /// <summary>A page's entry in <see cref="AccountSyncState.PagesSeen"/> begins <c>Level:attempt:page:</c> and goes on <c>count:eligible</c>.</summary>
-    static string PageKey(EntityLevel level, Guid attempt, int page) => FormattableString.Invariant($"{level}:{attempt:N}:{page}:");
-
-    public static IEnumerable<EntityLevel> LevelsNotDone(AccountSyncState s) => Levels.Where(l => !IsLevelDone(s, l));
-
-    public static bool AllLevelsDone(AccountSyncState s) => !LevelsNotDone(s).Any();
-
-    public static bool IsFinished(AccountSyncState s) => AllLevelsDone(s) && Outstanding(s).Count == 0;
-
-    public static Dictionary<Guid, OutstandingBatch> Outstanding(AccountSyncState s) =>
-        JsonSerializer.Deserialize<Dictionary<Guid, OutstandingBatch>>(s.OutstandingBatches) ?? [];
-
-    public static FetchInsightsBatch Command(AccountSyncState s, Guid batchId, OutstandingBatch batch) =>
-        new(s.RunId!.Value, s.AccountId, batchId, batch.Level, s.DatePreset, batch.Partition, RunStartedAt(s), batch.Daily);
-
     /// <summary>
     /// The run's start as its fetch commands carry it: the fetchers let no write of an older run win over a newer one's.
     /// In whole microseconds, as PostgreSQL keeps it, so a command sent again after the saga was reloaded carries the same.
     /// </summary>
-    public static DateTimeOffset RunStartedAt(AccountSyncState s) =>
-        s.StartedAt is { } t ? new DateTimeOffset(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero) : default;
+    public static DateTimeOffset RunStartedAt(AccountSyncState s) => s.StartedAt is { } t ? InMicroseconds(t) : default;
 
-    /// <summary>Plans an insight read of the run: outstanding until answered, under an id fixed by the run and its sequence.</summary>
-    public static void AddBatch(AccountSyncState s, EntityLevel level, Partition partition, DailyWindow? daily = null)
-    {
-        var batchId = BatchId(s, level, s.BatchesSent++);
-        var outstanding = Outstanding(s);
-        outstanding[batchId] = new OutstandingBatch(level, partition, daily);
-        s.OutstandingBatches = JsonSerializer.Serialize(outstanding);
-    }
+    public static DateTimeOffset InMicroseconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero);
 
-    static Guid BatchId(AccountSyncState s, EntityLevel level, int sequence) => AccountCorrelation.Batch(s.RunId!.Value, level.ToString(), sequence);
+    public static IEnumerable<FetchEntities> PartitionsNotDone(AccountSyncState s) =>
+        s.Ledger.Entities.Where(p => !p.Value.Done).Select(p => Command(s, p.Key, p.Value));
+
+    public static IEnumerable<FetchInsightsBatch> Outstanding(AccountSyncState s) =>
+        s.Ledger.Insights.Where(r => r.Value.Status == InsightReadStatus.Outstanding)
+            .Select(r => new FetchInsightsBatch(s.RunId!.Value, s.AccountId, r.Key, r.Value.Level, s.DatePreset, r.Value.Partition, RunStartedAt(s), r.Value.Daily));
+
+    static FetchEntities Command(AccountSyncState s, Guid id, EntityPartitionRead read) =>
+        new(s.RunId!.Value, s.AccountId, read.Level, s.Force, RunStartedAt(s), read.Partition, id);
 }

@@ -18,6 +18,27 @@ public sealed class SagaOptions
     [Range(0, 400, ErrorMessage = "Sync:DailyInsightDays must be between 0 (off) and 400.")]
     public int DailyInsightDays { get; set; } = 28;
 
+    /// <summary>
+    /// An entity level read completely more recently than this is answered from PostgreSQL by the EntityFetcher (which
+    /// binds the same setting), so the planner reads it whole: a replay costs no call and needs no partitions.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Sync:EntityMaxAge must be between 0 and 7 days.")]
+    public TimeSpan EntityMaxAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Rows a partition aims at: one page of the fetchers (their <c>Meta:*PageSize</c>) unless Meta made them learn a
+    /// smaller one for the account (<c>page_limits</c>), which the planner then uses.
+    /// </summary>
+    [Range(1, 5000, ErrorMessage = "Sync:PartitionSize must be between 1 and 5000.")]
+    public int PartitionSize { get; set; } = 500;
+
+    /// <summary>
+    /// Campaign ids one partition's filter may name: a Graph URL stays under ~8 KB. An account with more known campaigns
+    /// than this has a remainder filter too long to ask, so its levels are read whole.
+    /// </summary>
+    [Range(1, 300, ErrorMessage = "Sync:PartitionMaxIds must be between 1 and 300.")]
+    public int PartitionMaxIds { get; set; } = 200;
+
     /// <summary>A run with no progress for this long gets its outstanding commands sent again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Sync:StallAfter must be between 1 s and 1 h.")]
     public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(30);

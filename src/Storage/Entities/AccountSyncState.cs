@@ -5,8 +5,8 @@ namespace MetaAdsSync.Storage.Entities;
 /// <summary>
 /// The saga instance of one ad account: it lives as long as the account and cycles through the states of
 /// AccountSyncStateMachine once per run (SQL reads them only through the sync_run_status view). Everything here is
-/// the current (or last) run's progress. Sets are stored, not bare counters, because every event can arrive more
-/// than once.
+/// the current (or last) run's progress: its ledger is keyed by the ids of its
+/// commands, not bare counters, because every event can arrive more than once (the counters are derived from it).
 /// </summary>
 public class AccountSyncState : SagaStateMachineInstance
 {
@@ -32,20 +32,15 @@ public class AccountSyncState : SagaStateMachineInstance
     public int Eligible { get; set; }
     public int GraphCalls { get; set; }
 
-    /// <summary>Last pages counted, per attempt at a level, as <c>Level=attempt:lastPage</c>.</summary>
-    public List<string> LevelsDone { get; set; } = [];
-    /// <summary>Pages already counted, as <c>Level:attempt:page:count:eligible</c> (an attempt is one delivery of FetchEntities).</summary>
-    public List<string> PagesSeen { get; set; } = [];
-
+    /// <summary>Events recorded by the run (pages and insight answers): the sequence of its progress events.</summary>
+    public long Sequence { get; set; }
     public int BatchesSent { get; set; }
-    public List<Guid> BatchesSucceeded { get; set; } = [];
-    public List<Guid> BatchesFailed { get; set; } = [];
-    /// <summary>Levels whose insights this run read completely (EntityLevel names).</summary>
-    public List<string> InsightLevelsRead { get; set; } = [];
-    /// <summary>Daily windows this run read completely, one per level, as <c>DailyWindow.Key</c> spells them.</summary>
-    public List<string> DailyLevelsRead { get; set; } = [];
-    /// <summary>Insight reads sent and not yet answered, with their level and partition, so the watchdog can send them again (jsonb).</summary>
-    public string OutstandingBatches { get; set; } = "{}";
+    public int BatchesSucceeded { get; set; }
+    public int BatchesFailed { get; set; }
+    /// <summary>Every planned read and what came back of it (jsonb).</summary>
+    public RunLedger Ledger { get; set; } = new();
+    /// <summary>The run's plan as the API shows it (jsonb); null for a run planned before plans were recorded.</summary>
+    public RunPlanSummary? Plan { get; set; }
 
     /// <summary>How the run ended (a <c>SyncOutcome</c> name); null while it runs.</summary>
     public string? Outcome { get; set; }
@@ -55,6 +50,4 @@ public class AccountSyncState : SagaStateMachineInstance
     public string? ErrorKind { get; set; }
     /// <summary>The error's <c>FailureCause</c> as JSON (jsonb).</summary>
     public string? ErrorDetail { get; set; }
-    /// <summary>Attempts that answered a level from PostgreSQL, as <c>Level=attempt@read time</c> (round-trip format).</summary>
-    public List<string> LevelsReused { get; set; } = [];
 }

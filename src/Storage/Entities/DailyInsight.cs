@@ -12,4 +12,6 @@ public class DailyInsight : InsightMetrics
     public required string EntityId { get; set; }
     /// <summary>The day in the account's time zone (Meta's <c>date_start</c>, equal to its <c>date_stop</c>).</summary>
     public DateOnly Date { get; set; }
+    /// <summary>When the run that wrote the row began: a later write of an older run never overwrites it.</summary>
+    public DateTimeOffset RunStartedAt { get; set; }
 }

@@ -35,4 +35,6 @@ public class SyncRun
     public List<string> LevelsRead { get; set; } = [];
     /// <summary>Entity levels this run answered from PostgreSQL, as <c>Level=when it was read from Meta</c> (round-trip format).</summary>
     public List<string> LevelsReused { get; set; } = [];
+    /// <summary>The run's plan (<see cref="RunPlanSummary"/> as JSON): partitions per level and the calls it planned.</summary>
+    public string? Plan { get; set; }
 }

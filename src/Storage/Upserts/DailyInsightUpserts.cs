@@ -4,7 +4,10 @@ using NpgsqlTypes;
 
 namespace MetaAdsSync.Storage.Upserts;
 
-/// <summary>Set-based upserts of daily rows keyed by (account, level, entity, date): a restated day overwrites its row.</summary>
+/// <summary>
+/// Set-based upserts of daily rows keyed by (account, level, entity, date): a restated day overwrites its row, unless the
+/// row was written by a run that began later (a late write of an older run leaves the newer one's day alone).
+/// </summary>
 public static class DailyInsightUpserts
 {
     public static Task<int> UpsertAsync(NpgsqlConnection connection, IEnumerable<DailyInsight> rows, CancellationToken cancellationToken)
@@ -17,6 +20,7 @@ public static class DailyInsightUpserts
             new("entity_id", NpgsqlDbType.Text, page.Select(r => r.EntityId).ToArray()),
             new("date", NpgsqlDbType.Date, page.Select(r => r.Date).ToArray()),
             .. InsightUpserts.Metrics(page),
-        ], cancellationToken);
+            new(BulkUpsert.RunStartedAt, NpgsqlDbType.TimestampTz, page.Select(r => BulkUpsert.RunStart(r.RunStartedAt)).ToArray()),
+        ], cancellationToken, newerOnly: true);
     }
 }

@@ -21,7 +21,7 @@ public class When_a_graph_call_is_throttled
         h.Graph.ThenError(HttpStatusCode.BadRequest, new { message = "There have been too many calls", code = Code },
             new Dictionary<string, string> { ["X-Business-Use-Case-Usage"] = BucBlocked });
 
-        await Assert.ThrowsAsync<RateGateBlockedException>(() => h.Client.GetEntitiesAsync(Account, EntityLevel.Campaign, default).ToListAsync().AsTask());
+        await Assert.ThrowsAsync<RateGateBlockedException>(() => h.Client.GetEntitiesAsync(Account, EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync().AsTask());
 
         var code = Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains(metrics.Of("metaadssync.graph.calls"), m =>

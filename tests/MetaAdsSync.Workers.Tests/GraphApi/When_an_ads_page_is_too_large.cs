@@ -16,7 +16,7 @@ public class When_an_ads_page_is_too_large
         h.Graph.MaxRowsPerPage = 300;
         h.Graph.ReduceVariant = shape;
 
-        var pages = await h.Client.GetEntitiesAsync("act_9", EntityLevel.Ad, default).ToListAsync();
+        var pages = await h.Client.GetEntitiesAsync("act_9", EntityLevel.Ad, Partition.WholeLevel, default).ToListAsync();
 
         Assert.Equal(798, pages.SelectMany(p => p.Entities).Select(e => e.Id).Distinct().Count());
         Assert.Equal(4, pages.Count);
@@ -30,10 +30,10 @@ public class When_an_ads_page_is_too_large
         using var h = new GraphClientHarness();
         h.Graph.Serve("act_9/ads", GraphClientHarness.Ads(798));
         h.Graph.MaxRowsPerPage = 300;
-        await h.Client.GetEntitiesAsync("act_9", EntityLevel.Ad, default).ToListAsync();
+        await h.Client.GetEntitiesAsync("act_9", EntityLevel.Ad, Partition.WholeLevel, default).ToListAsync();
         var firstRunCalls = h.Graph.Requests.Count;
 
-        var second = await h.Client.GetEntitiesAsync("act_9", EntityLevel.Ad, default).ToListAsync();
+        var second = await h.Client.GetEntitiesAsync("act_9", EntityLevel.Ad, Partition.WholeLevel, default).ToListAsync();
 
         Assert.Equal(5, firstRunCalls);
         Assert.Equal(4, h.Graph.Requests.Count - firstRunCalls);
@@ -47,9 +47,9 @@ public class When_an_ads_page_is_too_large
         h.Graph.Serve("act_9/ads", GraphClientHarness.Ads(10));
         h.Graph.Serve("act_8/ads", GraphClientHarness.Ads(10));
         h.Graph.Then(_ => FakeGraph.Json(System.Net.HttpStatusCode.BadRequest, new { error = new { message = "Please reduce the amount of data you're asking for, then retry your request", code = 100, error_subcode = 1487534 } }));
-        await h.Client.GetEntitiesAsync("act_9", EntityLevel.Ad, default).ToListAsync();
+        await h.Client.GetEntitiesAsync("act_9", EntityLevel.Ad, Partition.WholeLevel, default).ToListAsync();
 
-        await h.Client.GetEntitiesAsync("act_8", EntityLevel.Ad, default).ToListAsync();
+        await h.Client.GetEntitiesAsync("act_8", EntityLevel.Ad, Partition.WholeLevel, default).ToListAsync();
 
         Assert.Equal(250, await h.PageSizes.GetAsync("act_9", "ads", 500, default));
         Assert.Equal(500, await h.PageSizes.GetAsync("act_8", "ads", 500, default));
@@ -62,7 +62,7 @@ public class When_an_ads_page_is_too_large
         h.Graph.Serve("act_9/ads", GraphClientHarness.Ads(10));
         h.Graph.MaxRowsPerPage = 5;
 
-        var error = await Assert.ThrowsAsync<GraphApiException>(() => h.Client.GetEntitiesAsync("act_9", EntityLevel.Ad, default).ToListAsync().AsTask());
+        var error = await Assert.ThrowsAsync<GraphApiException>(() => h.Client.GetEntitiesAsync("act_9", EntityLevel.Ad, Partition.WholeLevel, default).ToListAsync().AsTask());
 
         Assert.Equal(GraphErrorKind.PayloadTooLarge, error.Error.Kind);
         Assert.Contains("ads of act_9", error.Message, StringComparison.Ordinal);

@@ -17,7 +17,7 @@ public class When_an_edge_spans_several_pages
             paging = new { cursors = new { after = "3" }, next = $"{FakeGraph.BaseUrl}/v25.0/act_1/ads?limit=100&after=3&access_token={FakeGraph.Token}" },
         }));
 
-        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Ad, default).ToListAsync();
+        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Ad, Partition.WholeLevel, default).ToListAsync();
 
         Assert.Equal([3, 100, 100, 47], pages.Select(p => p.Entities.Count));
         Assert.Equal([false, false, false, true], pages.Select(p => p.IsLast));
@@ -30,7 +30,7 @@ public class When_an_edge_spans_several_pages
         using var h = new GraphClientHarness(new() { ["Meta:CampaignPageSize"] = "10" });
         h.Graph.Serve("act_1/campaigns", Enumerable.Range(1, 25).Select(i => new { id = $"c{i}", effective_status = "ACTIVE" }));
 
-        await h.Client.GetEntitiesAsync("1", EntityLevel.Campaign, default).ToListAsync();
+        await h.Client.GetEntitiesAsync("1", EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync();
 
         Assert.Equal(3, h.Graph.Requests.Count);
         Assert.All(h.Graph.Requests, r =>
@@ -48,7 +48,7 @@ public class When_an_edge_spans_several_pages
         h.Graph.MaxRowsPerPage = 30;
         h.Graph.ThenError(System.Net.HttpStatusCode.ServiceUnavailable, new { message = "Service temporarily unavailable", code = 2, is_transient = true });
 
-        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Ad, default).ToListAsync();
+        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Ad, Partition.WholeLevel, default).ToListAsync();
 
         Assert.Equal(100, pages.Sum(p => p.Entities.Count));
         Assert.NotEmpty(h.Logs.Lines);
@@ -66,7 +66,7 @@ public class When_an_edge_spans_several_pages
             new { id = "a3", effective_status = "WITH_ISSUES", creative = (object?)"oops", updated_time = "2026-08-13T09:00:00+0000" },
         ]);
 
-        var page = Assert.Single(await h.Client.GetEntitiesAsync("act_1", EntityLevel.Ad, default).ToListAsync());
+        var page = Assert.Single(await h.Client.GetEntitiesAsync("act_1", EntityLevel.Ad, Partition.WholeLevel, default).ToListAsync());
 
         Assert.Equal(["a1", "a3"], page.Entities.Select(e => e.Id));
         Assert.Equal(1, page.SkippedWithoutId);
@@ -87,7 +87,7 @@ public class When_an_edge_spans_several_pages
             daily_budget = "5000", created_time = "2026-08-12T17:08:55+0000", updated_time = "2026-08-12T19:08:55+0200",
         }]);
 
-        var campaign = Assert.Single((await h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, default).ToListAsync()).Single().Entities);
+        var campaign = Assert.Single((await h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync()).Single().Entities);
 
         Assert.Equal(5000L, campaign.DailyBudget);
         Assert.Null(campaign.LifetimeBudget);

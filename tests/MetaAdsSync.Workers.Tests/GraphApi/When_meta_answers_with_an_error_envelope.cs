@@ -44,7 +44,7 @@ public class When_meta_answers_with_an_error_envelope
         h.Graph.Serve("act_1/campaigns", [new { id = "c1" }]);
         h.Graph.ThenError(HttpStatusCode.BadRequest, new { message = "Error validating access token: Session has expired", type = "OAuthException", code = 190, error_subcode = 463 });
 
-        var error = await Assert.ThrowsAsync<GraphApiException>(() => h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, default).ToListAsync().AsTask());
+        var error = await Assert.ThrowsAsync<GraphApiException>(() => h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync().AsTask());
 
         Assert.Equal(GraphErrorKind.Auth, error.Error.Kind);
         Assert.Single(h.Graph.Requests);
@@ -58,7 +58,7 @@ public class When_meta_answers_with_an_error_envelope
         using var h = new GraphClientHarness();
         h.Graph.ThenError(HttpStatusCode.BadRequest, new { message = "no", code, error_subcode = code == 100 ? 33 : 0 });
 
-        var error = await Assert.ThrowsAsync<GraphApiException>(() => h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, default).ToListAsync().AsTask());
+        var error = await Assert.ThrowsAsync<GraphApiException>(() => h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync().AsTask());
 
         Assert.Equal(code == 10 ? GraphErrorKind.Permission : GraphErrorKind.NotFound, error.Error.Kind);
         Assert.Single(h.Graph.Requests);
@@ -72,7 +72,7 @@ public class When_meta_answers_with_an_error_envelope
         h.Graph.ThenError(HttpStatusCode.InternalServerError, new { message = "An unknown error occurred", code = 1 });
         h.Graph.ThenError(HttpStatusCode.ServiceUnavailable, new { message = "Service temporarily unavailable", code = 2 });
 
-        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, default).ToListAsync();
+        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync();
 
         Assert.Equal("c1", Assert.Single(Assert.Single(pages).Entities).Id);
         Assert.Equal(3, pages[0].GraphCalls);
@@ -87,7 +87,7 @@ public class When_meta_answers_with_an_error_envelope
             h.Graph.ThenError(HttpStatusCode.ServiceUnavailable, new { message = "Service temporarily unavailable", code = 2 });
         }
 
-        var error = await Assert.ThrowsAsync<GraphApiException>(() => h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, default).ToListAsync().AsTask());
+        var error = await Assert.ThrowsAsync<GraphApiException>(() => h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync().AsTask());
 
         Assert.Equal(GraphErrorKind.Transient, error.Error.Kind);
         Assert.Equal(3, h.Graph.Requests.Count);
@@ -100,7 +100,7 @@ public class When_meta_answers_with_an_error_envelope
         h.Graph.Serve("act_1/campaigns", [new { id = "c1" }]);
         h.Graph.Then(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new HangingContent() });
 
-        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, default).ToListAsync();
+        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync();
 
         Assert.Equal("c1", Assert.Single(pages.Single().Entities).Id);
         Assert.Equal(2, pages[0].GraphCalls);

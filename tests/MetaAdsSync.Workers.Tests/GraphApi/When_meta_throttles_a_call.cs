@@ -19,7 +19,7 @@ public class When_meta_throttles_a_call
         h.Graph.Serve("act_1/campaigns", [new { id = "c1" }]);
         h.Graph.ThenError(HttpStatusCode.BadRequest, new { message = "User request limit reached", code = 17, error_subcode = 2446079 });
 
-        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, default).ToListAsync();
+        var pages = await h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync();
 
         Assert.Equal("c1", Assert.Single(pages.Single().Entities).Id);
         Assert.Equal(2, h.Graph.Requests.Count);
@@ -34,7 +34,7 @@ public class When_meta_throttles_a_call
         h.Graph.ThenError(HttpStatusCode.BadRequest, new { message = "There have been too many calls", code = 80004 },
             new Dictionary<string, string> { ["X-Business-Use-Case-Usage"] = BucThrottled });
 
-        var error = await Assert.ThrowsAsync<RateGateBlockedException>(() => h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, default).ToListAsync().AsTask());
+        var error = await Assert.ThrowsAsync<RateGateBlockedException>(() => h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync().AsTask());
 
         Assert.Equal(GraphErrorKind.Throttled, error.Error.Kind);
         Assert.InRange(error.Error.RegainAccessIn!.Value, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(60));
@@ -53,7 +53,7 @@ public class When_meta_throttles_a_call
             ["X-Business-Use-Case-Usage"] = BucThrottled,
         });
 
-        await Assert.ThrowsAsync<GraphApiException>(() => h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, default).ToListAsync().AsTask());
+        await Assert.ThrowsAsync<GraphApiException>(() => h.Client.GetEntitiesAsync("act_1", EntityLevel.Campaign, Partition.WholeLevel, default).ToListAsync().AsTask());
 
         var (scope, usage, blockedFor) = Assert.Single(gate.Reports);
         Assert.Equal(new RateScope("act_1", MetaUseCase.AdsManagement), scope);

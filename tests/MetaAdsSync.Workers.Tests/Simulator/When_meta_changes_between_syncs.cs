@@ -127,10 +127,15 @@ public class When_meta_changes_between_syncs(RabbitMqFixture rabbit, MigratedDat
         var oldStart = DateTimeOffset.UtcNow;
         var newRun = Guid.NewGuid();
         var newer = await SimulatorRun.SyncAsync(host, account, "last_7d", newRun, runStartedAt: oldStart.AddMinutes(1));
+        var window = DailyWindow.Last(28, DateOnly.FromDateTime(DateTime.UtcNow));
+        var newerDaily = new FetchInsightsBatch(newRun, account, Guid.NewGuid(), EntityLevel.Ad, "last_7d", Partition.WholeLevel, oldStart.AddMinutes(1), window);
+        await host.PublishAsync(newerDaily);
+        Assert.IsType<InsightsBatchFetched>(await host.BatchDoneAsync(newRun, newerDaily.BatchId));
         var ads = sim.GetTruth(account)!.Ads.Ids;
         const string snapshot = """
             SELECT 'ad|' || id || '|' || name || '|' || effective_status || '|' || (removed_at IS NULL) || '|' || last_run_id FROM ads WHERE account_id = @a
             UNION ALL SELECT 'insight|' || level || '|' || entity_id || '|' || impressions || '|' || last_run_id FROM insights WHERE account_id = @a
+            UNION ALL SELECT 'daily|' || level || '|' || entity_id || '|' || date || '|' || impressions || '|' || last_run_id FROM daily_insights WHERE account_id = @a
             UNION ALL SELECT 'mark|' || level || '|' || last_run_id FROM entity_sync_marks WHERE account_id = @a
             ORDER BY 1
             """;
@@ -145,6 +150,10 @@ public class When_meta_changes_between_syncs(RabbitMqFixture rabbit, MigratedDat
         var batch = new FetchInsightsBatch(oldRun, account, Guid.NewGuid(), EntityLevel.Ad, "last_7d", Partition.WholeLevel, oldStart);
         await host.PublishAsync(batch);
         Assert.IsType<InsightsBatchFetched>(await host.BatchDoneAsync(oldRun, batch.BatchId));
+        // Its daily read too, after Meta restated the days: the newer run's days stay.
+        var daily = newerDaily with { RunId = oldRun, BatchId = Guid.NewGuid(), RunStartedAt = oldStart };
+        await host.PublishAsync(daily);
+        Assert.IsType<InsightsBatchFetched>(await host.BatchDoneAsync(oldRun, daily.BatchId));
 
         Assert.Contains(newer.Batches, b => b.Answer is InsightsBatchFetched { Rows: > 0 });
         Assert.Equal(newRows, await ReadAsync(snapshot, account));

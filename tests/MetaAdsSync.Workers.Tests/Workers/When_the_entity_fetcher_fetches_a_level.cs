@@ -174,4 +174,22 @@ public class When_the_entity_fetcher_fetches_a_level(RabbitMqFixture rabbit, Mig
         Assert.Equal((1, true, 0), (page.Page, page.IsLastPage, page.Count));
         Assert.Empty(page.EligibleIds);
     }
+
+    [Fact]
+    public async Task Should_read_a_partition_with_its_filter_announce_its_id_and_leave_the_level_unmarked()
+    {
+        var graph = GraphWithAds("act_104", 20);
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+        var (run, partitionId) = (Guid.NewGuid(), Guid.NewGuid());
+
+        await host.PublishAsync(new FetchEntities(run, "act_104", EntityLevel.Ad, Force: false,
+            Partition: new Partition(PartitionKind.Campaigns, ["c1", "c2"]), PartitionId: partitionId));
+        var pages = (await host.LevelDoneAsync(run, EntityLevel.Ad)).Cast<EntitiesFetched>().ToList();
+
+        Assert.All(pages, p => Assert.Equal(partitionId, p.PartitionId));
+        Assert.All(graph.Requests, r => Assert.Contains("""filtering=[{"field":"campaign.id","operator":"IN","value":["c1","c2"]}]""",
+            WebUtility.UrlDecode(r.RequestUri!.Query)));
+        // Only the run knows when every partition of the level is done; it marks the level then.
+        Assert.Equal(0, await db.CountAsync("SELECT count(*) FROM entity_sync_marks WHERE account_id = 'act_104'"));
+    }
 }

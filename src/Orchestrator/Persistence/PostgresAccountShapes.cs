@@ -1,0 +1,125 @@
+using System.Data.Common;
+using MetaAdsSync.Contracts;
+using MetaAdsSync.GraphApi;
+using MetaAdsSync.Orchestrator.Planning;
+using MetaAdsSync.Orchestrator.Saga;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+
+namespace MetaAdsSync.Orchestrator.Persistence;
+
+/// <summary>
+/// The account's last known shape, read in the saga's transaction at the start of a run: one round trip of five
+/// result sets (live campaigns with their live children counted, learned page sizes, level marks, the account's gate
+/// rows, its daily insight rows per level and campaign).
+/// </summary>
+public sealed class PostgresAccountShapes(
+    SagaTransaction transaction, IOptions<RateGateOptions> gate, IOptions<SagaOptions> sync, TimeProvider time) : IAccountShapes
+{
+    const string Shape = """
+        SELECT c.id, coalesce(c.effective_status = ANY(@eligible), false),
+               coalesce(s.n, 0)::int, coalesce(s.eligible, 0)::int, coalesce(a.n, 0)::int, coalesce(a.eligible, 0)::int
+          FROM campaigns c
+          LEFT JOIN (SELECT campaign_id, count(*) AS n, count(*) FILTER (WHERE effective_status = ANY(@eligible)) AS eligible
+                       FROM ad_sets WHERE account_id = @account AND removed_at IS NULL GROUP BY campaign_id) s ON s.campaign_id = c.id
+          LEFT JOIN (SELECT campaign_id, count(*) AS n, count(*) FILTER (WHERE effective_status = ANY(@eligible)) AS eligible
+                       FROM ads WHERE account_id = @account AND removed_at IS NULL GROUP BY campaign_id) a ON a.campaign_id = c.id
+         WHERE c.account_id = @account AND c.removed_at IS NULL
+         ORDER BY c.id;
+        SELECT edge, page_limit FROM page_limits WHERE account_id = @account AND learned_at > @learned_since;
+        SELECT level, last_full_sync_at FROM entity_sync_marks WHERE account_id = @account;
+        SELECT use_case, floor(allowed_concurrency)::int, usage_percent, key = @account AS is_window,
+               (SELECT coalesce(sum(v.value::int), 0) FROM jsonb_each_text(slices) v
+                 WHERE v.key::bigint > floor(extract(epoch from now()) / @slice_seconds)::bigint - @counted_slices)::int
+          FROM rate_gate WHERE key IN (@account, @account || '/ads_management', @account || '/ads_insights');
+        SELECT d.level, coalesce(a.campaign_id, s.campaign_id, d.entity_id), count(*)::int
+          FROM daily_insights d
+          LEFT JOIN ads a ON d.level = 'ad' AND a.id = d.entity_id
+          LEFT JOIN ad_sets s ON d.level = 'adset' AND s.id = d.entity_id
+         WHERE d.account_id = @account AND d.date >= current_date - @daily_days
+         GROUP BY 1, 2;
+        """;
+
+    /// <summary>Learned page sizes are forgotten after this long, as the fetchers forget them.</summary>
+    static readonly TimeSpan PageLimitsForgotten = TimeSpan.FromDays(7);
+
+    public async Task<AccountShape> ReadAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction.Db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = Shape;
+        Add(command, "account", accountId);
+        Add(command, "eligible", InsightEligibility.Statuses.ToArray());
+        Add(command, "learned_since", time.GetUtcNow() - PageLimitsForgotten);
+        // The gate's own count of the budget window (RateGateStatements): slices of BudgetWindow / BudgetSlices.
+        Add(command, "slice_seconds", gate.Value.BudgetWindow.TotalSeconds / RateGateOptions.BudgetSlices);
+        Add(command, "counted_slices", RateGateOptions.BudgetSlices + RateGateOptions.SlicesBeyondWindow);
+        Add(command, "daily_days", sync.Value.DailyInsightDays);
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var campaigns = new List<CampaignShape>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            campaigns.Add(new CampaignShape(reader.GetString(0), reader.GetBoolean(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var pageLimits = new Dictionary<string, int>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pageLimits[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var levelsRead = new Dictionary<EntityLevel, DateTimeOffset>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var name = reader.GetString(0);
+            foreach (var level in SyncPlanner.Levels.Where(l => EntityLevels.Name(l) == name))
+            {
+                levelsRead[level] = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        AccountRoom entities = AccountRoom.Unknown, insights = AccountRoom.Unknown;
+        int? windowUsed = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (reader.GetBoolean(3))
+            {
+                windowUsed = reader.GetInt32(4);
+                continue;
+            }
+
+            var room = new AccountRoom(reader.GetInt32(1), reader.GetDouble(2));
+            if (reader.GetString(0) == "ads_insights")
+            {
+                insights = room;
+            }
+            else
+            {
+                entities = room;
+            }
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var dailyRows = new Dictionary<string, int>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            dailyRows[$"{reader.GetString(0)}/{reader.GetString(1)}"] = reader.GetInt32(2);
+        }
+
+        return new AccountShape(campaigns, pageLimits, levelsRead, entities, insights, windowUsed, dailyRows);
+    }
+
+    static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}

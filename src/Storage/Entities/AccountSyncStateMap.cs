@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace MetaAdsSync.Storage.Entities;
+
+/// <summary>
+/// The saga state's mapping to <c>account_syncs</c> (the map of MassTransit's sample layout: state, machine, definition,
+/// map). It lives beside the state in Storage, not beside the machine, because the migrations are built from this
+/// project's model. The run's ledger and plan are jsonb documents serialized here, and only here.
+/// </summary>
+public sealed class AccountSyncStateMap : IEntityTypeConfiguration<AccountSyncState>
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public void Configure(EntityTypeBuilder<AccountSyncState> builder)
+    {
+        builder.ToTable("account_syncs");
+        builder.HasKey(s => s.CorrelationId);
+        builder.Property(s => s.CorrelationId).ValueGeneratedNever();
+        builder.Property(s => s.Version).IsRowVersion();
+        builder.Property(s => s.CurrentState).HasMaxLength(64);
+        Document(builder.Property(s => s.Ledger)).HasDefaultValueSql("'{}'::jsonb");
+        Document(builder.Property(s => s.Plan));
+        builder.Property(s => s.ErrorDetail).HasColumnType("jsonb");
+        builder.HasIndex(s => s.AccountId).IsUnique();
+        builder.HasIndex(s => s.RunId);
+        // A key's running syncs are counted at every sync request it makes (Gateway:MaxRunningSyncsPerKey).
+        builder.HasIndex(s => s.RequestedBy);
+        // The watchdog's question: which runs in flight have made no progress lately?
+        builder.HasIndex(s => new { s.CurrentState, s.LastProgressAt });
+    }
+
+    /// <summary>A jsonb column of a mutable document: compared by its JSON, snapshotted by a round trip.</summary>
+    static PropertyBuilder<T> Document<T>(PropertyBuilder<T> property) where T : class? =>
+        property.HasColumnType("jsonb").HasConversion(
+            v => JsonSerializer.Serialize(v, Json),
+            v => JsonSerializer.Deserialize<T>(v, Json)!,
+            new ValueComparer<T>(
+                (a, b) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json),
+                v => JsonSerializer.Serialize(v, Json).GetHashCode(StringComparison.Ordinal),
+                v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Json), Json)!));
+}

@@ -1,0 +1,63 @@
+using MetaAdsSync.Contracts;
+
+namespace MetaAdsSync.Storage.Entities;
+
+/// <summary>
+/// What a run planned and what has come back, typed (stored as one jsonb document by <see cref="AccountSyncStateMap"/>):
+/// each entity partition with its pages per attempt, each insight read with its answer. Keys are the ids the run's
+/// commands carry, so a redelivered event finds its entry and changes nothing.
+/// </summary>
+public sealed class RunLedger
+{
+    public Dictionary<Guid, EntityPartitionRead> Entities { get; set; } = [];
+    public Dictionary<Guid, InsightRead> Insights { get; set; } = [];
+}
+
+/// <summary>One partition of an entity level: the pages each attempt (one delivery of its command) announced.</summary>
+public sealed class EntityPartitionRead
+{
+    public EntityLevel Level { get; set; }
+    public Partition Partition { get; set; } = Partition.WholeLevel;
+    public Dictionary<Guid, AttemptPages> Attempts { get; set; } = [];
+    /// <summary>The first attempt that announced its last page and every page before it; the partition is done.</summary>
+    public Guid? CompletedBy { get; set; }
+
+    public bool Done => CompletedBy is not null;
+}
+
+/// <summary>The pages of one attempt at a partition, by page number, and its last page once announced.</summary>
+public sealed class AttemptPages
+{
+    public Dictionary<int, PageCount> Pages { get; set; } = [];
+    public int? LastPage { get; set; }
+    /// <summary>Set when the attempt answered from PostgreSQL: when the level was last read from Meta.</summary>
+    public DateTimeOffset? ReadAt { get; set; }
+
+    public int Count => Pages.Values.Sum(p => p.Count);
+    public int Eligible => Pages.Values.Sum(p => p.Eligible);
+}
+
+public sealed record PageCount(int Count, int Eligible);
+
+public enum InsightReadStatus
+{
+    Outstanding,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>One planned insights read: a level within a partition (with <see cref="Daily"/>, its daily rows), and its answer.</summary>
+public sealed class InsightRead
+{
+    public EntityLevel Level { get; set; }
+    public Partition Partition { get; set; } = Partition.WholeLevel;
+    public DailyWindow? Daily { get; set; }
+    public InsightReadStatus Status { get; set; }
+}
+
+/// <summary>The run's plan as the API shows it: partitions per level and the Graph calls it expects to make.</summary>
+public sealed record RunPlanSummary(
+    IReadOnlyDictionary<string, int> EntityPartitions,
+    IReadOnlyDictionary<string, int> InsightPartitions,
+    int CallsPlanned,
+    string? Limit = null);

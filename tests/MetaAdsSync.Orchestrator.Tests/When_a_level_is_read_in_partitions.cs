@@ -1,0 +1,136 @@
+using MetaAdsSync.Contracts;
+using MetaAdsSync.Orchestrator.Planning;
+
+namespace MetaAdsSync.Orchestrator.Tests;
+
+public class When_a_level_is_read_in_partitions : SagaSpec
+{
+    /// <summary>900 ads last time (more than a 500-row page) in four campaigns, one of them empty; few ad sets.</summary>
+    void KnowTheShape() => Sut.Shapes.Know(Account, AccountShape.Empty with
+    {
+        Campaigns =
+        [
+            new CampaignShape("c1", true, 1, 0, 400, 0),
+            new CampaignShape("c2", true, 1, 0, 300, 0),
+            new CampaignShape("c3", true, 1, 0, 200, 0),
+            new CampaignShape("c4", true, 1, 0, 0, 0),
+        ],
+    });
+
+    async Task<(Guid RunId, List<FetchEntities> Ads)> StartPartitionedRun()
+    {
+        KnowTheShape();
+        var runId = await StartRun();
+        await Published<FetchInsightsBatch>(m => m.RunId == runId);
+        return (runId, Fetches(runId).Where(f => f.Level == EntityLevel.Ad).ToList());
+    }
+
+    Task PartitionPage(Guid runId, FetchEntities partition, int page, bool last, int count, Guid attempt = default) =>
+        Sut.Harness.Bus.Publish(new EntitiesFetched(runId, Account, partition.Level, page, last, count, [], GraphCalls: 1, attempt, PartitionId: partition.PartitionId));
+
+    [Fact]
+    public async Task Should_send_a_partition_per_page_of_campaigns_and_a_remainder_for_campaigns_created_since()
+    {
+        var (runId, ads) = await StartPartitionedRun();
+
+        Assert.Equal([PartitionKind.Campaigns, PartitionKind.Campaigns, PartitionKind.OtherCampaigns], ads.Select(f => f.Reads().Kind));
+        var listed = ads.Where(f => f.Reads().Kind == PartitionKind.Campaigns).SelectMany(f => f.Reads().CampaignIds).ToList();
+        Assert.Equal(["c1", "c2", "c3", "c4"], listed.Order());
+        Assert.Equal(["c1", "c2", "c3", "c4"], ads.Single(f => f.Reads().Kind == PartitionKind.OtherCampaigns).Reads().CampaignIds.Order());
+        Assert.Equal(3, ads.Select(f => f.PartitionId).Distinct().Count());
+        Assert.All(Fetches(runId).Where(f => f.Level != EntityLevel.Ad), f => Assert.Equal(PartitionKind.WholeLevel, f.Reads().Kind));
+
+        var plan = (await Saga()).Plan!;
+        Assert.Equal((1, 1, 3), (plan.EntityPartitions["Campaign"], plan.EntityPartitions["AdSet"], plan.EntityPartitions["Ad"]));
+    }
+
+    [Fact]
+    public async Task Should_count_the_level_read_only_once_every_partition_is_done()
+    {
+        var (runId, ads) = await StartPartitionedRun();
+        await Page(runId, EntityLevel.Campaign, 1, last: true, count: 4);
+        await Page(runId, EntityLevel.AdSet, 1, last: true, count: 4);
+        await PartitionPage(runId, ads[0], 1, last: true, count: 401);
+        // The second partition itself pages; its last page comes first.
+        await PartitionPage(runId, ads[1], 2, last: true, count: 10);
+        await PartitionPage(runId, ads[1], 1, last: false, count: 490);
+        await PagesHandled(5);
+        var state = await Saga();
+        Assert.Equal(("FetchingEntities", 901), (state.CurrentState, state.Ads));
+
+        // The remainder is empty: no campaign was created since.
+        await PartitionPage(runId, ads[2], 1, last: true, count: 0);
+        state = await InState(m => m.FetchingInsights, runId);
+        Assert.Equal(901, state.Ads);
+    }
+
+    [Fact]
+    public async Task Should_record_a_redelivered_page_of_a_partition_once()
+    {
+        var (runId, ads) = await StartPartitionedRun();
+        for (var i = 0; i < 3; i++)
+        {
+            await PartitionPage(runId, ads[0], 1, last: false, count: 250);
+        }
+
+        await PagesHandled(3);
+        var state = await Saga();
+        Assert.Equal((250, 1L), (state.Ads, state.Sequence));
+    }
+
+    [Fact]
+    public async Task Should_drop_a_page_without_a_partition_when_its_level_is_read_in_partitions()
+    {
+        var (runId, _) = await StartPartitionedRun();
+
+        // A fetcher of the older shape read the whole level: its page belongs to no partition of this plan.
+        await Page(runId, EntityLevel.Ad, 1, last: true, count: 900);
+        await Page(runId, EntityLevel.AdSet, 1, last: true, count: 4);
+
+        await PagesHandled(2);
+        var state = await Saga();
+        Assert.Equal((0, 4, 1L), (state.Ads, state.AdSets, state.Sequence));
+    }
+
+    [Fact]
+    public async Task Should_re_drive_only_the_partitions_not_done()
+    {
+        var (runId, ads) = await StartPartitionedRun();
+        await Page(runId, EntityLevel.Campaign, 1, last: true, count: 4);
+        await PartitionPage(runId, ads[0], 1, last: true, count: 400);
+        await PagesHandled(2);
+
+        Sut.Time.Advance(TimeSpan.FromSeconds(31));
+        await Sut.Harness.Bus.Publish(new SyncRunStalled(runId, Account, Sut.Time.GetUtcNow()));
+        await Handled<SyncRunStalled>(1, m => m.RunId == runId);
+
+        var sent = Fetches(runId).GroupBy(f => f.PartitionId).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(1, sent[ads[0].PartitionId]);
+        Assert.Equal((2, 2), (sent[ads[1].PartitionId], sent[ads[2].PartitionId]));
+        Assert.Equal(1, sent[Fetches(runId).First(f => f.Level == EntityLevel.Campaign).PartitionId]);
+        Assert.Equal(2, sent[Fetches(runId).First(f => f.Level == EntityLevel.AdSet).PartitionId]);
+    }
+
+    [Fact]
+    public async Task Should_hand_the_level_read_in_partitions_to_the_history_to_mark_when_the_run_ends()
+    {
+        var (runId, ads) = await StartPartitionedRun();
+        await Page(runId, EntityLevel.Campaign, 1, last: true, count: 4);
+        await Page(runId, EntityLevel.AdSet, 1, last: true, count: 4);
+        foreach (var partition in ads)
+        {
+            await PartitionPage(runId, partition, 1, last: true, count: 300);
+        }
+
+        await PagesHandled(5);
+        foreach (var read in Batches().Where(b => b.RunId == runId))
+        {
+            await BatchDone(runId, read.BatchId);
+        }
+
+        var (_, run) = await Ended(runId);
+        Assert.Equal((SyncOutcome.Completed, 900), (run.Outcome, run.Ads));
+        Assert.Equal([EntityLevel.Ad], run.EntityLevelsReadInPartitions!);
+        Assert.Equal(3, run.Plan!.EntityPartitions["Ad"]);
+    }
+}
