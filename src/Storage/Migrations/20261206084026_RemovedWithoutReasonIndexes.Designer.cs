@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MetaAdsSync.Storage.Migrations
 {
     [DbContext(typeof(SyncDbContext))]
-    [Migration("20261206083045_RemovedWithoutReasonIndexes")]
+    [Migration("20261206084026_RemovedWithoutReasonIndexes")]
     partial class RemovedWithoutReasonIndexes
     {
         /// <inheritdoc />
@@ -45,18 +45,16 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("ads");
 
-                    b.PrimitiveCollection<List<Guid>>("BatchesFailed")
-                        .IsRequired()
-                        .HasColumnType("uuid[]")
+                    b.Property<int>("BatchesFailed")
+                        .HasColumnType("integer")
                         .HasColumnName("batches_failed");
 
                     b.Property<int>("BatchesSent")
                         .HasColumnType("integer")
                         .HasColumnName("batches_sent");
 
-                    b.PrimitiveCollection<List<Guid>>("BatchesSucceeded")
-                        .IsRequired()
-                        .HasColumnType("uuid[]")
+                    b.Property<int>("BatchesSucceeded")
+                        .HasColumnType("integer")
                         .HasColumnName("batches_succeeded");
 
                     b.Property<int>("Campaigns")
@@ -68,11 +66,6 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("current_state");
-
-                    b.PrimitiveCollection<List<string>>("DailyLevelsRead")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("daily_levels_read");
 
                     b.Property<string>("DatePreset")
                         .IsRequired()
@@ -107,38 +100,24 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("graph_calls");
 
-                    b.PrimitiveCollection<List<string>>("InsightLevelsRead")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("insight_levels_read");
-
                     b.Property<DateTimeOffset?>("LastProgressAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_progress_at");
 
-                    b.PrimitiveCollection<List<string>>("LevelsDone")
+                    b.Property<string>("Ledger")
                         .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("levels_done");
-
-                    b.PrimitiveCollection<List<string>>("LevelsReused")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("levels_reused");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("ledger")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<string>("Outcome")
                         .HasColumnType("text")
                         .HasColumnName("outcome");
 
-                    b.Property<string>("OutstandingBatches")
-                        .IsRequired()
+                    b.Property<string>("Plan")
                         .HasColumnType("jsonb")
-                        .HasColumnName("outstanding_batches");
-
-                    b.PrimitiveCollection<List<string>>("PagesSeen")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("pages_seen");
+                        .HasColumnName("plan");
 
                     b.Property<int>("Redrives")
                         .HasColumnType("integer")
@@ -151,6 +130,10 @@ namespace MetaAdsSync.Storage.Migrations
                     b.Property<Guid?>("RunId")
                         .HasColumnType("uuid")
                         .HasColumnName("run_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
@@ -602,6 +585,12 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("reach");
 
+                    b.Property<DateTimeOffset>("RunStartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_started_at")
+                        .HasDefaultValueSql("'-infinity'::timestamptz");
+
                     b.Property<decimal?>("Spend")
                         .HasColumnType("numeric")
                         .HasColumnName("spend");
@@ -937,6 +926,10 @@ namespace MetaAdsSync.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("levels_reused");
+
+                    b.Property<string>("Plan")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("plan");
 
                     b.Property<string>("RequestedBy")
                         .HasColumnType("text")
