@@ -78,28 +78,35 @@ sealed class OurSystem : IAsyncDisposable
     /// <summary>Seconds Graph calls waited at the rate gate and how many calls were gated, over every host, from their /metrics.</summary>
     public async Task<GateWait> GateWaitAsync()
     {
-        var total = new GateWait(0, 0);
+        var seconds = await MetricSumAsync("metaadssync_rategate_wait_seconds_sum", _ => true);
+        var calls = await MetricSumAsync("metaadssync_rategate_wait_seconds_count", _ => true);
+        return new GateWait(seconds, (long)calls);
+    }
+
+    /// <summary>Saga events the living Orchestrators have handled so far (MassTransit's saga histogram, every message type).</summary>
+    public async Task<long> SagaEventsAsync() =>
+        (long)await MetricSumAsync("messaging_masstransit_saga_duration_milliseconds_count", h => h.Project == "Orchestrator");
+
+    /// <summary>The sum of a metric's series (every label set) over the living hosts <paramref name="which"/> picks, from their /metrics.</summary>
+    async Task<double> MetricSumAsync(string metric, Func<HostProcess, bool> which)
+    {
+        var total = 0d;
         using var http = new HttpClient();
-        foreach (var host in _system.Hosts)
+        foreach (var host in _system.Hosts.Where(h => !h.HasExited && which(h)))
         {
             var metrics = await http.GetStringAsync(new Uri(host.BaseAddress, "metrics"));
             foreach (var line in metrics.Split('\n'))
             {
-                // name{labels} value [timestamp]
-                var rest = line.Contains('}', StringComparison.Ordinal) ? line[(line.LastIndexOf('}') + 1)..] : line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..];
-                var value = rest.Trim().Split(' ')[0];
-                if (!double.TryParse(value, CultureInfo.InvariantCulture, out var v))
+                if (!line.StartsWith(metric, StringComparison.Ordinal) || line.Length == metric.Length || line[metric.Length] is not ('{' or ' '))
                 {
                     continue;
                 }
 
-                if (line.StartsWith("metaadssync_rategate_wait_seconds_sum", StringComparison.Ordinal))
+                // name{labels} value [timestamp]
+                var rest = line.Contains('}', StringComparison.Ordinal) ? line[(line.LastIndexOf('}') + 1)..] : line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+                if (double.TryParse(rest.Trim().Split(' ')[0], CultureInfo.InvariantCulture, out var v))
                 {
-                    total = total with { Seconds = total.Seconds + v };
-                }
-                else if (line.StartsWith("metaadssync_rategate_wait_seconds_count", StringComparison.Ordinal))
-                {
-                    total = total with { Calls = total.Calls + (long)v };
+                    total += v;
                 }
             }
         }

@@ -9,10 +9,16 @@ namespace MetaAdsSync.SyncBench;
 /// <param name="Host">One of the system's hosts (or the simulator), whose peak RSS is reported.</param>
 sealed record Measuring(string Name, int ProcessId, bool Tree = false, bool Host = false);
 
-/// <summary>What a measured interval cost: CPU seconds by process (instances of one host summed), peaks, its length.</summary>
+/// <summary>
+/// What a measured interval cost: CPU seconds by process (instances of one host summed), of which the .NET runtime's
+/// background JIT (its tiered-compilation thread, recompiling hot code: a cost of a young process, gone in a long-running
+/// one), peaks, its length.
+/// </summary>
 sealed record Usage(
     double Seconds,
     IReadOnlyDictionary<string, double> CpuSecondsByProcess,
+    IReadOnlyDictionary<string, double> JitSecondsByHost,
+    long PostgresTransactions,
     int PeakPostgresConnections,
     IReadOnlyDictionary<string, double> PeakRssMbByHost)
 {
@@ -34,10 +40,12 @@ sealed class ProcessMeter : IAsyncDisposable
     readonly Func<IEnumerable<Measuring>> _processes;
     readonly NpgsqlConnection _postgres;
     readonly Dictionary<(string Name, int Pid), (long First, long Last)> _ticks = [];
+    readonly Dictionary<(string Name, int Pid), (long First, long Last)> _jitTicks = [];
     readonly Dictionary<string, long> _peakRssKb = [];
     readonly Stopwatch _clock = Stopwatch.StartNew();
     readonly CancellationTokenSource _stop = new();
     int _peakConnections;
+    long _transactionsAtStart;
     Task? _loop;
 
     ProcessMeter(Func<IEnumerable<Measuring>> processes, NpgsqlConnection postgres)
@@ -55,6 +63,7 @@ sealed class ProcessMeter : IAsyncDisposable
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         var meter = new ProcessMeter(processes, connection);
+        meter._transactionsAtStart = await meter.TransactionsAsync();
         await meter.SampleAsync(first: true);
         meter._loop = Task.Run(meter.LoopAsync);
         return meter;
@@ -66,9 +75,93 @@ sealed class ProcessMeter : IAsyncDisposable
         await _stop.CancelAsync();
         await _loop!;
         await SampleAsync(first: false);
-        var cpu = _ticks.GroupBy(t => t.Key.Name).ToDictionary(g => g.Key, g => Math.Round(g.Sum(t => t.Value.Last - t.Value.First) / TicksPerSecond.Value, 2));
+        // The backends report their counts when idle (within a second); the hosts are idle once the runs have ended.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var transactions = await TransactionsAsync() - _transactionsAtStart;
+        var cpu = Seconds(_ticks);
+        var jit = Seconds(_jitTicks);
         var rss = _peakRssKb.ToDictionary(p => p.Key, p => Math.Round(p.Value / 1024d, 1));
-        return new Usage(_clock.Elapsed.TotalSeconds, cpu, _peakConnections, rss);
+        return new Usage(_clock.Elapsed.TotalSeconds, cpu, jit, transactions, _peakConnections, rss);
+    }
+
+    /// <summary>Transactions committed and rolled back in the system's database so far: every statement outside a transaction is one.</summary>
+    async Task<long> TransactionsAsync()
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_stat_clear_snapshot(), xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()", _postgres);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? reader.GetInt64(1) : 0;
+    }
+
+    static Dictionary<string, double> Seconds(Dictionary<(string Name, int Pid), (long First, long Last)> ticks) =>
+        ticks.GroupBy(t => t.Key.Name).ToDictionary(g => g.Key, g => Math.Round(g.Sum(t => t.Value.Last - t.Value.First) / TicksPerSecond.Value, 2));
+
+    /// <summary>A process's count from its value at the start (0 for one that appeared later) to the last value seen.</summary>
+    static void Count(Dictionary<(string Name, int Pid), (long First, long Last)> counts, (string, int) key, long ticks, bool first) =>
+        counts[key] = counts.TryGetValue(key, out var seen) ? seen with { Last = ticks } : (first ? ticks : 0, ticks);
+
+    /// <summary>utime + stime of the runtime's tiered-compilation thread(s) of a .NET process (named ".NET Tiered Com…" in /proc).</summary>
+    static long JitTicks(int pid)
+    {
+        long total = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var text = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                    total += Field(fields, 11) + Field(fields, 12);
+                }
+                catch (IOException)
+                {
+                    // The thread ended between the listing and the read.
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The process is gone.
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Waits until the processes together use less than <paramref name="cores"/> of a core over a second (the hosts'
+    /// background JIT has finished tiering up what the warm-up ran, the broker and the database have settled), or until
+    /// <paramref name="timeout"/>; returns how long it waited.
+    /// </summary>
+    public static async Task<TimeSpan> QuietAsync(Func<IEnumerable<Measuring>> processes, double cores, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var before = TotalTicks(processes());
+        while (clock.Elapsed < timeout)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = TotalTicks(processes());
+            if ((now - before) / TicksPerSecond.Value < cores)
+            {
+                break;
+            }
+
+            before = now;
+        }
+
+        return clock.Elapsed;
+    }
+
+    static long TotalTicks(IEnumerable<Measuring> processes)
+    {
+        var list = processes.ToList();
+        var children = list.Any(p => p.Tree) ? Children() : Array.Empty<int>().ToLookup(pid => pid);
+        return list.Sum(p => Ticks(p.ProcessId, p.Tree, children) ?? 0);
     }
 
     async Task LoopAsync()
@@ -99,10 +192,15 @@ sealed class ProcessMeter : IAsyncDisposable
             }
 
             var key = (process.Name, process.ProcessId);
-            _ticks[key] = _ticks.TryGetValue(key, out var seen) ? seen with { Last = ticks } : (first ? ticks : 0, ticks);
+            Count(_ticks, key, ticks, first);
             if (process.Host && PeakRssKb(process.ProcessId) is { } rss)
             {
                 _peakRssKb[process.Name] = Math.Max(rss, _peakRssKb.GetValueOrDefault(process.Name));
+            }
+
+            if (process.Host)
+            {
+                Count(_jitTicks, key, JitTicks(process.ProcessId), first);
             }
         }
 

@@ -8,7 +8,7 @@
 //   overhead      2EZi at 0 ms per call: what messaging and PostgreSQL cost (goal: ≤ 200 ms)
 //   big-account   one synthetic account of about 10,000 ads at 500 ms per call (goal: ≤ 3 s with its shape known)
 //   scale         synthetic accounts at once, more and more of each fetcher, CPU of every process measured:
-//                 [--accounts N] [--regime latency|cpu|both] [--kill-every 15s]; latency-bound (500 ms per call, consumers
+//                 [--accounts N] [--regime latency|cpu|both] [--fetchers 1,2] [--kill-every 15s]; latency-bound (500 ms per call, consumers
 //                 capped at 3, 1/2/4 of each fetcher, 40 accounts by default) and CPU-bound (50 ms, 1/2 of each, 200 accounts)
 //   rate-budget   60 calls/min per account, every account back to back for 180 s (goal: 0 throttles, ≥ 90 % used)
 //   incremental   2EZi re-synced after a few changes, full (forced) vs incremental (unforced), 500 ms per call: entity
@@ -27,7 +27,7 @@ string[] scenarios = ["2ezi", "all-accounts", "overhead", "big-account", "scale"
 if (args.Length == 0 || !scenarios.Contains(args[0]))
 {
     Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/SyncBench -- <{string.Join("|", scenarios)}> [--runs N] [--seconds S] " +
-        "[--accounts N] [--regime latency|cpu|both] [--kill-every 15s] [--daily-days N]");
+        "[--accounts N] [--regime latency|cpu|both] [--fetchers 1,2] [--kill-every 15s] [--daily-days N]");
     return 2;
 }
 
@@ -85,7 +85,9 @@ switch (scenario)
         }
 
         int? accounts = Text("--accounts") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : null;
-        await Scale.RunAsync(report, runs, accounts, regime, Text("--kill-every") is { } every ? Duration(every) : null);
+        // Which counts of each fetcher to compare (the regime's own unless given), e.g. "1" for one configuration.
+        int[]? fetchers = Text("--fetchers") is { } list ? list.Split(',').Select(f => int.Parse(f, CultureInfo.InvariantCulture)).ToArray() : null;
+        await Scale.RunAsync(report, runs, accounts, regime, Text("--kill-every") is { } every ? Duration(every) : null, fetchers);
         break;
     case "rate-budget":
         await RateBudget.RunAsync(report, latencyMs: 50, TimeSpan.FromSeconds(seconds));

@@ -127,6 +127,9 @@ sealed record Cell(string Text, JsonNode? Value)
 
     public static Cell Ratio(double ratio) => new(Format.Ratio(ratio), Math.Round(ratio, 3));
 
+    /// <summary>No figure: a dash, null in the JSON.</summary>
+    public static Cell Missing { get; } = new("—", null);
+
     /// <summary>Figures by name (CPU seconds by process…): one line of text, an object in the JSON.</summary>
     public static Cell Figures(IReadOnlyDictionary<string, double> figures, string format) => new(
         string.Join(", ", figures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} {Format.Number(f.Value, format)}")),

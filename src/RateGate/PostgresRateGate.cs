@@ -61,8 +61,9 @@ public sealed class PostgresRateGate(
         var logged = false;
         while (true)
         {
-            // Asked for before trying, so that a release between a refusal and the wait still wakes this caller.
-            var released = _signals.Next(key);
+            // Asked for before trying, so that a release between a refusal and the wait still wakes this caller; left at the
+            // end of the turn, so that a later notice goes to a caller still waiting.
+            using var released = _signals.Next(key);
             if (Heard.BlockedFor(key) == TimeSpan.Zero && await TryAcquireAsync(scope, key, lease, cancellationToken))
             {
                 // A refusal this process heard while the permit was granted wins: its shared record is still on the way.
@@ -110,7 +111,7 @@ public sealed class PostgresRateGate(
             logger.LogDebug("Rate gate: no permit for {Key} yet; waiting for a release or {Poll}", key, poll);
             using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var polled = Task.Delay(Min(poll, deadline - now), time, stopWaiting.Token);
-            await Task.WhenAny(released, polled);
+            await Task.WhenAny(released.Task, polled);
             await stopWaiting.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
         }

@@ -47,11 +47,6 @@ public static class ServiceDefaultsExtensions
     {
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
-            .WithTracing(tracing => tracing
-                .AddSource(Telemetry.SourceName, "MassTransit")
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsPlumbing(ctx.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
             .WithMetrics(metrics => metrics
                 .AddMeter(Telemetry.MeterName, "MassTransit")
                 .AddAspNetCoreInstrumentation()
@@ -59,10 +54,16 @@ public static class ServiceDefaultsExtensions
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
 
-        // Exported over OTLP only when an endpoint is configured: no host calls out on its own.
+        // Exported over OTLP only when an endpoint is configured: no host calls out on its own. Spans are recorded only
+        // then too: with nobody to send them to, a span per message, statement and HTTP call was CPU spent for nothing.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            otel.UseOtlpExporter();
+            otel.WithTracing(tracing => tracing
+                    .AddSource(Telemetry.SourceName, "MassTransit")
+                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsPlumbing(ctx.Request.Path))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql())
+                .UseOtlpExporter();
         }
     }
 

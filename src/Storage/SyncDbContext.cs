@@ -145,5 +145,10 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
         e.Property(x => x.RunStartedAt).HasDefaultValueSql(UnknownRunStart);
         e.HasIndex(x => new { x.AccountId, x.Id });
         e.HasIndex(x => new { x.AccountId, x.EffectiveStatus });
+        // RemovedObjects.WithoutReasonAsync runs at every complete read of a level: without it PostgreSQL read the
+        // account's (or the table's) rows to find the few removed ones still without a reason (24 ms a call on ads, by
+        // pg_stat_statements in bench scale).
+        e.HasIndex(x => new { x.AccountId, x.RemovedAt, x.Id })
+            .HasFilter("removed_at IS NOT NULL AND removed_reason IS NULL");
     }
 }

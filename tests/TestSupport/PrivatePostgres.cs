@@ -21,11 +21,13 @@ public sealed class PrivatePostgres : IAsyncDisposable
     readonly string _directory;
     readonly string _data;
     readonly int _maxConnections;
+    readonly string _settings;
 
-    PrivatePostgres(int port, int maxConnections)
+    PrivatePostgres(int port, int maxConnections, string settings)
     {
         Port = port;
         _maxConnections = maxConnections;
+        _settings = settings;
         _link = Path.Combine(RepoPaths.Root, ".local", "reliability", $"postgres-{port}");
         _directory = Path.Combine("/tmp", $"metaadssync-postgres-{port}-{Guid.NewGuid():N}");
         _data = Path.Combine(_directory, "data");
@@ -37,9 +39,10 @@ public sealed class PrivatePostgres : IAsyncDisposable
     public string ConnectionString =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database=metaadssync;Include Error Detail=true";
 
-    public static async Task<PrivatePostgres> StartAsync(int maxConnections = 200)
+    /// <param name="settings">More server settings, as <c>-c name=value</c> options (the bench's <c>pg_stat_statements</c>).</param>
+    public static async Task<PrivatePostgres> StartAsync(int maxConnections = 200, string settings = "")
     {
-        var server = new PrivatePostgres(HostProcess.FreePort(), maxConnections);
+        var server = new PrivatePostgres(HostProcess.FreePort(), maxConnections, settings);
         Directory.CreateDirectory(server._directory, OwnerOnly);
         Directory.CreateDirectory(Path.GetDirectoryName(server._link)!);
         File.CreateSymbolicLink(server._link, server._directory);
@@ -88,7 +91,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     public Task StopAsync() => AsPostgres(Path.Combine(Bin, "pg_ctl"), "-D", _data, "-m", "fast", "-w", "-t", "60", "stop");
 
     public Task StartAgainAsync() => AsPostgres(Path.Combine(Bin, "pg_ctl"), "-D", _data, "-l", Path.Combine(_directory, "postgres.log"),
-        "-w", "-t", "120", "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {_directory} -c max_connections={_maxConnections} -c fsync=off -c synchronous_commit=off",
+        "-w", "-t", "120", "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {_directory} -c max_connections={_maxConnections} -c fsync=off -c synchronous_commit=off {_settings}",
         "start");
 
     public async ValueTask DisposeAsync()

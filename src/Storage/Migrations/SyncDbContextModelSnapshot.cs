@@ -247,6 +247,10 @@ namespace MetaAdsSync.Storage.Migrations
                     b.HasIndex("AccountId", "Id")
                         .HasDatabaseName("ix_ads_account_id_id");
 
+                    b.HasIndex("AccountId", "RemovedAt", "Id")
+                        .HasDatabaseName("ix_ads_account_id_removed_at_id")
+                        .HasFilter("removed_at IS NOT NULL AND removed_reason IS NULL");
+
                     b.ToTable("ads", (string)null);
                 });
 
@@ -405,6 +409,10 @@ namespace MetaAdsSync.Storage.Migrations
                     b.HasIndex("AccountId", "Id")
                         .HasDatabaseName("ix_ad_sets_account_id_id");
 
+                    b.HasIndex("AccountId", "RemovedAt", "Id")
+                        .HasDatabaseName("ix_ad_sets_account_id_removed_at_id")
+                        .HasFilter("removed_at IS NOT NULL AND removed_reason IS NULL");
+
                     b.ToTable("ad_sets", (string)null);
                 });
 
@@ -508,6 +516,10 @@ namespace MetaAdsSync.Storage.Migrations
 
                     b.HasIndex("AccountId", "Id")
                         .HasDatabaseName("ix_campaigns_account_id_id");
+
+                    b.HasIndex("AccountId", "RemovedAt", "Id")
+                        .HasDatabaseName("ix_campaigns_account_id_removed_at_id")
+                        .HasFilter("removed_at IS NOT NULL AND removed_reason IS NULL");
 
                     b.ToTable("campaigns", (string)null);
                 });
