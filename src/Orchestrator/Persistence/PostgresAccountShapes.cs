@@ -126,7 +126,7 @@ public sealed class PostgresAccountShapes(
         var dailyRows = new Dictionary<string, int>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            dailyRows[$"{reader.GetString(0)}/{reader.GetString(1)}"] = reader.GetInt32(2);
+            dailyRows[AccountShape.DailyKey(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
         }
 
         return new AccountShape(campaigns, pageLimits, levelsRead, entities, insights, windowUsed, dailyRows, lastRead, unsettled);

@@ -56,7 +56,10 @@ public sealed record AccountShape(
     /// <summary>Daily rows the last window held for the level within the campaign: the size of its next daily read.</summary>
     public int DailyRows(EntityLevel level, string campaignId) => DailyRowsByCampaign?.GetValueOrDefault(DailyKey(level, campaignId)) ?? 0;
 
-    public static string DailyKey(EntityLevel level, string campaignId) => $"{EntityLevels.Name(level)}/{campaignId}";
+    static string DailyKey(EntityLevel level, string campaignId) => DailyKey(EntityLevels.Name(level), campaignId);
+
+    /// <summary>The key of <see cref="DailyRowsByCampaign"/>: Meta's level name (as <c>daily_insights.level</c> holds it) and the campaign.</summary>
+    public static string DailyKey(string levelName, string campaignId) => $"{levelName}/{campaignId}";
 }
 
 /// <summary>Reads an account's last known shape (PostgreSQL in the host, a fixed one in the specs).</summary>
