@@ -8,7 +8,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS projects
 WORKDIR /repo
 COPY src/ src/
-RUN find src -type f ! -name '*.csproj' -delete
+RUN find src -type f ! -name '*.csproj' ! -name '*.props' -delete
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG PROJECT
