@@ -1,3 +1,5 @@
+using MetaAdsSync.Contracts;
+using MetaAdsSync.ServiceDefaults;
 using MassTransit;
 using MetaAdsSync.Fetching;
 
@@ -13,6 +15,9 @@ public static class EntityFetcherExtensions
         builder.Services.AddScoped<RemovalReasons>();
         return builder;
     }
+
+    /// <summary>What the host publishes and consumes, warmed once its bus has started.</summary>
+    public static MessageWarmUp WarmUp { get; } = new([typeof(EntitiesFetched), typeof(EntityFetchFailed)], [typeof(FetchEntities)]);
 
     public static void AddEntityFetcherConsumers(this IBusRegistrationConfigurator bus) =>
         bus.AddConsumer<FetchEntitiesConsumer, FetchEntitiesConsumerDefinition>();

@@ -6,7 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddStorage(ConnectionBudget.EntityFetcher);
 builder.AddEntityFetcher();
-builder.AddMessaging(x => x.AddEntityFetcherConsumers());
+builder.AddMessaging(x => x.AddEntityFetcherConsumers(), EntityFetcherExtensions.WarmUp);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

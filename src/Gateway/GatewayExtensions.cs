@@ -39,7 +39,9 @@ public static class GatewayExtensions
             x.AddRequestClient<RunStaleAccountSweep>();
             SyncEventsConsumer.Register(x);
             x.AddConsumer<AccountEventsConsumer>();
-        });
+        }, new MessageWarmUp(
+            [typeof(SyncAccountRequested)],
+            [typeof(SyncAccepted), typeof(SyncRejected), typeof(SyncProgressed), typeof(AccountSyncCompleted), typeof(AccountSyncFailed), typeof(AccountSyncTimedOut)]));
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();

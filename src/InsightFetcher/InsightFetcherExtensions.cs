@@ -1,3 +1,5 @@
+using MetaAdsSync.Contracts;
+using MetaAdsSync.ServiceDefaults;
 using MassTransit;
 using MetaAdsSync.Fetching;
 
@@ -12,6 +14,9 @@ public static class InsightFetcherExtensions
         builder.Services.AddScoped<InsightSync>();
         return builder;
     }
+
+    /// <summary>What the host publishes and consumes, warmed once its bus has started.</summary>
+    public static MessageWarmUp WarmUp { get; } = new([typeof(InsightsBatchFetched), typeof(InsightsBatchFailed)], [typeof(FetchInsightsBatch)]);
 
     public static void AddInsightFetcherConsumers(this IBusRegistrationConfigurator bus) =>
         bus.AddConsumer<FetchInsightsBatchConsumer, FetchInsightsBatchConsumerDefinition>();

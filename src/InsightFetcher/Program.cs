@@ -6,7 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddStorage(ConnectionBudget.InsightFetcher);
 builder.AddInsightFetcher();
-builder.AddMessaging(x => x.AddInsightFetcherConsumers());
+builder.AddMessaging(x => x.AddInsightFetcherConsumers(), InsightFetcherExtensions.WarmUp);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

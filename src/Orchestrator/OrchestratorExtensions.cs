@@ -3,6 +3,7 @@ using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Orchestrator.Saga;
 using MetaAdsSync.Orchestrator.Scheduling;
 using MassTransit;
+using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.Storage.Entities;
@@ -36,7 +37,11 @@ public static class OrchestratorExtensions
         {
             x.AddAccountSyncSaga();
             x.AddConsumer<RunStaleAccountSweepConsumer>();
-        });
+        }, new MessageWarmUp(
+            [typeof(FetchEntities), typeof(FetchInsightsBatch), typeof(SyncProgressed), typeof(AccountSyncCompleted), typeof(AccountSyncFailed),
+                typeof(AccountSyncTimedOut), typeof(SyncRunStalled), typeof(SyncAccountRequested)],
+            [typeof(SyncAccountRequested), typeof(SyncAccepted), typeof(SyncRejected), typeof(EntitiesFetched), typeof(EntityFetchFailed),
+                typeof(InsightsBatchFetched), typeof(InsightsBatchFailed), typeof(RunStaleAccountSweep), typeof(StaleAccountSweepCompleted)]));
         builder.Services.AddSingleton<RunWatchdog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunWatchdog>());
         builder.Services.AddSingleton<StaleAccountScheduler>();

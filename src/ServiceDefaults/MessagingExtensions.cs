@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -10,11 +11,20 @@ public static class MessagingExtensions
     /// <summary>
     /// MassTransit on RabbitMQ from <c>RabbitMq:*</c>: kebab-case endpoints, usage telemetry off (no host calls out),
     /// every message of a run handled with its RunId and AccountId in the
-    /// logging scope, endpoints configured from the consumers and sagas that <paramref name="configure"/> registers.
+    /// logging scope, endpoints configured from the consumers and sagas that <paramref name="configure"/> registers; with
+    /// <paramref name="warmUp"/>, the paths of those messages warmed once the bus has started (<see cref="MessagingWarmUp"/>).
     /// </summary>
-    public static TBuilder AddMessaging<TBuilder>(this TBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
+    public static TBuilder AddMessaging<TBuilder>(this TBuilder builder, Action<IBusRegistrationConfigurator>? configure = null, MessageWarmUp? warmUp = null)
         where TBuilder : IHostApplicationBuilder
     {
+        if (warmUp is not null)
+        {
+            builder.Services.AddSingleton(warmUp);
+            builder.Services.AddSingleton<MessagingWarmUp>();
+            builder.Services.AddBusObserver(sp => sp.GetRequiredService<MessagingWarmUp>());
+            builder.Services.AddHealthChecks().AddCheck<MessagingWarmUp>("messaging-warm-up", HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]);
+        }
+
         builder.Services.AddOptions<RabbitMqOptions>()
             .BindConfiguration(RabbitMqOptions.Section)
             .ValidateDataAnnotations()
