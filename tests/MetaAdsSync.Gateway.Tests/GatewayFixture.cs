@@ -52,6 +52,9 @@ public sealed class GatewayFixture : IAsyncLifetime
 
         Factory = CreateFactory(settings);
         Factory.Services.GetRequiredService<IBus>().ConnectPublishObserver(new Recorder(Published));
+        // Tests start once the Gateway is ready (its bus started, its message paths warmed), as a load balancer would send it traffic.
+        using var probe = Factory.CreateClient();
+        await Eventually.TrueAsync(async () => (await probe.GetAsync("health/ready")).IsSuccessStatusCode, "the Gateway reports ready", TimeSpan.FromSeconds(90));
     }
 
     public Dictionary<string, string> Settings(IReadOnlyDictionary<string, string>? extra = null)
