@@ -152,7 +152,8 @@ public sealed class GraphTransport
         }
     }
 
-    readonly record struct Answer(System.Net.HttpStatusCode Status, HttpResponseHeaders Headers, string Body);
+    /// <summary>The body as Meta's UTF-8 bytes: JSON is parsed from them without a detour through a .NET string.</summary>
+    readonly record struct Answer(System.Net.HttpStatusCode Status, HttpResponseHeaders Headers, byte[] Body);
 
     /// <summary>Meta's answer to the call and what it says of the usage and any throttle, reported to the gate.</summary>
     async ValueTask<JsonDocument> ReadAsync(Activity? activity, Uri url, RateScope scope, Answer answer, TimeSpan elapsed, CancellationToken cancellationToken)
@@ -177,7 +178,7 @@ public sealed class GraphTransport
             }
         }
 
-        var error = GraphError.FromResponse(status, body, usage.RegainAccessIn(scope.UseCase));
+        var error = GraphError.FromResponse(status, System.Text.Encoding.UTF8.GetString(body), usage.RegainAccessIn(scope.UseCase));
         GraphTelemetry.RecordCall(activity, url, scope, (int)status, error);
         if (error.Kind == GraphErrorKind.Throttled)
         {
@@ -216,7 +217,7 @@ public sealed class GraphTransport
 
                 sending();
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-                var body = await response.Content.ReadAsStringAsync(token);
+                var body = await response.Content.ReadAsByteArrayAsync(token);
                 return new Answer(response.StatusCode, response.Headers, body);
             }, cancellationToken);
         }
