@@ -144,7 +144,7 @@ public sealed class GraphTransport
 
             if (answer is { } sent)
             {
-                return await ReadAsync(activity, url, scope, sent, Stopwatch.GetElapsedTime(started), cancellationToken);
+                return await ReadAsync(activity, url, scope, permit, sent, Stopwatch.GetElapsedTime(started), cancellationToken);
             }
 
             // The permit goes back unused: the gate waits the block out (or gives up on it) before the call goes again.
@@ -155,8 +155,12 @@ public sealed class GraphTransport
     /// <summary>The body as Meta's UTF-8 bytes: JSON is parsed from them without a detour through a .NET string.</summary>
     readonly record struct Answer(System.Net.HttpStatusCode Status, HttpResponseHeaders Headers, byte[] Body);
 
-    /// <summary>Meta's answer to the call and what it says of the usage and any throttle, reported to the gate.</summary>
-    async ValueTask<JsonDocument> ReadAsync(Activity? activity, Uri url, RateScope scope, Answer answer, TimeSpan elapsed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Meta's answer to the call and what it says of the usage and any throttle, reported to the gate as the call's
+    /// <paramref name="permit"/> goes back (one round trip for both).
+    /// </summary>
+    async ValueTask<JsonDocument> ReadAsync(
+        Activity? activity, Uri url, RateScope scope, IAsyncDisposable permit, Answer answer, TimeSpan elapsed, CancellationToken cancellationToken)
     {
         var (status, headers, body) = answer;
         var usage = GraphUsage.Parse(headers);
@@ -165,7 +169,7 @@ public sealed class GraphTransport
         if ((int)status is >= 200 and < 300)
         {
             GraphTelemetry.RecordCall(activity, url, scope, (int)status, null);
-            await _gate.ReportAsync(scope, usage, null, cancellationToken);
+            await _gate.ReportAndReleaseAsync(scope, usage, null, permit, cancellationToken);
             _logger.LogDebug("GET {Url} → {Status} in {Elapsed} ms", Describe(url), (int)status, (int)elapsed.TotalMilliseconds);
             try
             {
@@ -186,11 +190,11 @@ public sealed class GraphTransport
             error = error with { RegainAccessIn = blockedFor };
             // Code 4 is the app's own limit: every account waits.
             var blockedScope = error.Code == 4 ? scope with { AccountId = null } : scope;
-            await _gate.ReportAsync(blockedScope, usage, blockedFor, cancellationToken);
+            await _gate.ReportAndReleaseAsync(blockedScope, usage, blockedFor, permit, cancellationToken);
         }
         else
         {
-            await _gate.ReportAsync(scope, usage, null, cancellationToken);
+            await _gate.ReportAndReleaseAsync(scope, usage, null, permit, cancellationToken);
         }
 
         _logger.LogDebug("GET {Url} → {Status} in {Elapsed} ms: {Error}", Describe(url), (int)status, (int)elapsed.TotalMilliseconds, error);

@@ -225,9 +225,22 @@ sealed class RateGateStatements(NpgsqlDataSource database, RateGateOptions optio
     public NpgsqlCommand Release(string key, string lease)
     {
         var command = database.CreateCommand(ReleaseSql);
-        command.Parameters.AddWithValue("key", key);
-        command.Parameters.AddWithValue("lease", NpgsqlDbType.Text, lease);
+        AddRelease(command.Parameters, key, lease);
         return command;
+    }
+
+    /// <summary><see cref="Release"/> as a statement of a batch: after the call's report, in the same round trip.</summary>
+    public static NpgsqlBatchCommand ReleaseInBatch(string key, string lease)
+    {
+        var command = new NpgsqlBatchCommand(ReleaseSql);
+        AddRelease(command.Parameters, key, lease);
+        return command;
+    }
+
+    static void AddRelease(NpgsqlParameterCollection parameters, string key, string lease)
+    {
+        parameters.AddWithValue("key", key);
+        parameters.AddWithValue("lease", NpgsqlDbType.Text, lease);
     }
 
     /// <summary>A call's usage (100 % when throttled) and block, if any, on the scope's key.</summary>
