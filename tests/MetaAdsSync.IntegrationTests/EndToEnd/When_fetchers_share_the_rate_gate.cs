@@ -75,14 +75,17 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
     }
 
     // Every HTTP send checks the blocks its process heard of (its own throttled answers, and every other process's through
-    // the notice its record's commit sends), so no call leaves once a block is known. What this cannot stop are the calls
-    // sent before any worker had the refusal: on a loaded machine such a call can reach the simulator later than the
-    // notice time allows (measured 2026-12-06: up to 3.7 s between a worker's send and the simulator taking the request).
-    // At load 20–60 it passed 1 run in 3 on the fixed gate; every late call traced was sent before any worker had heard.
-    [Fact(Skip = "Load-bound, not the gate: calls sent before any worker heard of the block reach a CPU-starved simulator after the notice time (see the comment above).")]
+    // the notice its record's commit sends), so no call leaves once a block is known. What no client can stop are the
+    // calls sent before any worker had the refusal: on this 2-core machine under the suite's load such a call can reach
+    // the simulator seconds after it was sent (measured 2026-12-06: up to 3.7 s at load 20–60, every late call traced
+    // sent before any worker had heard). So the notice time here is that transit, not the 250 ms the other tests allow:
+    // a gate that did not stop would still call the blocked account throughout its 20 s block, at 100 ms a call.
+    const int TransitNoticeMs = 4_000;
+
+    [Fact(Skip = "Load-bound: at load 53 one call in two runs still reached the simulator more than 4 s after the refusal (see the comment above).")]
     public async Task Should_call_a_throttled_account_no_more_until_its_block_ends_while_the_others_keep_syncing()
     {
-        await using var system = await SyncSystem.StartAsync(s => s.LatencyMs = 100, entityFetchers: 2, insightFetchers: 2);
+        await using var system = await SyncSystem.StartAsync(s => (s.LatencyMs, s.ThrottleNoticeMs) = (100, TransitNoticeMs), entityFetchers: 2, insightFetchers: 2);
         var others = system.Simulator.AccountIds.Where(a => a != TwoEzi).Take(4).ToList();
         var blockedSyncId = (await system.RequestSync(TwoEzi, force: true)).GetProperty("syncId").GetGuid();
         await WaitForCallsAsync(system, TwoEzi);
