@@ -168,7 +168,7 @@ public sealed class PostgresRateGate(
 
         if (releasing?.Take() is { } lease)
         {
-            batch.BatchCommands.Add(RateGateStatements.ReleaseInBatch(lease.Key, lease.Id));
+            batch.BatchCommands.Add(RateGateStatements.Release(lease.Key, lease.Id));
         }
 
         try
@@ -253,8 +253,9 @@ public sealed class PostgresRateGate(
     {
         try
         {
-            await using var command = _statements.Release(key, lease);
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            await using var batch = database.CreateBatch();
+            batch.BatchCommands.Add(RateGateStatements.Release(key, lease));
+            await batch.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (NpgsqlException ex)
         {

@@ -222,25 +222,13 @@ sealed class RateGateStatements(NpgsqlDataSource database, RateGateOptions optio
         return command;
     }
 
-    public NpgsqlCommand Release(string key, string lease)
-    {
-        var command = database.CreateCommand(ReleaseSql);
-        AddRelease(command.Parameters, key, lease);
-        return command;
-    }
-
-    /// <summary><see cref="Release"/> as a statement of a batch: after the call's report, in the same round trip.</summary>
-    public static NpgsqlBatchCommand ReleaseInBatch(string key, string lease)
+    /// <summary>Gives a permit back: alone, or in the batch of the call's report (the same round trip).</summary>
+    public static NpgsqlBatchCommand Release(string key, string lease)
     {
         var command = new NpgsqlBatchCommand(ReleaseSql);
-        AddRelease(command.Parameters, key, lease);
+        command.Parameters.AddWithValue("key", key);
+        command.Parameters.AddWithValue("lease", NpgsqlDbType.Text, lease);
         return command;
-    }
-
-    static void AddRelease(NpgsqlParameterCollection parameters, string key, string lease)
-    {
-        parameters.AddWithValue("key", key);
-        parameters.AddWithValue("lease", NpgsqlDbType.Text, lease);
     }
 
     /// <summary>A call's usage (100 % when throttled) and block, if any, on the scope's key.</summary>
