@@ -52,14 +52,14 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
             When(PageFetched, c => IsCurrent(c.Saga, c.Message.RunId))
                 .ThenAsync(async c =>
                 {
-                    if (RunProgress.PartitionOf(c.Saga, c.Message) is null)
+                    if (RunProgress.PartitionOf(c.Saga, c.Message) is not { } partition)
                     {
                         logger.LogWarning("Dropping a {Level} page of run {RunId} for {AccountId}: partition {PartitionId} is not in the run's plan (a message of an older shape?)",
                             c.Message.Level, c.Message.RunId, c.Saga.AccountId, c.Message.PartitionId);
                     }
-                    else if (RunProgress.RecordPage(c.Saga, c.Message, time.GetUtcNow()))
+                    else if (RunProgress.RecordPage(c.Saga, partition, c.Message, time.GetUtcNow()))
                     {
-                        foreach (var children in ChildReads.Add(c.Saga, c.Message, settings.PartitionMaxIds))
+                        foreach (var children in ChildReads.Add(c.Saga, partition, c.Message, settings.PartitionMaxIds))
                         {
                             await c.Publish(children);
                         }
