@@ -64,7 +64,7 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                             await c.Publish(children);
                         }
 
-                        await c.Publish(ProgressEvent.Of(c.Saga));
+                        await ProgressEvent.PublishAsync(c, settings.ProgressInterval, time.GetUtcNow());
                     }
                 })
                 .If(c => RunProgress.AllLevelsDone(c.Saga), x => x.TransitionTo(FetchingInsights))
@@ -72,7 +72,7 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
 
             When(BatchFetched, c => IsCurrent(c.Saga, c.Message.RunId))
                 .Then(c => RunProgress.RecordBatch(c.Saga, c.Message.BatchId, succeeded: true, c.Message.GraphCalls, time.GetUtcNow()))
-                .Publish(c => ProgressEvent.Of(c.Saga))
+                .ThenAsync(c => ProgressEvent.PublishAsync(c, settings.ProgressInterval, time.GetUtcNow()))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
             When(BatchFailed, c => IsCurrent(c.Saga, c.Message.RunId))
                 .Then(c =>
@@ -82,11 +82,11 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                         RunProgress.RecordCause(c.Saga, $"insights: {c.Message.Error}", c.Message.Cause, replace: false);
                     }
                 })
-                .Publish(c => ProgressEvent.Of(c.Saga))
+                .ThenAsync(c => ProgressEvent.PublishAsync(c, settings.ProgressInterval, time.GetUtcNow()))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
             When(BatchFaulted, c => IsCurrent(c.Saga, c.Message.Message.RunId))
                 .Then(c => RunProgress.RecordBatch(c.Saga, c.Message.Message.BatchId, succeeded: false, 0, time.GetUtcNow()))
-                .Publish(c => ProgressEvent.Of(c.Saga))
+                .ThenAsync(c => ProgressEvent.PublishAsync(c, settings.ProgressInterval, time.GetUtcNow()))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
 
             When(LevelFailed, c => IsCurrent(c.Saga, c.Message.RunId))

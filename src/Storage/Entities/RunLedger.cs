@@ -11,6 +11,8 @@ public sealed class RunLedger
 {
     public Dictionary<Guid, EntityPartitionRead> Entities { get; set; } = [];
     public Dictionary<Guid, InsightRead> Insights { get; set; } = [];
+    /// <summary>When the run's last progress event went out: they go out at most once per <c>Sync:ProgressInterval</c>.</summary>
+    public DateTimeOffset? ProgressSentAt { get; set; }
 }
 
 /// <summary>
