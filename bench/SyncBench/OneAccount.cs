@@ -50,6 +50,8 @@ static class OneAccount
             Console.WriteLine($"run {i}: seed {Format.Seconds(seedRuns[^1].Seconds)}, ours {Format.Seconds(ourRuns[^1].Seconds)}");
         }
 
+        // Before the restart: the hosts' counters start again from zero.
+        var gateWait = (await ours.GateWaitAsync()).Since(gateBefore);
         Console.WriteLine("restarting every host of ours");
         await ours.RestartAllAsync();
         await simulator.ResetAsync();
@@ -61,7 +63,7 @@ static class OneAccount
         report.Line();
         var (ourTime, ourCalls) = Measured.SideBySide(report, seedRuns, seedData, ourRuns, ourData);
         report.Line($"Of ours, from the POST to the saga's start: median {Format.Seconds(Spread.Of(ourRuns.Select(r => r.ToStart)).Median)}; " +
-            $"at the rate gate: {(await ours.GateWaitAsync()).Since(gateBefore)}.");
+            $"at the rate gate: {gateWait}.");
         report.Line();
         report.Line($"Ours' first sync on an empty database (no shape known yet): {Format.Seconds(firstSync)}. " +
             $"The first sync after a restart of every host (the database knows the account): {Format.Seconds(afterRestart)}, " +

@@ -8,7 +8,9 @@ namespace MetaAdsSync.Contracts;
 /// <paramref name="PartitionId"/> names the partition in the run's plan and comes back on every page.
 /// <paramref name="UpdatedSince"/> makes it an incremental read: only objects Meta changed after that time
 /// (<c>&lt;level&gt;.updated_time GREATER_THAN</c>, epoch seconds); such a read never completes the level for removals.
-/// Null (and in older messages) reads everything.
+/// Null (and in older messages) reads everything. <paramref name="LooksUpRemovals"/>: the partition of a level read in
+/// partitions that, at its end, asks Meta why objects the last full read marked removed left (one per level and run,
+/// so concurrent partitions do not ask for the same ids); a whole level always does.
 /// </summary>
 public record FetchEntities(
     Guid RunId,
@@ -18,7 +20,8 @@ public record FetchEntities(
     DateTimeOffset RunStartedAt = default,
     Partition? Partition = null,
     Guid PartitionId = default,
-    DateTimeOffset? UpdatedSince = null)
+    DateTimeOffset? UpdatedSince = null,
+    bool LooksUpRemovals = false)
 {
     public Partition Reads() => Partition ?? Contracts.Partition.WholeLevel;
 }
@@ -33,7 +36,8 @@ public record FetchEntities(
 /// <paramref name="StatusChangedIds"/>: campaigns or ad sets of the page whose <c>status</c> or <c>effective_status</c>
 /// differs from the stored copy (or that this run already stored, so a redelivered page loses none): Meta does not
 /// touch a child's <c>updated_time</c> when its parent is paused, so the saga re-reads their children in a run that
-/// reads the child level incrementally. Null from a fetcher of before it, and for ads.
+/// reads the child level incrementally. Null from a fetcher of before it, and for ads. <paramref name="CampaignIds"/>:
+/// on a page of campaigns, the ids it lists, so the saga finds campaigns created since its plan (null on other levels).
 /// </summary>
 public record EntitiesFetched(
     Guid RunId,
@@ -47,14 +51,16 @@ public record EntitiesFetched(
     Guid Attempt = default,
     DateTimeOffset? ReadAt = null,
     Guid PartitionId = default,
-    IReadOnlyList<string>? StatusChangedIds = null);
+    IReadOnlyList<string>? StatusChangedIds = null,
+    IReadOnlyList<string>? CampaignIds = null);
 
 /// <summary>A level failed past its retries; <paramref name="Cause"/> says why in plain words (null from a fetcher of before it existed).</summary>
 public record EntityFetchFailed(Guid RunId, string AccountId, EntityLevel Level, string Error, FailureCause? Cause = null);
 
 /// <summary>
 /// Which part of a level's edge a command reads: the whole level, the campaigns listed (Meta's <c>filtering</c> on
-/// <c>campaign.id IN</c>), every campaign but those (<c>NOT_IN</c>: campaigns created since the plan's shape), or the
+/// <c>campaign.id IN</c>), every campaign but those (<c>NOT_IN</c>: campaigns created since the plan's shape, asked up
+/// front only by a run that does not read campaigns from Meta), or the
 /// ads of the ad sets listed (<c>adset.id IN</c>: children of ad sets whose status changed).
 /// </summary>
 public enum PartitionKind

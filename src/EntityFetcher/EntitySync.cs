@@ -60,7 +60,7 @@ public sealed class EntitySync(
 
                 await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, page.Number, page.IsLast,
                     page.Entities.Count, page.Entities.Where(e => e.IsEligibleForInsights).Select(e => e.Id).ToList(), page.GraphCalls + lookups,
-                    attempt, PartitionId: command.PartitionId, StatusChangedIds: statusChanged));
+                    attempt, PartitionId: command.PartitionId, StatusChangedIds: statusChanged, CampaignIds: CampaignIds(command, page.Entities.Select(e => e.Id))));
             }
             catch
             {
@@ -81,6 +81,9 @@ public sealed class EntitySync(
         }
     }
 
+    /// <summary>A campaign page names its campaigns: the saga adds reads for those its plan did not know.</summary>
+    static List<string>? CampaignIds(FetchEntities command, IEnumerable<string> ids) => command.Level == EntityLevel.Campaign ? ids.ToList() : null;
+
     /// <summary>When the level was last read completely, if that is within <c>Sync:EntityMaxAge</c>; otherwise null.</summary>
     async Task<DateTimeOffset?> FreshSinceAsync(string account, EntityLevel level, CancellationToken cancellationToken)
     {
@@ -93,8 +96,8 @@ public sealed class EntitySync(
     /// Stores a page; the last page of a whole level read fully completes it. Returns the Graph calls spent looking up
     /// why objects left, and the parents whose status changed (null for ads). The last page of a partition ends only
     /// that partition: the run completes the level once it saw every partition done (PostgresRunHistory), and the
-    /// reasons of what that marked are looked up at the level's next read (by its remainder partition, or at the end of
-    /// a whole read). An incremental read completes nothing and looks nothing up.
+    /// reasons of what that marked are looked up at the level's next read (by the partition that looks them up, or at the
+    /// end of a whole read). An incremental read completes nothing and looks nothing up.
     /// </summary>
     async Task<(int Lookups, IReadOnlyList<string>? StatusChanged)> StoreAsync(
         FetchEntities command, string account, EntityPage page, CancellationToken cancellationToken)
@@ -127,8 +130,8 @@ public sealed class EntitySync(
         }
 
         // Reasons are looked up once per full read of a level: at its end when read whole; when read in partitions, by the
-        // remainder partition alone (a plan has exactly one), so concurrent partitions do not ask Meta for the same ids.
-        if (!page.IsLast || command.UpdatedSince is not null || command.Reads().Kind is not (PartitionKind.WholeLevel or PartitionKind.OtherCampaigns))
+        // one partition the plan names, so concurrent partitions do not ask Meta for the same ids.
+        if (!page.IsLast || command.UpdatedSince is not null || (command.Reads().Kind != PartitionKind.WholeLevel && !command.LooksUpRemovals))
         {
             return (0, statusChanged);
         }
@@ -154,7 +157,7 @@ public sealed class EntitySync(
             var isLast = next.Count == 0;
             await pageDone(new EntitiesFetched(command.RunId, command.AccountId, command.Level, number, isLast, page.Count,
                 page.Where(e => InsightEligibility.IsEligible(e.EffectiveStatus)).Select(e => e.Id).ToList(), GraphCalls: 0, attempt, readAt,
-                command.PartitionId));
+                command.PartitionId, CampaignIds: CampaignIds(command, page.Select(e => e.Id))));
             if (isLast)
             {
                 return;

@@ -20,15 +20,17 @@ public class When_a_plan_is_sized_by_the_rate_gate
         WindowUsed = windowUsed,
     };
 
-    static async Task<SyncPlan> Plan(AccountShape shape, RateGateOptions? gate = null)
+    static readonly FakeTimeProvider Time = new();
+
+    static async Task<SyncPlan> Plan(AccountShape shape, RateGateOptions? gate = null, bool force = true)
     {
         var shapes = new InMemoryAccountShapes();
         shapes.Know(Account, shape);
-        var time = new FakeTimeProvider();
+        var time = Time;
         // Daily reads off: the budgets below are calibrated on the preset's reads alone.
         var planner = new SyncPlanner(new InMemoryRunHistory(), shapes, new UtcAccountCalendar(time), Options.Create(new SagaOptions { DailyInsightDays = 0 }),
             Options.Create(gate ?? new RateGateOptions()), time);
-        return await planner.PlanAsync(new SyncAccountRequested(Account, Guid.NewGuid(), "last_7d", SyncTrigger.Manual, true, DateTimeOffset.UtcNow), default);
+        return await planner.PlanAsync(new SyncAccountRequested(Account, Guid.NewGuid(), "last_7d", SyncTrigger.Manual, force, DateTimeOffset.UtcNow), default);
     }
 
     static List<Partition> Ads(SyncPlan plan) => plan.Entities.Where(e => e.Level == EntityLevel.Ad).Select(e => e.Partition).ToList();
@@ -40,8 +42,10 @@ public class When_a_plan_is_sized_by_the_rate_gate
 
         var ads = Ads(plan);
         Assert.Equal(16, ads.Count);
-        Assert.Equal(PartitionKind.OtherCampaigns, ads[^1].Kind);
-        Assert.Equal(100, ads.SelectMany(p => p.Kind == PartitionKind.Campaigns ? p.CampaignIds : []).Distinct().Count());
+        // No remainder: the run's campaign read names campaigns created since.
+        Assert.All(ads, p => Assert.Equal(PartitionKind.Campaigns, p.Kind));
+        Assert.Equal(100, ads.SelectMany(p => p.CampaignIds).Distinct().Count());
+        Assert.Equal(100, plan.KnownCampaigns!.Count);
         // 20 pages read sequentially; each partition adds at most one call.
         Assert.InRange(plan.Summary.CallsPlanned, 20 + 3, 20 + 3 + 16);
     }
@@ -75,7 +79,7 @@ public class When_a_plan_is_sized_by_the_rate_gate
     }
 
     [Fact]
-    public async Task Should_read_whole_an_account_whose_remainder_filter_would_not_fit_in_a_url()
+    public async Task Should_cut_an_account_with_more_campaigns_than_a_filter_may_name()
     {
         var shape = AccountShape.Empty with
         {
@@ -83,6 +87,38 @@ public class When_a_plan_is_sized_by_the_rate_gate
             Entities = new AccountRoom(16, 10),
         };
 
-        Assert.Equal([Partition.WholeLevel], Ads(await Plan(shape)));
+        var ads = Ads(await Plan(shape));
+
+        Assert.All(ads, p => Assert.Equal(PartitionKind.Campaigns, p.Kind));
+        Assert.All(ads, p => Assert.InRange(p.CampaignIds.Count, 1, new SagaOptions().PartitionMaxIds));
+        Assert.Equal(300, ads.SelectMany(p => p.CampaignIds).Distinct().Count());
+    }
+
+    /// <summary>Campaigns replayed from PostgreSQL (read within Sync:EntityMaxAge) name no new campaign: a remainder asks Meta.</summary>
+    static AccountShape CampaignsFresh(AccountShape shape) =>
+        shape with { LevelsReadAt = new Dictionary<EntityLevel, DateTimeOffset> { [EntityLevel.Campaign] = Time.GetUtcNow() } };
+
+    [Fact]
+    public async Task Should_ask_for_a_remainder_when_the_run_replays_campaigns()
+    {
+        var plan = await Plan(CampaignsFresh(Shape(new AccountRoom(AllowedConcurrency: 16, UsagePercent: 10))), force: false);
+
+        var ads = Ads(plan);
+        Assert.Equal(16, ads.Count);
+        Assert.Equal(PartitionKind.OtherCampaigns, ads[^1].Kind);
+        Assert.Equal(100, ads[^1].CampaignIds.Count);
+        Assert.Null(plan.KnownCampaigns);
+    }
+
+    [Fact]
+    public async Task Should_read_whole_a_level_whose_remainder_filter_would_not_fit_in_a_url()
+    {
+        var shape = CampaignsFresh(AccountShape.Empty with
+        {
+            Campaigns = Enumerable.Range(1, 300).Select(i => new CampaignShape($"c{i:000}", false, 1, 0, 10, 0)).ToList(),
+            Entities = new AccountRoom(16, 10),
+        });
+
+        Assert.Equal([Partition.WholeLevel], Ads(await Plan(shape, force: false)));
     }
 }

@@ -3,9 +3,11 @@ using MetaAdsSync.Contracts;
 namespace MetaAdsSync.Orchestrator.Planning;
 
 /// <summary>
-/// Cuts one level's read into partitions of about one page each by campaign (Meta's <c>campaign.id IN</c>), plus one
-/// remainder partition (<c>NOT_IN</c> every known campaign) for campaigns created since the shape was known. Every known
-/// campaign is in exactly one IN list, so the partitions are disjoint and cover the level whatever moved.
+/// Cuts one level's read into partitions of about one page each by campaign (Meta's <c>campaign.id IN</c>). Every known
+/// campaign is in exactly one IN list, so the partitions are disjoint and cover the known campaigns whatever moved
+/// between them. Campaigns created since the shape was known are the run's to add once its campaign read names them
+/// (<c>NewCampaignReads</c>): that costs a call only when there are some. Only a run that does not read campaigns from
+/// Meta (replayed from PostgreSQL) asks for a remainder partition up front (<c>NOT_IN</c> every known campaign).
 /// </summary>
 public static class Partitioner
 {
@@ -13,17 +15,19 @@ public static class Partitioner
     /// <param name="pageSize">Rows per page the fetcher reads.</param>
     /// <param name="maxIds">Ids one filter may name, so that no URL grows past ~8 KB.</param>
     /// <param name="maxPartitions">At most this many partitions, the remainder included; below 2 the level is read whole.</param>
-    public static IReadOnlyList<Partition> Split(IReadOnlyList<(string Campaign, int Rows)> sizes, int pageSize, int maxIds, int maxPartitions)
+    /// <param name="remainder">Whether to add the <c>NOT_IN</c> remainder partition.</param>
+    public static IReadOnlyList<Partition> Split(IReadOnlyList<(string Campaign, int Rows)> sizes, int pageSize, int maxIds, int maxPartitions, bool remainder)
     {
         var total = sizes.Sum(s => s.Rows);
+        var groupsAllowed = remainder ? maxPartitions - 1 : maxPartitions;
         // One page read whole is already one call; a remainder naming more ids than a URL holds cannot be asked.
-        if (total <= pageSize || sizes.Count > maxIds || maxPartitions < 2)
+        if (total <= pageSize || (remainder && sizes.Count > maxIds) || groupsAllowed < 2)
         {
             return [Partition.WholeLevel];
         }
 
         // Fewer partitions than pages: each takes several pages' worth (a budget or usage asked for fewer calls at once).
-        var target = Math.Max(pageSize, (int)Math.Ceiling(total / (double)(maxPartitions - 1)));
+        var target = Math.Max(pageSize, (int)Math.Ceiling(total / (double)groupsAllowed));
         // First fit, largest first: few partitions, each about a page (a campaign larger than a page pages on its own).
         var groups = new List<(List<string> Ids, int Rows)>();
         foreach (var (campaign, size) in sizes.OrderByDescending(s => s.Rows).ThenBy(s => s.Campaign, StringComparer.Ordinal))
@@ -41,7 +45,7 @@ public static class Partitioner
         }
 
         // Over the bound: the two smallest become one until it holds (never more ids than a URL takes).
-        while (groups.Count > maxPartitions - 1)
+        while (groups.Count > groupsAllowed)
         {
             var smallest = groups.OrderBy(g => g.Rows).Take(2).ToList();
             if (smallest[0].Ids.Count + smallest[1].Ids.Count > maxIds)
@@ -54,10 +58,16 @@ public static class Partitioner
             groups.Add(([.. smallest[0].Ids, .. smallest[1].Ids], smallest[0].Rows + smallest[1].Rows));
         }
 
+        // One group is the whole level read with a filter: read it whole, which also completes it for removals.
+        if (groups.Count < 2)
+        {
+            return [Partition.WholeLevel];
+        }
+
         return
         [
             .. groups.Select(g => new Partition(PartitionKind.Campaigns, g.Ids)),
-            new Partition(PartitionKind.OtherCampaigns, sizes.Select(s => s.Campaign).ToList()),
+            .. remainder ? [new Partition(PartitionKind.OtherCampaigns, sizes.Select(s => s.Campaign).ToList())] : Array.Empty<Partition>(),
         ];
     }
 

@@ -12,15 +12,21 @@ public sealed record PlannedEntityRead(EntityLevel Level, Partition Partition, D
 /// <summary>One insights read a run plans: a level within a partition of its campaigns; with a window, its daily rows.</summary>
 public sealed record PlannedInsightRead(EntityLevel Level, Partition Partition, DailyWindow? Daily = null);
 
-/// <summary>What a run reads: each entity level in one or more partitions, the insight reads the account needs, and the plan in brief.</summary>
-public sealed record SyncPlan(IReadOnlyList<PlannedEntityRead> Entities, IReadOnlyList<PlannedInsightRead> Insights, RunPlanSummary Summary);
+/// <summary>
+/// What a run reads: each entity level in one or more partitions, the insight reads the account needs, and the plan in
+/// brief. <paramref name="KnownCampaigns"/>: the campaigns its partitions name, when it reads levels in partitions
+/// without a remainder: the campaign read then names those created since, and the run adds their reads.
+/// </summary>
+public sealed record SyncPlan(
+    IReadOnlyList<PlannedEntityRead> Entities, IReadOnlyList<PlannedInsightRead> Insights, RunPlanSummary Summary, IReadOnlyList<string>? KnownCampaigns = null);
 
 /// <summary>
 /// Decides at the start of a run what it reads, from what PostgreSQL knows of the account. Everything goes out at once:
 /// insights beside the entity reads (Meta evaluates the allow-list, so they need no entity ids), and a level that last
 /// took more than a page is cut into partitions of about a page each by campaign (<see cref="Partitioner"/>), so that
-/// competing fetchers read them at once. How wide is the rate gate's to say: at most as many partitions as the
-/// account's key may have calls in flight, fewer from <c>RateGate:ShrinkFromPercent</c> of reported usage, and with a
+/// competing fetchers read them at once; campaigns created since are read once the run's campaign read names them (a
+/// run that replays campaigns from PostgreSQL asks for a <c>NOT_IN</c> remainder instead). How wide is the rate gate's
+/// to say: at most as many partitions as the account's key may have calls in flight, fewer from <c>RateGate:ShrinkFromPercent</c> of reported usage, and with a
 /// <c>RateGate:CallBudget</c> only what the window's room pays for (a room smaller than a sequential read: sequential).
 /// Per level the preset's aggregate and, with <c>Sync:DailyInsightDays</c>, the daily rows of the window ending today in
 /// the account's calendar. A level whose preset (or whose window) a run read completely within <c>Sync:InsightMaxAge</c>
@@ -72,6 +78,8 @@ public sealed class SyncPlanner(
             }
         }
 
+        // New campaigns are found by the campaign read, unless it is answered from PostgreSQL: then a remainder asks Meta.
+        var remainder = reads.Single(r => r.Level == EntityLevel.Campaign && !r.Insights && r.Daily is null).Free;
         var sequential = reads.Sum(r => r.SequentialCalls);
         var spare = SpareCalls(shape, sequential, out var limit);
         var entities = new List<PlannedEntityRead>();
@@ -81,7 +89,7 @@ public sealed class SyncPlanner(
         {
             var room = read.Insights ? shape.Insights : shape.Entities;
             var width = Math.Min(Width(room, ref limit), spare + 1);
-            var partitions = read.CanSplit ? Partitioner.Split(read.Sizes, read.PageSize, o.PartitionMaxIds, width) : [Partition.WholeLevel];
+            var partitions = read.CanSplit ? Partitioner.Split(read.Sizes, read.PageSize, o.PartitionMaxIds, width, remainder) : [Partition.WholeLevel];
             spare -= partitions.Count - 1;
             planned += read.Free ? 0 : partitions.Sum(p => read.Calls(p));
             foreach (var partition in partitions)
@@ -98,8 +106,10 @@ public sealed class SyncPlanner(
         }
 
         var incremental = entities.Where(e => e.UpdatedSince is not null).Select(e => e.Level.ToString()).Distinct().ToList();
+        var split = entities.Select(e => e.Partition).Concat(insights.Select(i => i.Partition)).Any(p => p.Kind == PartitionKind.Campaigns);
         return new SyncPlan(entities, insights, new RunPlanSummary(
-            Count(entities.Select(e => e.Level)), Count(insights.Select(i => i.Level)), planned, limit, incremental.Count > 0 ? incremental : null));
+                Count(entities.Select(e => e.Level)), Count(insights.Select(i => i.Level)), planned, limit, incremental.Count > 0 ? incremental : null),
+            split && !remainder ? shape.Campaigns.Select(c => c.Id).ToList() : null);
     }
 
     /// <summary>Where an incremental read of the level starts; null when the level is to be read fully.</summary>

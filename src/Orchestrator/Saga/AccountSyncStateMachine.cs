@@ -64,6 +64,17 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                             await c.Publish(children);
                         }
 
+                        var (entities, insights) = NewCampaignReads.Add(c.Saga, c.Message, settings.PartitionMaxIds);
+                        foreach (var command in entities)
+                        {
+                            await c.Publish(command);
+                        }
+
+                        foreach (var command in insights)
+                        {
+                            await c.Publish(command);
+                        }
+
                         await ProgressEvent.PublishAsync(c, settings.ProgressInterval, time.GetUtcNow());
                     }
                 })

@@ -43,10 +43,15 @@ public static class RunProgress
         {
             for (var i = 0; i < reads.Count; i++)
             {
-                s.Ledger.Entities[AccountCorrelation.Batch(run, $"{level}/entities", i)] =
-                    new EntityPartitionRead { Level = level, Partition = reads[i].Partition, UpdatedSince = reads[i].UpdatedSince };
+                s.Ledger.Entities[AccountCorrelation.Batch(run, $"{level}/entities", i)] = new EntityPartitionRead
+                {
+                    Level = level, Partition = reads[i].Partition, UpdatedSince = reads[i].UpdatedSince,
+                    LooksUpRemovals = i == 0 && reads[i].Partition.Kind != PartitionKind.WholeLevel,
+                };
             }
         }
+
+        s.Ledger.KnownCampaigns = plan.KnownCampaigns is { } known ? [.. known] : null;
 
         foreach (var read in plan.Insights)
         {
@@ -178,11 +183,11 @@ public static class RunProgress
     public static bool IsFinished(AccountSyncState s) => AllLevelsDone(s) && !Outstanding(s).Any();
 
     /// <summary>
-    /// Levels read fully in more than one partition, each of them done: only the run knows such a level is read
+    /// Levels read fully in partitions, each of them done: only the run knows such a level is read
     /// completely. A level read incrementally is never complete for removals, whatever partitions it was given.
     /// </summary>
     public static IReadOnlyList<EntityLevel> PartitionedLevelsRead(AccountSyncState s) => Levels
-        .Where(l => s.Ledger.Entities.Values.Count(p => p.Level == l) > 1 && !IsIncremental(s, l) && IsLevelDone(s, l))
+        .Where(l => s.Ledger.Entities.Values.Any(p => p.Level == l && p.Partition.Kind != PartitionKind.WholeLevel) && !IsIncremental(s, l) && IsLevelDone(s, l))
         .ToList();
 
     /// <summary>Whether the run reads the level incrementally (what changed since its last read).</summary>
@@ -261,11 +266,15 @@ public static class RunProgress
 
     public static IEnumerable<FetchInsightsBatch> Outstanding(AccountSyncState s) =>
         s.Ledger.Insights.Where(r => r.Value.Status == InsightReadStatus.Outstanding)
-            .Select(r => new FetchInsightsBatch(s.RunId!.Value, s.AccountId, r.Key, r.Value.Level, s.DatePreset, r.Value.Partition, RunStartedAt(s), r.Value.Daily));
+            .Select(r => InsightCommand(s, r.Key, r.Value));
 
     /// <summary>The command that reads the ledger's partition <paramref name="id"/>.</summary>
     public static FetchEntities Command(AccountSyncState s, Guid id) => Command(s, id, s.Ledger.Entities[id]);
 
     static FetchEntities Command(AccountSyncState s, Guid id, EntityPartitionRead read) =>
-        new(s.RunId!.Value, s.AccountId, read.Level, s.Force, RunStartedAt(s), read.Partition, id, read.UpdatedSince);
+        new(s.RunId!.Value, s.AccountId, read.Level, s.Force, RunStartedAt(s), read.Partition, id, read.UpdatedSince, read.LooksUpRemovals);
+
+    /// <summary>The command that asks for the ledger's insight read <paramref name="id"/>.</summary>
+    public static FetchInsightsBatch InsightCommand(AccountSyncState s, Guid id, InsightRead read) =>
+        new(s.RunId!.Value, s.AccountId, id, read.Level, s.DatePreset, read.Partition, RunStartedAt(s), read.Daily);
 }

@@ -48,8 +48,8 @@ public sealed class SagaOptions
     public int PartitionSize { get; set; } = 500;
 
     /// <summary>
-    /// Campaign ids one partition's filter may name: a Graph URL stays under ~8 KB. An account with more known campaigns
-    /// than this has a remainder filter too long to ask, so its levels are read whole.
+    /// Campaign ids one partition's filter may name: a Graph URL stays under ~8 KB. Only a run that replays campaigns from
+    /// PostgreSQL asks for a remainder naming every known campaign: with more than this, its levels are read whole.
     /// </summary>
     [Range(1, 300, ErrorMessage = "Sync:PartitionMaxIds must be between 1 and 300.")]
     public int PartitionMaxIds { get; set; } = 200;

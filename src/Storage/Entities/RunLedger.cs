@@ -11,6 +11,13 @@ public sealed class RunLedger
 {
     public Dictionary<Guid, EntityPartitionRead> Entities { get; set; } = [];
     public Dictionary<Guid, InsightRead> Insights { get; set; } = [];
+
+    /// <summary>
+    /// Campaigns the run's partitions name, when it reads levels in partitions without a remainder; a campaign page
+    /// naming one not here adds its reads and adds it here, so a page seen again adds nothing. Null: nothing to add.
+    /// </summary>
+    public HashSet<string>? KnownCampaigns { get; set; }
+
     /// <summary>When the run's last progress event went out: they go out at most once per <c>Sync:ProgressInterval</c>.</summary>
     public DateTimeOffset? ProgressSentAt { get; set; }
 }
@@ -26,6 +33,8 @@ public sealed class EntityPartitionRead
     public Partition Partition { get; set; } = Partition.WholeLevel;
     public DateTimeOffset? UpdatedSince { get; set; }
     public bool Follows { get; set; }
+    /// <summary>The one partition of a level read in partitions that looks up why objects left (<see cref="FetchEntities.LooksUpRemovals"/>).</summary>
+    public bool LooksUpRemovals { get; set; }
     public Dictionary<Guid, AttemptPages> Attempts { get; set; } = [];
     /// <summary>The first attempt that announced its last page and every page before it; the partition is done.</summary>
     public Guid? CompletedBy { get; set; }

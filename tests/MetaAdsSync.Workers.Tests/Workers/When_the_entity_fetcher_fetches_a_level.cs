@@ -176,6 +176,24 @@ public class When_the_entity_fetcher_fetches_a_level(RabbitMqFixture rabbit, Mig
     }
 
     [Fact]
+    public async Task Should_name_the_campaigns_of_a_campaign_page_and_no_ids_on_other_levels()
+    {
+        var graph = GraphWithAds("act_110", 3);
+        graph.Serve("act_110/campaigns", Enumerable.Range(1, 3).Select(i => new { id = $"110-c-{i}", effective_status = "PAUSED" }));
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+        var (campaignRun, adRun) = (Guid.NewGuid(), Guid.NewGuid());
+
+        await host.PublishAsync(new FetchEntities(campaignRun, "act_110", EntityLevel.Campaign, Force: true));
+        await host.PublishAsync(new FetchEntities(adRun, "act_110", EntityLevel.Ad, Force: true));
+        var campaigns = Assert.IsType<EntitiesFetched>(Assert.Single(await host.LevelDoneAsync(campaignRun, EntityLevel.Campaign)));
+        var ads = Assert.IsType<EntitiesFetched>(Assert.Single(await host.LevelDoneAsync(adRun, EntityLevel.Ad)));
+
+        // The saga adds reads for campaigns its plan did not know from these.
+        Assert.Equal(["110-c-1", "110-c-2", "110-c-3"], campaigns.CampaignIds!.Order());
+        Assert.Null(ads.CampaignIds);
+    }
+
+    [Fact]
     public async Task Should_read_a_partition_with_its_filter_announce_its_id_and_leave_the_level_unmarked()
     {
         var graph = GraphWithAds("act_104", 20);
