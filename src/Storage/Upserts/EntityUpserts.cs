@@ -173,20 +173,20 @@ public static class EntityUpserts
     /// <summary>
     /// Records that a run which started at <paramref name="runStartedAt"/> read these levels completely (fully or
     /// incrementally) and every other entity level with them: the next incremental read asks for what changed since.
-    /// A level never read fully has no mark and gets none (its next read is full); an older run moves nothing.
+    /// A level never read fully has no mark and gets none (its next read is full); an older run moves nothing. A statement
+    /// of the caller's batch (the saga's end).
     /// </summary>
-    public static async Task MarkLevelsReadAsync(
-        NpgsqlConnection connection, string accountId, IEnumerable<EntityLevel> levels, DateTimeOffset runStartedAt, CancellationToken cancellationToken)
+    public static NpgsqlBatchCommand MarkLevelsRead(string accountId, IEnumerable<EntityLevel> levels, DateTimeOffset runStartedAt)
     {
-        await using var command = new NpgsqlCommand("""
+        var command = new NpgsqlBatchCommand("""
             UPDATE entity_sync_marks SET last_read_run_started_at = @started
              WHERE account_id = @account AND level = ANY(@levels)
                AND (last_read_run_started_at IS NULL OR last_read_run_started_at < @started)
-            """, connection);
+            """);
         command.Parameters.AddWithValue("account", accountId);
         command.Parameters.AddWithValue("levels", levels.Select(EntityLevels.Name).ToArray());
         command.Parameters.AddWithValue("started", BulkUpsert.RunStart(runStartedAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     public static async Task<DateTimeOffset?> LastFullSyncAsync(NpgsqlConnection connection, string accountId, EntityLevel level, CancellationToken cancellationToken)
