@@ -104,30 +104,46 @@ public sealed class EntitySync(
     {
         var now = time.GetUtcNow();
         var completes = page.IsLast && command.Reads().Kind == PartitionKind.WholeLevel && command.UpdatedSince is null;
-        IReadOnlyList<string> removed = [];
-        IReadOnlyList<string>? statusChanged = null;
-        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        var comparesStatus = command.Level != EntityLevel.Ad && page.Entities.Count > 0;
+        List<string> removed = [];
+        IReadOnlyList<string>? statusChanged = command.Level != EntityLevel.Ad ? [] : null;
+        // One batch, one round trip, one implicit transaction: the status comparison (before the upsert: with the copy it
+        // replaces), the page, and on the level's last page its mark and the removal marks, all committed together before
+        // the saga hears of the page.
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        if (comparesStatus)
         {
-            if (command.Level != EntityLevel.Ad)
+            batch.BatchCommands.Add(EntityUpserts.StatusChanged(command.Level, page.Entities.Select(e => (e.Id, e.Status, e.EffectiveStatus)).ToList(), command.RunId));
+        }
+
+        if (StorageRows.UpsertEntities(account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt) is { } upsert)
+        {
+            batch.BatchCommands.Add(upsert);
+        }
+
+        if (completes)
+        {
+            batch.BatchCommands.Add(RemovedObjects.CompleteLevel(account, command.Level, command.RunId, command.RunStartedAt, now));
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            // Only the comparison and the completion return rows; the upsert between them returns no result.
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (comparesStatus)
             {
-                // Before the upsert: compared with the copy it replaces.
-                statusChanged = await EntityUpserts.StatusChangedAsync(connection, command.Level,
-                    page.Entities.Select(e => (e.Id, e.Status, e.EffectiveStatus)).ToList(), command.RunId, cancellationToken);
+                statusChanged = await EntityUpserts.IdsAsync(reader, cancellationToken);
+                await reader.NextResultAsync(cancellationToken);
             }
 
-            if (!completes)
+            if (completes)
             {
-                await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt, cancellationToken);
-            }
-            else
-            {
-                // The last page, the level's mark and the removal marks commit together, before the saga hears the level is done.
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await StorageRows.UpsertEntitiesAsync(connection, account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt, cancellationToken);
-                removed = await RemovedObjects.CompleteLevelAsync(connection, account, command.Level, command.RunId, command.RunStartedAt, now, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                removed = await EntityUpserts.IdsAsync(reader, cancellationToken);
             }
         }
+
+        await connection.CloseAsync();
 
         // Reasons are looked up once per full read of a level: at its end when read whole; when read in partitions, by the
         // one partition the plan names, so concurrent partitions do not ask Meta for the same ids.

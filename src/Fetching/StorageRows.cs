@@ -16,22 +16,35 @@ public static class StorageRows
     /// Upserts one page of a level's entities in one statement, as seen by the run that started at
     /// <paramref name="runStartedAt"/> (a row a later run wrote is left alone).
     /// </summary>
-    public static Task<int> UpsertEntitiesAsync(
+    public static async Task<int> UpsertEntitiesAsync(
         NpgsqlConnection connection, string account, EntityLevel level, IEnumerable<MetaEntity> entities, DateTimeOffset now, Guid runId,
-        DateTimeOffset runStartedAt, CancellationToken cancellationToken) => level switch
+        DateTimeOffset runStartedAt, CancellationToken cancellationToken)
+    {
+        if (UpsertEntities(account, level, entities, now, runId, runStartedAt) is not { } upsert)
         {
-            EntityLevel.Campaign => EntityUpserts.UpsertCampaignsAsync(connection, entities.Select(e => Fill(new Campaign
+            return 0;
+        }
+
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { upsert } };
+        return await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary><see cref="UpsertEntitiesAsync"/> as a statement of a batch; null for an empty page.</summary>
+    public static NpgsqlBatchCommand? UpsertEntities(
+        string account, EntityLevel level, IEnumerable<MetaEntity> entities, DateTimeOffset now, Guid runId, DateTimeOffset runStartedAt) => level switch
+        {
+            EntityLevel.Campaign => EntityUpserts.UpsertCampaigns(entities.Select(e => Fill(new Campaign
             {
                 Id = e.Id, AccountId = account, Objective = e.Objective, DailyBudget = e.DailyBudget, LifetimeBudget = e.LifetimeBudget,
-            }, e, now, runId, runStartedAt)), cancellationToken),
-            EntityLevel.AdSet => EntityUpserts.UpsertAdSetsAsync(connection, entities.Select(e => Fill(new AdSet
+            }, e, now, runId, runStartedAt))),
+            EntityLevel.AdSet => EntityUpserts.UpsertAdSets(entities.Select(e => Fill(new AdSet
             {
                 Id = e.Id, AccountId = account, CampaignId = e.CampaignId, DailyBudget = e.DailyBudget, LifetimeBudget = e.LifetimeBudget,
-            }, e, now, runId, runStartedAt)), cancellationToken),
-            _ => EntityUpserts.UpsertAdsAsync(connection, entities.Select(e => Fill(new Ad
+            }, e, now, runId, runStartedAt))),
+            _ => EntityUpserts.UpsertAds(entities.Select(e => Fill(new Ad
             {
                 Id = e.Id, AccountId = account, CampaignId = e.CampaignId, AdSetId = e.AdSetId, Creative = e.CreativeJson,
-            }, e, now, runId, runStartedAt)), cancellationToken),
+            }, e, now, runId, runStartedAt))),
         };
 
     /// <summary>Upserts insight rows of one level and preset (a row a later run wrote is left alone); returns how many rows were read.</summary>

@@ -144,7 +144,7 @@ public sealed class GraphTransport
 
             if (answer is { } sent)
             {
-                return await ReadAsync(activity, url, scope, sent, Stopwatch.GetElapsedTime(started), cancellationToken);
+                return await ReadAsync(activity, url, scope, permit, sent, Stopwatch.GetElapsedTime(started), cancellationToken);
             }
 
             // The permit goes back unused: the gate waits the block out (or gives up on it) before the call goes again.
@@ -152,10 +152,15 @@ public sealed class GraphTransport
         }
     }
 
-    readonly record struct Answer(System.Net.HttpStatusCode Status, HttpResponseHeaders Headers, string Body);
+    /// <summary>The body as Meta's UTF-8 bytes: JSON is parsed from them without a detour through a .NET string.</summary>
+    readonly record struct Answer(System.Net.HttpStatusCode Status, HttpResponseHeaders Headers, byte[] Body);
 
-    /// <summary>Meta's answer to the call and what it says of the usage and any throttle, reported to the gate.</summary>
-    async ValueTask<JsonDocument> ReadAsync(Activity? activity, Uri url, RateScope scope, Answer answer, TimeSpan elapsed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Meta's answer to the call and what it says of the usage and any throttle, reported to the gate as the call's
+    /// <paramref name="permit"/> goes back (one round trip for both).
+    /// </summary>
+    async ValueTask<JsonDocument> ReadAsync(
+        Activity? activity, Uri url, RateScope scope, IAsyncDisposable permit, Answer answer, TimeSpan elapsed, CancellationToken cancellationToken)
     {
         var (status, headers, body) = answer;
         var usage = GraphUsage.Parse(headers);
@@ -164,7 +169,7 @@ public sealed class GraphTransport
         if ((int)status is >= 200 and < 300)
         {
             GraphTelemetry.RecordCall(activity, url, scope, (int)status, null);
-            await _gate.ReportAsync(scope, usage, null, cancellationToken);
+            await _gate.ReportAndReleaseAsync(scope, usage, null, permit, cancellationToken);
             _logger.LogDebug("GET {Url} → {Status} in {Elapsed} ms", Describe(url), (int)status, (int)elapsed.TotalMilliseconds);
             try
             {
@@ -177,7 +182,7 @@ public sealed class GraphTransport
             }
         }
 
-        var error = GraphError.FromResponse(status, body, usage.RegainAccessIn(scope.UseCase));
+        var error = GraphError.FromResponse(status, System.Text.Encoding.UTF8.GetString(body), usage.RegainAccessIn(scope.UseCase));
         GraphTelemetry.RecordCall(activity, url, scope, (int)status, error);
         if (error.Kind == GraphErrorKind.Throttled)
         {
@@ -185,11 +190,11 @@ public sealed class GraphTransport
             error = error with { RegainAccessIn = blockedFor };
             // Code 4 is the app's own limit: every account waits.
             var blockedScope = error.Code == 4 ? scope with { AccountId = null } : scope;
-            await _gate.ReportAsync(blockedScope, usage, blockedFor, cancellationToken);
+            await _gate.ReportAndReleaseAsync(blockedScope, usage, blockedFor, permit, cancellationToken);
         }
         else
         {
-            await _gate.ReportAsync(scope, usage, null, cancellationToken);
+            await _gate.ReportAndReleaseAsync(scope, usage, null, permit, cancellationToken);
         }
 
         _logger.LogDebug("GET {Url} → {Status} in {Elapsed} ms: {Error}", Describe(url), (int)status, (int)elapsed.TotalMilliseconds, error);
@@ -216,7 +221,7 @@ public sealed class GraphTransport
 
                 sending();
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-                var body = await response.Content.ReadAsStringAsync(token);
+                var body = await response.Content.ReadAsByteArrayAsync(token);
                 return new Answer(response.StatusCode, response.Headers, body);
             }, cancellationToken);
         }

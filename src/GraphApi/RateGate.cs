@@ -25,6 +25,16 @@ public interface IRateGate
     /// <summary>What Meta said about usage; <paramref name="blockedFor"/> is set when the call was throttled.</summary>
     ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="ReportAsync"/> for the call <paramref name="permit"/> let through, then the permit goes back (disposing it
+    /// again does nothing). A gate that keeps its state elsewhere does both in one round trip.
+    /// </summary>
+    async ValueTask ReportAndReleaseAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, IAsyncDisposable permit, CancellationToken cancellationToken)
+    {
+        await ReportAsync(scope, usage, blockedFor, cancellationToken);
+        await permit.DisposeAsync();
+    }
+
     /// <summary>How much longer Meta blocks the scope (or the whole app); zero when it does not. Never waits: for calls that are skipped rather than delayed while blocked.</summary>
     ValueTask<TimeSpan> BlockedForAsync(RateScope scope, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using MetaAdsSync.Orchestrator.Persistence;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -7,8 +8,8 @@ namespace MetaAdsSync.Orchestrator;
 
 /// <summary>
 /// Runs the saga's hot path against the database once before the bus starts (it is registered after the schema
-/// migration and ahead of MassTransit): EF Core builds its model and compiles the repository's load query, and the
-/// saga's pooled connections open. Without it the first sync after a start paid all of
+/// migration and ahead of MassTransit): EF Core builds its model (a new account's first insert and the planner's reads
+/// use it), the repository's load runs once, and the saga's pooled connections open. Without it the first sync after a start paid all of
 /// that on its critical path. Never stops the host.
 /// </summary>
 sealed class SagaWarmUp(IDbContextFactory<SyncDbContext> contexts, ILogger<SagaWarmUp> logger) : IHostedService
@@ -25,12 +26,13 @@ sealed class SagaWarmUp(IDbContextFactory<SyncDbContext> contexts, ILogger<SagaW
         }
     }
 
-    // The same query shape as PostgresSagaRepositoryContext's load (a parameter, tracking), so EF caches it for that.
+    // The repository's own load, so its statement and reader path are ready for the first message.
     async Task LoadAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var correlationId = Guid.Empty;
-        await db.Set<AccountSyncState>().SingleOrDefaultAsync(s => s.CorrelationId == correlationId, cancellationToken);
+        _ = db.Model;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await AccountSyncRows.LoadAsync(db, Guid.Empty, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -117,7 +117,23 @@ public sealed class PostgresRateGate(
         }
     }
 
-    public async ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken)
+    public ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, CancellationToken cancellationToken) =>
+        ReportAsync(scope, usage, blockedFor, null, cancellationToken);
+
+    /// <summary>The report and the permit's release in one batch: one round trip and one transaction instead of two.</summary>
+    public async ValueTask ReportAndReleaseAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, IAsyncDisposable permit, CancellationToken cancellationToken)
+    {
+        if (permit is Permit own && own.Of(this))
+        {
+            await ReportAsync(scope, usage, blockedFor, own, cancellationToken);
+            return;
+        }
+
+        await ReportAsync(scope, usage, blockedFor, null, cancellationToken);
+        await permit.DisposeAsync();
+    }
+
+    async ValueTask ReportAsync(RateScope scope, GraphUsage usage, TimeSpan? blockedFor, Permit? releasing, CancellationToken cancellationToken)
     {
         var blocked = blockedFor > TimeSpan.Zero;
         string[] blockedKeys = !blocked ? [] : scope.AccountId is null ? [AppKey] : [KeyOf(scope), KeyOf(OtherUseCase(scope))];
@@ -150,7 +166,22 @@ public sealed class PostgresRateGate(
             batch.BatchCommands.Add(GateSignals.NotifyBlocked(blockedKeys, blockedFor!.Value));
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        if (releasing?.Take() is { } lease)
+        {
+            batch.BatchCommands.Add(RateGateStatements.Release(lease.Key, lease.Id));
+        }
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch when (releasing is not null)
+        {
+            // The permit still goes back, on its own; the report's failure is the one that counts.
+            await ReleaseAsync(releasing.Key, releasing.Lease);
+            throw;
+        }
+
         if (blocked)
         {
             logger.LogWarning("Rate gate: Meta throttled {Key}; every worker holds off for {Wait} (+ up to {Jitter} jitter)",
@@ -222,8 +253,9 @@ public sealed class PostgresRateGate(
     {
         try
         {
-            await using var command = _statements.Release(key, lease);
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            await using var batch = database.CreateBatch();
+            batch.BatchCommands.Add(RateGateStatements.Release(key, lease));
+            await batch.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (NpgsqlException ex)
         {
@@ -242,9 +274,18 @@ public sealed class PostgresRateGate(
     {
         int _released;
 
+        public string Key => key;
+
+        public string Lease => lease;
+
+        public bool Of(PostgresRateGate other) => ReferenceEquals(gate, other);
+
+        /// <summary>The lease to release, once: null when it already went back (or is on its way).</summary>
+        public (string Key, string Id)? Take() => Interlocked.Exchange(ref _released, 1) == 0 ? (key, lease) : null;
+
         public async ValueTask DisposeAsync()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
+            if (Take() is not null)
             {
                 await gate.ReleaseAsync(key, lease);
             }

@@ -222,9 +222,10 @@ sealed class RateGateStatements(NpgsqlDataSource database, RateGateOptions optio
         return command;
     }
 
-    public NpgsqlCommand Release(string key, string lease)
+    /// <summary>Gives a permit back: alone, or in the batch of the call's report (the same round trip).</summary>
+    public static NpgsqlBatchCommand Release(string key, string lease)
     {
-        var command = database.CreateCommand(ReleaseSql);
+        var command = new NpgsqlBatchCommand(ReleaseSql);
         command.Parameters.AddWithValue("key", key);
         command.Parameters.AddWithValue("lease", NpgsqlDbType.Text, lease);
         return command;

@@ -10,7 +10,8 @@ namespace MetaAdsSync.Gateway.Events;
 
 /// <summary>
 /// <c>GET /api/syncs/{id}/events</c>: a run as server-sent events. First the run's current state (one query), then a
-/// <c>progress</c> event (id: the run's sequence) for each page or batch the saga records, then one <c>outcome</c>
+/// <c>progress</c> event (id: the run's sequence) as the saga records pages and batches (at most every
+/// <c>Sync:ProgressInterval</c>), then one <c>outcome</c>
 /// event, and the stream ends. The outcome carries no id: a client resuming after it receives it again.
 /// </summary>
 public static class SyncEventEndpoints
@@ -25,7 +26,8 @@ public static class SyncEventEndpoints
             .WithName("StreamSyncEvents")
             .WithSummary("One sync run as server-sent events: its state now, its progress as it happens, then its outcome.")
             .WithDescription("""
-                text/event-stream: a "progress" event (id: the run's sequence) per page or insight batch the run records, then
+                text/event-stream: a "progress" event (id: the run's sequence) as the run records pages and insight batches
+                (at most every Sync:ProgressInterval of the Orchestrator), then
                 one "outcome" event (no id), and the stream ends. Each event's data is the run as GET /api/syncs/{syncId}
                 answers it (the SyncView schema). Send Last-Event-ID to resume after that event; a stream lasts at most
                 Gateway:EventStreamMaxDuration. Read it as a stream (fetch in a browser), so the key stays a header.

@@ -4,6 +4,7 @@ using MetaAdsSync.Contracts;
 using MetaAdsSync.Orchestrator.Saga;
 using MetaAdsSync.Storage.Upserts;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace MetaAdsSync.Orchestrator.Persistence;
@@ -17,10 +18,14 @@ public sealed class PostgresRunHistory(SagaTransaction transaction, ILogger<Post
     public async Task RecordAsync(FinishedRun run, CancellationToken cancellationToken)
     {
         var db = transaction.Db.Database;
+        var connection = (NpgsqlConnection)db.GetDbConnection();
         var status = run.Outcome.ToString();
-        await db.ExecuteSqlInterpolatedAsync($"""
+
+        // The account, the run's row, the webhooks it owes and the incremental reads' start: one round trip.
+        await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.CurrentTransaction?.GetDbTransaction());
+        batch.BatchCommands.Add(Statement("""
             INSERT INTO ad_accounts (id, name, last_synced_at, last_sync_status, last_run_id, last_error, last_error_kind, last_error_detail)
-            VALUES ({run.AccountId}, {run.AccountId}, {run.SyncedAt}, {status}, {run.RunId}, {run.Error}, {run.ErrorKind}, {run.ErrorDetail}::jsonb)
+            VALUES (@account, @account, @synced_at, @status, @run, @error, @error_kind, @error_detail::jsonb)
             ON CONFLICT (id) DO UPDATE SET
                 last_synced_at = COALESCE(EXCLUDED.last_synced_at, ad_accounts.last_synced_at),
                 last_sync_status = EXCLUDED.last_sync_status,
@@ -28,31 +33,45 @@ public sealed class PostgresRunHistory(SagaTransaction transaction, ILogger<Post
                 last_error = EXCLUDED.last_error,
                 last_error_kind = EXCLUDED.last_error_kind,
                 last_error_detail = EXCLUDED.last_error_detail
-            """, cancellationToken);
+            """,
+            ("account", run.AccountId), ("synced_at", run.SyncedAt), ("status", status), ("run", run.RunId), ("error", run.Error),
+            ("error_kind", run.ErrorKind), ("error_detail", run.ErrorDetail)));
 
-        var durationMs = (long)run.Duration.TotalMilliseconds;
-        var levelsRead = run.InsightLevelsRead.Select(l => l.ToString()).ToList();
-        var dailyRead = run.DailyLevelsRead?.ToList() ?? [];
-        var entityLevelsRead = (run.LevelsRead ?? []).Select(l => l.ToString()).ToList();
         var entityLevelsReused = (run.LevelsReused ?? new Dictionary<EntityLevel, DateTimeOffset>())
-            .Select(r => $"{r.Key}={r.Value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}").ToList();
-        var plan = run.Plan is null ? null : JsonSerializer.Serialize(run.Plan, JsonSerializerOptions.Web);
-        await db.ExecuteSqlInterpolatedAsync($"""
+            .Select(r => $"{r.Key}={r.Value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}").ToArray();
+        batch.BatchCommands.Add(Statement("""
             INSERT INTO sync_runs (run_id, account_id, trigger, date_preset, force, requested_by, status, started_at, finished_at, duration_ms,
                 campaigns, ad_sets, ads, eligible, insight_batches, insight_batches_succeeded, insight_batches_failed, graph_calls, insight_levels_read, daily_levels_read, error,
                 error_kind, error_detail, levels_read, levels_reused, plan)
-            VALUES ({run.RunId}, {run.AccountId}, {run.Trigger}, {run.DatePreset}, {run.Force}, {run.RequestedBy}, {status}, {run.StartedAt}, {run.FinishedAt},
-                {durationMs}, {run.Campaigns}, {run.AdSets}, {run.Ads}, {run.Eligible}, {run.InsightBatches}, {run.InsightBatchesSucceeded},
-                {run.InsightBatchesFailed}, {run.GraphCalls}, {levelsRead}, {dailyRead}, {run.Error},
-                {run.ErrorKind}, {run.ErrorDetail}::jsonb, {entityLevelsRead}, {entityLevelsReused}, {plan}::jsonb)
+            VALUES (@run, @account, @trigger, @date_preset, @force, @requested_by, @status, @started_at, @finished_at, @duration_ms,
+                @campaigns, @ad_sets, @ads, @eligible, @insight_batches, @insight_batches_succeeded, @insight_batches_failed, @graph_calls,
+                @insight_levels_read, @daily_levels_read, @error, @error_kind, @error_detail::jsonb, @levels_read, @levels_reused, @plan::jsonb)
             ON CONFLICT (run_id) DO NOTHING
-            """, cancellationToken);
-        await OutcomeWebhooks.RecordAsync(transaction.Db, run, cancellationToken);
+            """,
+            ("run", run.RunId), ("account", run.AccountId), ("trigger", run.Trigger), ("date_preset", run.DatePreset), ("force", run.Force),
+            ("requested_by", run.RequestedBy), ("status", status), ("started_at", run.StartedAt), ("finished_at", run.FinishedAt),
+            ("duration_ms", (long)run.Duration.TotalMilliseconds), ("campaigns", run.Campaigns), ("ad_sets", run.AdSets), ("ads", run.Ads),
+            ("eligible", run.Eligible), ("insight_batches", run.InsightBatches), ("insight_batches_succeeded", run.InsightBatchesSucceeded),
+            ("insight_batches_failed", run.InsightBatchesFailed), ("graph_calls", run.GraphCalls),
+            ("insight_levels_read", run.InsightLevelsRead.Select(l => l.ToString()).ToArray()),
+            ("daily_levels_read", (run.DailyLevelsRead ?? []).ToArray()), ("error", run.Error), ("error_kind", run.ErrorKind),
+            ("error_detail", run.ErrorDetail), ("levels_read", (run.LevelsRead ?? []).Select(l => l.ToString()).ToArray()),
+            ("levels_reused", entityLevelsReused),
+            ("plan", run.Plan is null ? null : JsonSerializer.Serialize(run.Plan, JsonSerializerOptions.Web))));
+        batch.BatchCommands.Add(OutcomeWebhooks.Command(run));
+
+        // Every entity level was read (or replayed): the next incremental reads start from this run's start. A run that
+        // ended otherwise moves nothing, so what it stored is read again, its parents' changes with their children.
+        if (run.Outcome is SyncOutcome.Completed or SyncOutcome.Partial && run.LevelsRead is { Count: > 0 } levels)
+        {
+            batch.BatchCommands.Add(EntityUpserts.MarkLevelsRead(run.AccountId, levels, RunProgress.InMicroseconds(run.StartedAt)));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
 
         // A level read in partitions is complete only now that the run saw every partition done: its mark, and the
         // removal marks of what no partition returned, are the run's to write (their reasons are looked up by the
         // EntityFetcher at the level's next read).
-        var connection = (NpgsqlConnection)db.GetDbConnection();
         foreach (var level in run.EntityLevelsReadInPartitions ?? [])
         {
             var removed = await RemovedObjects.CompleteLevelAsync(
@@ -62,13 +81,18 @@ public sealed class PostgresRunHistory(SagaTransaction transaction, ILogger<Post
                 logger.LogInformation("{Account} {Level}: {Count} object(s) no longer listed by Meta, marked removed", run.AccountId, level, removed.Count);
             }
         }
+    }
 
-        // Every entity level was read (or replayed): the next incremental reads start from this run's start. A run that
-        // ended otherwise moves nothing, so what it stored is read again, its parents' changes with their children.
-        if (run.Outcome is SyncOutcome.Completed or SyncOutcome.Partial && run.LevelsRead is { Count: > 0 } levels)
+    /// <summary>A statement of the batch; a null goes untyped, so PostgreSQL takes its column's type.</summary>
+    static NpgsqlBatchCommand Statement(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
         {
-            await EntityUpserts.MarkLevelsReadAsync(connection, run.AccountId, levels, RunProgress.InMicroseconds(run.StartedAt), cancellationToken);
+            command.Parameters.Add(new NpgsqlParameter(name, value ?? DBNull.Value));
         }
+
+        return command;
     }
 
     public async Task<IReadOnlySet<EntityLevel>> InsightLevelsReadSinceAsync(string accountId, string datePreset, DateTimeOffset since, CancellationToken cancellationToken)

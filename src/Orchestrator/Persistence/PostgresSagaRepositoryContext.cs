@@ -3,97 +3,95 @@ using MassTransit.Context;
 using MassTransit.Middleware;
 using MassTransit.Saga;
 using MetaAdsSync.Storage;
+using MetaAdsSync.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace MetaAdsSync.Orchestrator.Persistence;
 
 /// <summary>
-/// The saga's view of the database while one message is handled.
+/// The saga's view of the database while one message is handled: its row loaded and updated by <see cref="AccountSyncRows"/>.
 /// </summary>
-sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
+sealed class PostgresSagaRepositoryContext<TMessage> :
     ConsumeContextScope<TMessage>,
-    SagaRepositoryContext<TSaga, TMessage>
-    where TSaga : class, ISaga
+    SagaRepositoryContext<AccountSyncState, TMessage>
     where TMessage : class
 {
     readonly SyncDbContext _db;
-    readonly ISagaConsumeContextFactory<SyncDbContext, TSaga> _factory;
+    readonly ISagaConsumeContextFactory<SyncDbContext, AccountSyncState> _factory;
 
     public PostgresSagaRepositoryContext(
         SyncDbContext db,
         ConsumeContext<TMessage> consumeContext,
-        ISagaConsumeContextFactory<SyncDbContext, TSaga> factory)
+        ISagaConsumeContextFactory<SyncDbContext, AccountSyncState> factory)
         : base(consumeContext)
     {
         _db = db;
         _factory = factory;
     }
 
-    public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
+    public Task<SagaConsumeContext<AccountSyncState, TMessage>> Add(AccountSyncState instance) =>
         _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Add);
 
-    public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
+    /// <summary>
+    /// A new instance inserted at once; EF Core writes it (once in an account's life) and then forgets it, so the
+    /// update that follows is <see cref="AccountSyncRows"/>' like every other.
+    /// </summary>
+    public async Task<SagaConsumeContext<AccountSyncState, TMessage>> Insert(AccountSyncState instance)
     {
-        _db.Set<TSaga>().Add(instance);
-        await _db.SaveChangesAsync(CancellationToken);
+        await InsertAsync(instance);
         return await _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Insert);
     }
 
-    public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
+    public async Task<SagaConsumeContext<AccountSyncState, TMessage>> Load(Guid correlationId)
     {
-        var instance = await _db.Set<TSaga>().SingleOrDefaultAsync(s => s.CorrelationId == correlationId, CancellationToken);
+        var instance = await AccountSyncRows.LoadAsync(_db, correlationId, CancellationToken);
         return instance is null
             ? null!
             : await _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Load);
     }
 
     /// <summary>A new instance: two first events racing both insert, one gets 23505 and its retry loads the winner.</summary>
-    public async Task Save(SagaConsumeContext<TSaga> context)
+    public Task Save(SagaConsumeContext<AccountSyncState> context) => InsertAsync(context.Saga);
+
+    /// <summary>An existing instance: <c>WHERE xmin = @loaded</c>; a lost race throws DbUpdateConcurrencyException.</summary>
+    public Task Update(SagaConsumeContext<AccountSyncState> context) => AccountSyncRows.UpdateAsync(_db, context.Saga, CancellationToken);
+
+    /// <summary>Never in this saga (an account's instance lives as long as the account); kept correct: xmin checked.</summary>
+    public async Task Delete(SagaConsumeContext<AccountSyncState> context)
     {
-        _db.Set<TSaga>().Add(context.Saga);
+        _db.Set<AccountSyncState>().Remove(context.Saga);
         await _db.SaveChangesAsync(CancellationToken);
     }
 
-    /// <summary>An existing instance: EF adds <c>WHERE xmin = @loaded</c>; a lost race throws DbUpdateConcurrencyException.</summary>
-    public Task Update(SagaConsumeContext<TSaga> context) => _db.SaveChangesAsync(CancellationToken);
+    /// <summary>Nothing is tracked between statements, so there is nothing to discard or undo.</summary>
+    public Task Discard(SagaConsumeContext<AccountSyncState> context) => Task.CompletedTask;
 
-    public async Task Delete(SagaConsumeContext<TSaga> context)
+    public Task Undo(SagaConsumeContext<AccountSyncState> context) => Task.CompletedTask;
+
+    async Task InsertAsync(AccountSyncState instance)
     {
-        _db.Set<TSaga>().Remove(context.Saga);
+        var entry = _db.Set<AccountSyncState>().Add(instance);
         await _db.SaveChangesAsync(CancellationToken);
+        entry.State = EntityState.Detached;
     }
 
-    public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
-
-    public Task Undo(SagaConsumeContext<TSaga> context)
-    {
-        var entry = _db.ChangeTracker.Entries<TSaga>().FirstOrDefault(e => e.Entity.CorrelationId == context.Saga.CorrelationId);
-        if (entry is not null)
-        {
-            entry.State = EntityState.Unchanged;
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> consumeContext, TSaga instance, SagaConsumeContextMode mode)
+    public Task<SagaConsumeContext<AccountSyncState, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> consumeContext, AccountSyncState instance, SagaConsumeContextMode mode)
         where T : class =>
         _factory.CreateSagaConsumeContext(_db, consumeContext, instance, mode);
 }
 
 /// <summary>Reads for the test harness and the API: no tracking, no transaction.</summary>
-sealed class PostgresSagaReadContext<TSaga>(SyncDbContext db, CancellationToken cancellationToken) :
+sealed class PostgresSagaReadContext(SyncDbContext db, CancellationToken cancellationToken) :
     BasePipeContext(cancellationToken),
-    LoadSagaRepositoryContext<TSaga>,
-    QuerySagaRepositoryContext<TSaga>
-    where TSaga : class, ISaga
+    LoadSagaRepositoryContext<AccountSyncState>,
+    QuerySagaRepositoryContext<AccountSyncState>
 {
-    public async Task<TSaga> Load(Guid correlationId) =>
-        (await db.Set<TSaga>().AsNoTracking().SingleOrDefaultAsync(s => s.CorrelationId == correlationId, CancellationToken))!;
+    public async Task<AccountSyncState> Load(Guid correlationId) =>
+        (await db.Set<AccountSyncState>().AsNoTracking().SingleOrDefaultAsync(s => s.CorrelationId == correlationId, CancellationToken))!;
 
-    public async Task<SagaRepositoryQueryContext<TSaga>> Query(ISagaQuery<TSaga> query, CancellationToken cancellationToken = default)
+    public async Task<SagaRepositoryQueryContext<AccountSyncState>> Query(ISagaQuery<AccountSyncState> query, CancellationToken cancellationToken = default)
     {
-        var ids = await db.Set<TSaga>().AsNoTracking().Where(query.FilterExpression).Select(s => s.CorrelationId).ToListAsync(cancellationToken);
-        return new DefaultSagaRepositoryQueryContext<TSaga>(this, ids);
+        var ids = await db.Set<AccountSyncState>().AsNoTracking().Where(query.FilterExpression).Select(s => s.CorrelationId).ToListAsync(cancellationToken);
+        return new DefaultSagaRepositoryQueryContext<AccountSyncState>(this, ids);
     }
 }

@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Saga;
 using MetaAdsSync.Storage;
+using MetaAdsSync.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace MetaAdsSync.Orchestrator.Persistence;
@@ -11,55 +12,54 @@ namespace MetaAdsSync.Orchestrator.Persistence;
 /// throws, the endpoint's retry runs the message again on a new DbContext, and it sees the winner's state. The
 /// DbContext is enlisted in the scope's <see cref="SagaTransaction"/>, so the saga's services write in its transaction.
 /// </summary>
-public sealed class PostgresSagaRepositoryContextFactory<TSaga>(
+public sealed class PostgresSagaRepositoryContextFactory(
     IDbContextFactory<SyncDbContext> contexts,
-    ISagaConsumeContextFactory<SyncDbContext, TSaga> consumeContexts,
+    ISagaConsumeContextFactory<SyncDbContext, AccountSyncState> consumeContexts,
     SagaTransaction sagaTransaction) :
-    ISagaRepositoryContextFactory<TSaga>,
-    ILoadSagaRepositoryContextFactory<TSaga>,
-    IQuerySagaRepositoryContextFactory<TSaga>
-    where TSaga : class, ISaga
+    ISagaRepositoryContextFactory<AccountSyncState>,
+    ILoadSagaRepositoryContextFactory<AccountSyncState>,
+    IQuerySagaRepositoryContextFactory<AccountSyncState>
 {
     public void Probe(ProbeContext context) => context.Add("persistence", "postgresql");
 
-    public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
+    public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<AccountSyncState, T>> next)
         where T : class
     {
         await using var db = await contexts.CreateDbContextAsync(context.CancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
         using var enlisted = sagaTransaction.Enlist(db);
 
-        var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContexts);
+        var repositoryContext = new PostgresSagaRepositoryContext<T>(db, context, consumeContexts);
         await next.Send(repositoryContext);
 
         await transaction.CommitAsync(context.CancellationToken);
     }
 
-    public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
+    public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<AccountSyncState> query, IPipe<SagaRepositoryQueryContext<AccountSyncState, T>> next)
         where T : class
     {
         await using var db = await contexts.CreateDbContextAsync(context.CancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
         using var enlisted = sagaTransaction.Enlist(db);
 
-        var instances = await db.Set<TSaga>().Where(query.FilterExpression).ToListAsync(context.CancellationToken);
-        var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContexts);
-        await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
+        var instances = await db.Set<AccountSyncState>().AsNoTracking().Where(query.FilterExpression).ToListAsync(context.CancellationToken);
+        var repositoryContext = new PostgresSagaRepositoryContext<T>(db, context, consumeContexts);
+        await next.Send(new LoadedSagaRepositoryQueryContext<AccountSyncState, T>(repositoryContext, instances));
 
         await transaction.CommitAsync(context.CancellationToken);
     }
 
-    public Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
+    public Task<T> Execute<T>(Func<LoadSagaRepositoryContext<AccountSyncState>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
         where T : class =>
         ExecuteReadOnly(asyncMethod, cancellationToken);
 
-    public Task<T> Execute<T>(Func<QuerySagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
+    public Task<T> Execute<T>(Func<QuerySagaRepositoryContext<AccountSyncState>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
         where T : class =>
         ExecuteReadOnly(asyncMethod, cancellationToken);
 
-    async Task<T> ExecuteReadOnly<T>(Func<PostgresSagaReadContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken)
+    async Task<T> ExecuteReadOnly<T>(Func<PostgresSagaReadContext, Task<T>> asyncMethod, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await asyncMethod(new PostgresSagaReadContext<TSaga>(db, cancellationToken));
+        return await asyncMethod(new PostgresSagaReadContext(db, cancellationToken));
     }
 }

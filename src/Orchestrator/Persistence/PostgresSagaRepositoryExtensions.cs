@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
 using MetaAdsSync.Storage;
+using MetaAdsSync.Storage.Entities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MetaAdsSync.Orchestrator.Persistence;
@@ -9,19 +10,18 @@ namespace MetaAdsSync.Orchestrator.Persistence;
 public static class PostgresSagaRepositoryExtensions
 {
     /// <summary>
-    /// Registers <see cref="PostgresSagaRepositoryContextFactory{TSaga}"/> as the saga's repository, and the scoped
+    /// Registers <see cref="PostgresSagaRepositoryContextFactory"/> as the saga's repository, and the scoped
     /// <see cref="SagaTransaction"/> through which the saga's services write in its transaction.
     /// </summary>
-    public static ISagaRegistrationConfigurator<TSaga> PostgresRepository<TSaga>(this ISagaRegistrationConfigurator<TSaga> configurator)
-        where TSaga : class, ISaga
+    public static ISagaRegistrationConfigurator<AccountSyncState> PostgresRepository(this ISagaRegistrationConfigurator<AccountSyncState> configurator)
     {
         configurator.Repository(r =>
         {
             r.TryAddScoped<SagaTransaction>();
-            r.RegisterSagaRepository<TSaga, SyncDbContext, SagaConsumeContextFactory<SyncDbContext, TSaga>,
-                PostgresSagaRepositoryContextFactory<TSaga>>();
-            r.RegisterLoadSagaRepository<TSaga, PostgresSagaRepositoryContextFactory<TSaga>>();
-            r.RegisterQuerySagaRepository<TSaga, PostgresSagaRepositoryContextFactory<TSaga>>();
+            r.RegisterSagaRepository<AccountSyncState, SyncDbContext, SagaConsumeContextFactory<SyncDbContext, AccountSyncState>,
+                PostgresSagaRepositoryContextFactory>();
+            r.RegisterLoadSagaRepository<AccountSyncState, PostgresSagaRepositoryContextFactory>();
+            r.RegisterQuerySagaRepository<AccountSyncState, PostgresSagaRepositoryContextFactory>();
         });
         return configurator;
     }

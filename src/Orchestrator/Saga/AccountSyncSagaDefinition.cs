@@ -9,7 +9,8 @@ namespace MetaAdsSync.Orchestrator.Saga;
 /// <summary>
 /// The saga's endpoint: retry for as long as it takes while the host's connection pool is full (a message is never
 /// faulted for it) → retry (optimistic-concurrency conflicts, a unique violation when two first requests race,
-/// a database or broker hiccup) → in-memory outbox (nothing leaves for a message whose handling failed) →
+/// a database or broker hiccup) → in-memory outbox (nothing leaves for a message whose handling failed; what does leaves
+/// at once, not in order) →
 /// partitioned by account, so one process handles an account's events one at a time.
 /// </summary>
 public sealed class AccountSyncSagaDefinition : SagaDefinition<AccountSyncState>
@@ -32,7 +33,10 @@ public sealed class AccountSyncSagaDefinition : SagaDefinition<AccountSyncState>
             r.Exponential(12, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
             r.Ignore<Exception>(PoolWaits.IsPoolExhausted);
         });
-        endpointConfigurator.UseInMemoryOutbox(context);
+        // A new run sends every partition and insight read at once: each waits for the broker's confirm, so they go out
+        // side by side rather than one after another. Nothing here depends on their order (a stream skips a progress
+        // older than what it showed, and ends on the outcome, read from the database).
+        endpointConfigurator.UseInMemoryOutbox(context, o => o.ConcurrentMessageDelivery = true);
 
         var partition = endpointConfigurator.CreatePartitioner(_options.SagaConcurrency);
         sagaConfigurator.Message<SyncAccountRequested>(x => x.UsePartitioner(partition, m => m.Message.AccountId));

@@ -52,14 +52,14 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
             When(PageFetched, c => IsCurrent(c.Saga, c.Message.RunId))
                 .ThenAsync(async c =>
                 {
-                    if (RunProgress.PartitionOf(c.Saga, c.Message) is null)
+                    if (RunProgress.PartitionOf(c.Saga, c.Message) is not { } partition)
                     {
                         logger.LogWarning("Dropping a {Level} page of run {RunId} for {AccountId}: partition {PartitionId} is not in the run's plan (a message of an older shape?)",
                             c.Message.Level, c.Message.RunId, c.Saga.AccountId, c.Message.PartitionId);
                     }
-                    else if (RunProgress.RecordPage(c.Saga, c.Message, time.GetUtcNow()))
+                    else if (RunProgress.RecordPage(c.Saga, partition, c.Message, time.GetUtcNow()))
                     {
-                        foreach (var children in ChildReads.Add(c.Saga, c.Message, settings.PartitionMaxIds))
+                        foreach (var children in ChildReads.Add(c.Saga, partition, c.Message, settings.PartitionMaxIds))
                         {
                             await c.Publish(children);
                         }
@@ -75,7 +75,7 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                             await c.Publish(command);
                         }
 
-                        await c.Publish(ProgressEvent.Of(c.Saga));
+                        await ProgressEvent.PublishAsync(c, settings.ProgressInterval, time.GetUtcNow());
                     }
                 })
                 .If(c => RunProgress.AllLevelsDone(c.Saga), x => x.TransitionTo(FetchingInsights))
@@ -83,7 +83,7 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
 
             When(BatchFetched, c => IsCurrent(c.Saga, c.Message.RunId))
                 .Then(c => RunProgress.RecordBatch(c.Saga, c.Message.BatchId, succeeded: true, c.Message.GraphCalls, time.GetUtcNow()))
-                .Publish(c => ProgressEvent.Of(c.Saga))
+                .ThenAsync(c => ProgressEvent.PublishAsync(c, settings.ProgressInterval, time.GetUtcNow()))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
             When(BatchFailed, c => IsCurrent(c.Saga, c.Message.RunId))
                 .Then(c =>
@@ -93,11 +93,11 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                         RunProgress.RecordCause(c.Saga, $"insights: {c.Message.Error}", c.Message.Cause, replace: false);
                     }
                 })
-                .Publish(c => ProgressEvent.Of(c.Saga))
+                .ThenAsync(c => ProgressEvent.PublishAsync(c, settings.ProgressInterval, time.GetUtcNow()))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
             When(BatchFaulted, c => IsCurrent(c.Saga, c.Message.Message.RunId))
                 .Then(c => RunProgress.RecordBatch(c.Saga, c.Message.Message.BatchId, succeeded: false, 0, time.GetUtcNow()))
-                .Publish(c => ProgressEvent.Of(c.Saga))
+                .ThenAsync(c => ProgressEvent.PublishAsync(c, settings.ProgressInterval, time.GetUtcNow()))
                 .If(c => RunProgress.IsFinished(c.Saga), x => x.Activity(a => a.OfInstanceType<FinishRunActivity>()).TransitionTo(Idle)),
 
             When(LevelFailed, c => IsCurrent(c.Saga, c.Message.RunId))

@@ -15,10 +15,10 @@ namespace MetaAdsSync.Orchestrator.Saga;
 /// </summary>
 public static class ChildReads
 {
-    /// <summary>Adds the page's child reads to the ledger; returns the commands of those not there before.</summary>
-    public static IReadOnlyList<FetchEntities> Add(AccountSyncState s, EntitiesFetched page, int maxIds)
+    /// <summary>Adds the child reads of a page of <paramref name="partition"/> to the ledger; returns the commands of those not there before.</summary>
+    public static IReadOnlyList<FetchEntities> Add(AccountSyncState s, EntityPartitionRead partition, EntitiesFetched page, int maxIds)
     {
-        if (page.StatusChangedIds is not { Count: > 0 } changed || RunProgress.PartitionOf(s, page) is not { Follows: false })
+        if (page.StatusChangedIds is not { Count: > 0 } changed || partition.Follows)
         {
             return [];
         }

@@ -1,14 +1,14 @@
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Storage;
-using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace MetaAdsSync.Orchestrator.Saga;
 
-/// <summary>What a run's end owes the webhooks: recorded with the run history, in the transaction that records the outcome.</summary>
+/// <summary>What a run's end owes the webhooks: a statement of the run history's batch, in the transaction that records the outcome.</summary>
 public static class OutcomeWebhooks
 {
-    public static Task RecordAsync(DbContext db, FinishedRun run, CancellationToken cancellationToken) =>
-        WebhookOutbox.EnqueueAsync(db, WebhookEvents.For(run.Outcome), run.RunId.ToString(), run.AccountId, run.FinishedAt, new
+    public static NpgsqlBatchCommand Command(FinishedRun run) =>
+        WebhookOutbox.Command(WebhookEvents.For(run.Outcome), run.RunId.ToString(), run.AccountId, run.FinishedAt, new
         {
             syncId = run.RunId,
             accountId = run.AccountId,
@@ -23,5 +23,5 @@ public static class OutcomeWebhooks
             insightBatches = new { total = run.InsightBatches, succeeded = run.InsightBatchesSucceeded, failed = run.InsightBatchesFailed },
             graphCalls = run.GraphCalls,
             error = run.Error,
-        }, cancellationToken);
+        });
 }

@@ -1,3 +1,4 @@
+using MassTransit;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Storage.Entities;
 
@@ -6,6 +7,22 @@ namespace MetaAdsSync.Orchestrator.Saga;
 /// <summary>The run's state as a <see cref="SyncProgressed"/> event: read from the saga as it is, no extra work or query.</summary>
 public static class ProgressEvent
 {
+    /// <summary>
+    /// Publishes the run's progress unless one went out less than <paramref name="interval"/> ago, or the run has just
+    /// finished (its outcome event follows in this same message and says it all).
+    /// </summary>
+    public static Task PublishAsync(BehaviorContext<AccountSyncState> c, TimeSpan interval, DateTimeOffset now)
+    {
+        var ledger = c.Saga.Ledger;
+        if ((ledger.ProgressSentAt is { } sent && now - sent < interval) || RunProgress.IsFinished(c.Saga))
+        {
+            return Task.CompletedTask;
+        }
+
+        ledger.ProgressSentAt = now;
+        return c.Publish(Of(c.Saga));
+    }
+
     public static SyncProgressed Of(AccountSyncState s) => new(
         s.RunId!.Value,
         s.AccountId,

@@ -63,27 +63,25 @@ public static class RunProgress
     }
 
     /// <summary>
-    /// Counts a page once. Pages are recorded per attempt (<see cref="EntitiesFetched.Attempt"/>): a partition counts the
-    /// entities of the first attempt that delivered all its pages, so a partition read twice, cut into other pages the
-    /// second time, is neither counted twice nor short. False for a duplicate or a page of no planned partition.
+    /// Counts a page of <paramref name="partition"/> (<see cref="PartitionOf"/>) once. Pages are recorded per attempt
+    /// (<see cref="EntitiesFetched.Attempt"/>): a partition counts the entities of the first attempt that delivered all its
+    /// pages, so a partition read twice, cut into other pages the second time, is neither counted twice nor short. False
+    /// for a duplicate.
     /// </summary>
-    public static bool RecordPage(AccountSyncState s, EntitiesFetched page, DateTimeOffset now)
+    public static bool RecordPage(AccountSyncState s, EntityPartitionRead partition, EntitiesFetched page, DateTimeOffset now)
     {
-        if (PartitionOf(s, page) is not { } partition)
-        {
-            return false;
-        }
-
         if (!partition.Attempts.TryGetValue(page.Attempt, out var attempt))
         {
             partition.Attempts[page.Attempt] = attempt = new AttemptPages();
         }
 
-        if (!attempt.Pages.TryAdd(page.Page, new PageCount(page.Count, page.EligibleIds.Count)))
+        if (attempt.Pages.ContainsKey(page.Page))
         {
             return false;
         }
 
+        var before = Counted(partition);
+        attempt.Pages[page.Page] = new PageCount(page.Count, page.EligibleIds.Count);
         if (page.IsLastPage)
         {
             attempt.LastPage = page.Page;
@@ -96,7 +94,7 @@ public static class RunProgress
             partition.CompletedBy = page.Attempt;
         }
 
-        Recount(s);
+        Count(s, partition.Level, Counted(partition), before);
         s.GraphCalls += page.GraphCalls;
         s.Sequence++;
         s.LastProgressAt = now;
@@ -143,26 +141,38 @@ public static class RunProgress
     }
 
     /// <summary>
-    /// Entities and eligible ids per level, summed over its partitions: each counts the attempt that completed it, or,
-    /// while none has, the attempt that has delivered the most so far (what the dashboard shows as progress).
+    /// What a partition adds to its level's entities and eligible ids: the attempt that completed it, or, while none has,
+    /// the attempt that has delivered the most so far (what the dashboard shows as progress).
     /// </summary>
-    static void Recount(AccountSyncState s)
+    static (int Count, int Eligible) Counted(EntityPartitionRead partition)
     {
-        var counts = Levels.ToDictionary(l => l, _ => (Count: 0, Eligible: 0));
-        foreach (var partition in s.Ledger.Entities.Values)
+        var counted = partition.CompletedBy is { } done
+            ? partition.Attempts[done]
+            : partition.Attempts.Values.OrderByDescending(a => a.Count).FirstOrDefault();
+        return counted is null ? (0, 0) : (counted.Count, counted.Eligible);
+    }
+
+    /// <summary>
+    /// Moves the run's counters by what one partition's share became (its level's entities, the eligible ids): a page
+    /// changes only its own partition, so the other partitions are not summed again.
+    /// </summary>
+    static void Count(AccountSyncState s, EntityLevel level, (int Count, int Eligible) now, (int Count, int Eligible) before)
+    {
+        var entities = now.Count - before.Count;
+        switch (level)
         {
-            var counted = partition.CompletedBy is { } done
-                ? partition.Attempts[done]
-                : partition.Attempts.Values.OrderByDescending(a => a.Count).FirstOrDefault();
-            if (counted is not null)
-            {
-                var (count, eligible) = counts[partition.Level];
-                counts[partition.Level] = (count + counted.Count, eligible + counted.Eligible);
-            }
+            case EntityLevel.Campaign:
+                s.Campaigns += entities;
+                break;
+            case EntityLevel.AdSet:
+                s.AdSets += entities;
+                break;
+            default:
+                s.Ads += entities;
+                break;
         }
 
-        (s.Campaigns, s.AdSets, s.Ads) = (counts[EntityLevel.Campaign].Count, counts[EntityLevel.AdSet].Count, counts[EntityLevel.Ad].Count);
-        s.Eligible = counts.Values.Sum(c => c.Eligible);
+        s.Eligible += now.Eligible - before.Eligible;
     }
 
     /// <summary>A level is read when every partition of it is done.</summary>

@@ -69,6 +69,14 @@ public sealed class SagaOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Sync:WatchdogInterval must be between 100 ms and 10 min.")]
     public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A run's progress event (<c>SyncProgressed</c>: the live event streams, the dashboard) goes out at most this often;
+    /// what is recorded in between rides on the next one, and the run's end is its outcome event. Every page and insight
+    /// answer used to publish one: a broker round trip per saga event, most of them for no one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Sync:ProgressInterval must be between 0 (every recorded event) and 1 min.")]
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Messages the saga endpoint handles at once in this process (partitioned per account).</summary>
     [Range(1, 256, ErrorMessage = "Sync:SagaConcurrency must be between 1 and 256.")]
     public int SagaConcurrency { get; set; } = 16;

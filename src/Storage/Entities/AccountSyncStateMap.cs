@@ -32,6 +32,12 @@ public sealed class AccountSyncStateMap : IEntityTypeConfiguration<AccountSyncSt
         builder.HasIndex(s => new { s.CurrentState, s.LastProgressAt });
     }
 
+    /// <summary>A jsonb document (the ledger, the plan) as it is stored: the saga repository writes it by hand with this.</summary>
+    public static string ToJson<T>(T document) where T : class => JsonSerializer.Serialize(document, Json);
+
+    /// <summary>A jsonb document as <see cref="ToJson{T}"/> wrote it.</summary>
+    public static T FromJson<T>(string json) where T : class => JsonSerializer.Deserialize<T>(json, Json)!;
+
     /// <summary>A jsonb column of a mutable document: compared by its JSON, snapshotted by a round trip.</summary>
     static PropertyBuilder<T> Document<T>(PropertyBuilder<T> property) where T : class? =>
         property.HasColumnType("jsonb").HasConversion(

@@ -17,6 +17,9 @@ public sealed class RunLedger
     /// naming one not here adds its reads and adds it here, so a page seen again adds nothing. Null: nothing to add.
     /// </summary>
     public HashSet<string>? KnownCampaigns { get; set; }
+
+    /// <summary>When the run's last progress event went out: they go out at most once per <c>Sync:ProgressInterval</c>.</summary>
+    public DateTimeOffset? ProgressSentAt { get; set; }
 }
 
 /// <summary>

@@ -252,6 +252,8 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasFilter("removed_at IS NOT NULL AND removed_reason IS NULL");
 
                     b.ToTable("ads", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.AdAccount", b =>
@@ -414,6 +416,8 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasFilter("removed_at IS NOT NULL AND removed_reason IS NULL");
 
                     b.ToTable("ad_sets", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.ApiRequestWindow", b =>
@@ -522,6 +526,8 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasFilter("removed_at IS NOT NULL AND removed_reason IS NULL");
 
                     b.ToTable("campaigns", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.DailyInsight", b =>
@@ -733,6 +739,8 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasDatabaseName("ix_insights_level_entity_id_date_preset_date_start_date_stop");
 
                     b.ToTable("insights", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.PageLimit", b =>

@@ -27,20 +27,39 @@ static class BulkUpsert
         IReadOnlyList<string> key,
         IReadOnlyList<UpsertColumn> columns,
         CancellationToken cancellationToken,
-        bool newerOnly = false)
+        bool newerOnly = false) =>
+        await ExecuteAsync(connection, Command(table, key, columns, newerOnly), cancellationToken);
+
+    /// <summary>Runs one statement built for a batch on its own; returns the rows it wrote (0 for none).</summary>
+    public static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlBatchCommand? command, CancellationToken cancellationToken)
     {
-        if (columns[0].Values.Length == 0)
+        if (command is null)
         {
             return 0;
         }
 
-        await using var command = new NpgsqlCommand(Sql(table, key, columns, newerOnly), connection);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { command } };
+        return await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The upsert of the page as one statement of a batch, so that a page's statements travel together (one round trip);
+    /// null for an empty page. See <see cref="ExecuteAsync(NpgsqlConnection, string, IReadOnlyList{string}, IReadOnlyList{UpsertColumn}, CancellationToken, bool)"/>.
+    /// </summary>
+    public static NpgsqlBatchCommand? Command(string table, IReadOnlyList<string> key, IReadOnlyList<UpsertColumn> columns, bool newerOnly)
+    {
+        if (columns[0].Values.Length == 0)
+        {
+            return null;
+        }
+
+        var command = new NpgsqlBatchCommand(Sql(table, key, columns, newerOnly));
         for (var i = 0; i < columns.Count; i++)
         {
             command.Parameters.Add(new NpgsqlParameter($"p{i}", NpgsqlDbType.Array | columns[i].ElementType) { Value = columns[i].Values });
         }
 
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     static string Sql(string table, IReadOnlyList<string> key, IReadOnlyList<UpsertColumn> columns, bool newerOnly)

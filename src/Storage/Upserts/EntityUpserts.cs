@@ -17,40 +17,52 @@ public readonly record struct StoredEntity(string Id, string? EffectiveStatus);
 /// </summary>
 public static class EntityUpserts
 {
-    public static Task<int> UpsertCampaignsAsync(NpgsqlConnection connection, IEnumerable<Campaign> rows, CancellationToken cancellationToken)
+    public static Task<int> UpsertCampaignsAsync(NpgsqlConnection connection, IEnumerable<Campaign> rows, CancellationToken cancellationToken) =>
+        BulkUpsert.ExecuteAsync(connection, UpsertCampaigns(rows), cancellationToken);
+
+    /// <summary>The page's upsert as a statement of a batch; null for an empty page.</summary>
+    public static NpgsqlBatchCommand? UpsertCampaigns(IEnumerable<Campaign> rows)
     {
         var page = BulkUpsert.LastPerKey(rows, r => r.Id);
-        return BulkUpsert.ExecuteAsync(connection, "campaigns", ["id"],
+        return BulkUpsert.Command("campaigns", ["id"],
         [
             .. Common(page),
             new("objective", NpgsqlDbType.Text, page.Select(r => r.Objective).ToArray()),
             new("daily_budget", NpgsqlDbType.Bigint, page.Select(r => r.DailyBudget).ToArray()),
             new("lifetime_budget", NpgsqlDbType.Bigint, page.Select(r => r.LifetimeBudget).ToArray()),
-        ], cancellationToken, newerOnly: true);
+        ], newerOnly: true);
     }
 
-    public static Task<int> UpsertAdSetsAsync(NpgsqlConnection connection, IEnumerable<AdSet> rows, CancellationToken cancellationToken)
+    public static Task<int> UpsertAdSetsAsync(NpgsqlConnection connection, IEnumerable<AdSet> rows, CancellationToken cancellationToken) =>
+        BulkUpsert.ExecuteAsync(connection, UpsertAdSets(rows), cancellationToken);
+
+    /// <summary>The page's upsert as a statement of a batch; null for an empty page.</summary>
+    public static NpgsqlBatchCommand? UpsertAdSets(IEnumerable<AdSet> rows)
     {
         var page = BulkUpsert.LastPerKey(rows, r => r.Id);
-        return BulkUpsert.ExecuteAsync(connection, "ad_sets", ["id"],
+        return BulkUpsert.Command("ad_sets", ["id"],
         [
             .. Common(page),
             new("campaign_id", NpgsqlDbType.Text, page.Select(r => r.CampaignId).ToArray()),
             new("daily_budget", NpgsqlDbType.Bigint, page.Select(r => r.DailyBudget).ToArray()),
             new("lifetime_budget", NpgsqlDbType.Bigint, page.Select(r => r.LifetimeBudget).ToArray()),
-        ], cancellationToken, newerOnly: true);
+        ], newerOnly: true);
     }
 
-    public static Task<int> UpsertAdsAsync(NpgsqlConnection connection, IEnumerable<Ad> rows, CancellationToken cancellationToken)
+    public static Task<int> UpsertAdsAsync(NpgsqlConnection connection, IEnumerable<Ad> rows, CancellationToken cancellationToken) =>
+        BulkUpsert.ExecuteAsync(connection, UpsertAds(rows), cancellationToken);
+
+    /// <summary>The page's upsert as a statement of a batch; null for an empty page.</summary>
+    public static NpgsqlBatchCommand? UpsertAds(IEnumerable<Ad> rows)
     {
         var page = BulkUpsert.LastPerKey(rows, r => r.Id);
-        return BulkUpsert.ExecuteAsync(connection, "ads", ["id"],
+        return BulkUpsert.Command("ads", ["id"],
         [
             .. Common(page),
             new("campaign_id", NpgsqlDbType.Text, page.Select(r => r.CampaignId).ToArray()),
             new("ad_set_id", NpgsqlDbType.Text, page.Select(r => r.AdSetId).ToArray()),
             new("creative", NpgsqlDbType.Text, page.Select(r => r.Creative).ToArray(), Cast: "jsonb"),
-        ], cancellationToken, newerOnly: true);
+        ], newerOnly: true);
     }
 
     static UpsertColumn[] Common<T>(List<T> page) where T : AdEntity =>
@@ -73,25 +85,33 @@ public static class EntityUpserts
 
     /// <summary>
     /// Records that every page of the level was read from Meta and stored; false (and nothing changed) when a run that
-    /// started later already marked it. <see cref="RemovedObjects.CompleteLevelAsync"/> calls it: a complete read also
-    /// marks what it did not return.
+    /// started later already marked it. <see cref="RemovedObjects.CompleteLevel"/> writes it in the statement that marks
+    /// what a complete read did not return.
     /// </summary>
     public static async Task<bool> MarkLevelSyncedAsync(
         NpgsqlConnection connection, string accountId, EntityLevel level, DateTimeOffset at, Guid runId, DateTimeOffset runStartedAt, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            """
-            INSERT INTO entity_sync_marks (account_id, level, last_full_sync_at, last_run_id, run_started_at) VALUES (@account, @level, @at, @run, @started)
-            ON CONFLICT (account_id, level) DO UPDATE
-               SET last_full_sync_at = excluded.last_full_sync_at, last_run_id = excluded.last_run_id, run_started_at = excluded.run_started_at
-             WHERE entity_sync_marks.run_started_at <= excluded.run_started_at
-            """, connection);
-        command.Parameters.AddWithValue("account", accountId);
-        command.Parameters.AddWithValue("level", EntityLevels.Name(level));
-        command.Parameters.AddWithValue("at", at.ToUniversalTime());
-        command.Parameters.AddWithValue("run", runId);
-        command.Parameters.AddWithValue("started", BulkUpsert.RunStart(runStartedAt));
+        await using var command = new NpgsqlCommand(MarkLevelSyncedSql, connection);
+        AddMarkParameters(command.Parameters, accountId, level, at, runId, runStartedAt);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>The level's mark, with parameters <c>@account</c>, <c>@level</c>, <c>@at</c>, <c>@run</c> and <c>@started</c> (<see cref="AddMarkParameters"/>).</summary>
+    internal const string MarkLevelSyncedSql = """
+        INSERT INTO entity_sync_marks (account_id, level, last_full_sync_at, last_run_id, run_started_at) VALUES (@account, @level, @at, @run, @started)
+        ON CONFLICT (account_id, level) DO UPDATE
+           SET last_full_sync_at = excluded.last_full_sync_at, last_run_id = excluded.last_run_id, run_started_at = excluded.run_started_at
+         WHERE entity_sync_marks.run_started_at <= excluded.run_started_at
+        """;
+
+    internal static void AddMarkParameters(
+        NpgsqlParameterCollection parameters, string accountId, EntityLevel level, DateTimeOffset at, Guid runId, DateTimeOffset runStartedAt)
+    {
+        parameters.AddWithValue("account", accountId);
+        parameters.AddWithValue("level", EntityLevels.Name(level));
+        parameters.AddWithValue("at", at.ToUniversalTime());
+        parameters.AddWithValue("run", runId);
+        parameters.AddWithValue("started", BulkUpsert.RunStart(runStartedAt));
     }
 
     /// <summary>
@@ -108,23 +128,40 @@ public static class EntityUpserts
             return [];
         }
 
-        await using var command = new NpgsqlCommand($"""
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { StatusChanged(level, page, runId) } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await IdsAsync(reader, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="StatusChangedAsync"/> as a statement of a batch, placed before the page's upsert (it compares with the
+    /// copy the upsert replaces). Its result is the ids, one a row.
+    /// </summary>
+    public static NpgsqlBatchCommand StatusChanged(EntityLevel level, IReadOnlyList<(string Id, string? Status, string? EffectiveStatus)> page, Guid runId)
+    {
+        var command = new NpgsqlBatchCommand($"""
             SELECT t.id FROM {TableName(level)} t
               JOIN unnest(@ids, @statuses, @effective) AS r(id, status, effective_status) ON t.id = r.id
              WHERE t.last_run_id = @run OR t.status IS DISTINCT FROM r.status OR t.effective_status IS DISTINCT FROM r.effective_status
-            """, connection);
+            """);
         command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = page.Select(p => p.Id).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = page.Select(p => p.Status).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("effective", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = page.Select(p => p.EffectiveStatus).ToArray() });
         command.Parameters.AddWithValue("run", runId);
-        return await IdsAsync(command, cancellationToken);
+        return command;
     }
 
     /// <summary>The first column of every row the command returns: the ids it selected or changed.</summary>
     internal static async Task<List<string>> IdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await IdsAsync(reader, cancellationToken);
+    }
+
+    /// <summary>The first column of every row of the reader's current result: the ids a statement selected or changed.</summary>
+    public static async Task<List<string>> IdsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
         while (await reader.ReadAsync(cancellationToken))
         {
             ids.Add(reader.GetString(0));
@@ -136,20 +173,20 @@ public static class EntityUpserts
     /// <summary>
     /// Records that a run which started at <paramref name="runStartedAt"/> read these levels completely (fully or
     /// incrementally) and every other entity level with them: the next incremental read asks for what changed since.
-    /// A level never read fully has no mark and gets none (its next read is full); an older run moves nothing.
+    /// A level never read fully has no mark and gets none (its next read is full); an older run moves nothing. A statement
+    /// of the caller's batch (the saga's end).
     /// </summary>
-    public static async Task MarkLevelsReadAsync(
-        NpgsqlConnection connection, string accountId, IEnumerable<EntityLevel> levels, DateTimeOffset runStartedAt, CancellationToken cancellationToken)
+    public static NpgsqlBatchCommand MarkLevelsRead(string accountId, IEnumerable<EntityLevel> levels, DateTimeOffset runStartedAt)
     {
-        await using var command = new NpgsqlCommand("""
+        var command = new NpgsqlBatchCommand("""
             UPDATE entity_sync_marks SET last_read_run_started_at = @started
              WHERE account_id = @account AND level = ANY(@levels)
                AND (last_read_run_started_at IS NULL OR last_read_run_started_at < @started)
-            """, connection);
+            """);
         command.Parameters.AddWithValue("account", accountId);
         command.Parameters.AddWithValue("levels", levels.Select(EntityLevels.Name).ToArray());
         command.Parameters.AddWithValue("started", BulkUpsert.RunStart(runStartedAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     public static async Task<DateTimeOffset?> LastFullSyncAsync(NpgsqlConnection connection, string accountId, EntityLevel level, CancellationToken cancellationToken)

@@ -17,32 +17,41 @@ public static class RemovedObjects
 {
     /// <summary>
     /// Marks the level read completely by the run and marks removed what the run did not see; returns the ids marked
-    /// now. Call it inside the transaction that stores the level's last rows, before the level is announced as done. A
-    /// run that started before the one that last completed the level changes nothing, and no row written by a newer run
-    /// is marked.
+    /// now. Call it inside the transaction that stores the level's last rows, before the level is announced as done (or
+    /// put <see cref="CompleteLevel"/> in the batch that stores them). A run that started before the one that last
+    /// completed the level changes nothing, and no row written by a newer run is marked.
     /// </summary>
     public static async Task<IReadOnlyList<string>> CompleteLevelAsync(
         NpgsqlConnection connection, string accountId, EntityLevel level, Guid runId, DateTimeOffset runStartedAt, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        if (!await EntityUpserts.MarkLevelSyncedAsync(connection, accountId, level, now, runId, runStartedAt, cancellationToken))
-        {
-            return [];
-        }
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { CompleteLevel(accountId, level, runId, runStartedAt, now) } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await EntityUpserts.IdsAsync(reader, cancellationToken);
+    }
 
+    /// <summary>
+    /// <see cref="CompleteLevelAsync"/> as one statement of a batch, after the statement that stores the level's last rows
+    /// (it must see them as this run's). Its result is the ids marked removed, one a row. The level's mark
+    /// (<see cref="EntityUpserts.MarkLevelSyncedAsync"/>'s statement) and the removal marks are one statement: the
+    /// removal marks are written only when the mark was (no later run had marked the level).
+    /// </summary>
+    public static NpgsqlBatchCommand CompleteLevel(string accountId, EntityLevel level, Guid runId, DateTimeOffset runStartedAt, DateTimeOffset now)
+    {
         // The mark takes the run's start, so an older run's late upsert cannot bring the object back.
-        await using var command = new NpgsqlCommand($"""
+        var command = new NpgsqlBatchCommand($"""
+            WITH marked AS (
+                {EntityUpserts.MarkLevelSyncedSql}
+                RETURNING 1
+            )
             UPDATE {EntityUpserts.TableName(level)}
-               SET removed_at = @now, removed_by_run = @run, removed_reason = NULL, run_started_at = @started
-             WHERE account_id = @account AND removed_at IS NULL
+               SET removed_at = @at, removed_by_run = @run, removed_reason = NULL, run_started_at = @started
+             WHERE EXISTS (SELECT 1 FROM marked) AND account_id = @account AND removed_at IS NULL
                AND last_run_id IS DISTINCT FROM @run AND run_started_at <= @started
             RETURNING id
-            """, connection);
-        command.Parameters.AddWithValue("account", accountId);
-        command.Parameters.AddWithValue("run", runId);
-        command.Parameters.AddWithValue("started", BulkUpsert.RunStart(runStartedAt));
-        command.Parameters.AddWithValue("now", now.ToUniversalTime());
-        return await EntityUpserts.IdsAsync(command, cancellationToken);
+            """);
+        EntityUpserts.AddMarkParameters(command.Parameters, accountId, level, now, runId, runStartedAt);
+        return command;
     }
 
     /// <summary>

@@ -52,11 +52,19 @@ public class When_a_block_is_heard_after_the_permit_was_granted
         // Blocked at the first check only: the block was heard between the first grant and its call.
         public TimeSpan KnownBlockFor(RateScope scope) => Interlocked.Increment(ref _checks) == 1 ? TimeSpan.FromSeconds(30) : TimeSpan.Zero;
 
+        // Returned once however often it is disposed, as the real gates' permits are (the transport hands it back with its
+        // report, and disposes it again on the way out).
         sealed class Permit(BlockHeardAfterGrant gate) : IAsyncDisposable
         {
+            int _disposed;
+
             public ValueTask DisposeAsync()
             {
-                Interlocked.Increment(ref gate._returned);
+                if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                {
+                    Interlocked.Increment(ref gate._returned);
+                }
+
                 return ValueTask.CompletedTask;
             }
         }
