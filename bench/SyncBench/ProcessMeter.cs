@@ -100,10 +100,14 @@ sealed class ProcessMeter : IAsyncDisposable
     static void Count(Dictionary<(string Name, int Pid), (long First, long Last)> counts, (string, int) key, long ticks, bool first) =>
         counts[key] = counts.TryGetValue(key, out var seen) ? seen with { Last = ticks } : (first ? ticks : 0, ticks);
 
-    /// <summary>utime + stime of the runtime's tiered-compilation thread(s) of a .NET process (named ".NET Tiered Com…" in /proc).</summary>
-    static long JitTicks(int pid)
+    /// <summary>
+    /// utime + stime of each of the runtime's tiered-compilation threads of a .NET process (named ".NET Tiered Com…" in
+    /// /proc), by thread id: the runtime ends that thread when it is idle and starts another later, so each is counted
+    /// from when it was first seen (a process-wide sum would fall when one ends).
+    /// </summary>
+    static List<(int Tid, long Ticks)> JitTicks(int pid)
     {
-        long total = 0;
+        var threads = new List<(int, long)>();
         try
         {
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
@@ -117,7 +121,7 @@ sealed class ProcessMeter : IAsyncDisposable
 
                     var text = File.ReadAllText(Path.Combine(task, "stat"));
                     var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-                    total += Field(fields, 11) + Field(fields, 12);
+                    threads.Add((int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture), Field(fields, 11) + Field(fields, 12)));
                 }
                 catch (IOException)
                 {
@@ -130,7 +134,7 @@ sealed class ProcessMeter : IAsyncDisposable
             // The process is gone.
         }
 
-        return total;
+        return threads;
     }
 
     /// <summary>
@@ -200,7 +204,10 @@ sealed class ProcessMeter : IAsyncDisposable
 
             if (process.Host)
             {
-                Count(_jitTicks, key, JitTicks(process.ProcessId), first);
+                foreach (var (tid, jit) in JitTicks(process.ProcessId))
+                {
+                    Count(_jitTicks, (process.Name, tid), jit, first);
+                }
             }
         }
 
