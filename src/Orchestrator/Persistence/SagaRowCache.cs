@@ -49,4 +49,19 @@ public sealed class SagaRowCache
 
 /// <summary>The update of a saga row loaded from <see cref="SagaRowCache"/> found it changed since: retried at once, loaded from PostgreSQL.</summary>
 public sealed class StaleSagaRowException(Guid correlationId)
-    : Exception($"The cached saga row {correlationId} was changed by another writer since this process wrote it.");
+    : Exception($"The cached saga row {correlationId} was changed by another writer since this process wrote it.")
+{
+    /// <summary>True when the failure is this one, as thrown or as MassTransit wrapped it on its way out of the saga.</summary>
+    public static bool IsIn(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is StaleSagaRowException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

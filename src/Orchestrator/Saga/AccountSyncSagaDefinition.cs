@@ -39,7 +39,7 @@ public sealed class AccountSyncSagaDefinition : SagaDefinition<AccountSyncState>
         endpointConfigurator.UseMessageRetry(r =>
         {
             r.Immediate(1);
-            r.Handle<StaleSagaRowException>();
+            r.Handle<Exception>(StaleSagaRowException.IsIn);
         });
         // A new run sends every partition and insight read at once: each waits for the broker's confirm, so they go out
         // side by side rather than one after another. Nothing here depends on their order (a stream skips a progress
