@@ -41,7 +41,8 @@ public static class GatewayExtensions
             x.AddConsumer<AccountEventsConsumer>();
         }, new MessageWarmUp(
             [typeof(SyncAccountRequested)],
-            [typeof(SyncAccepted), typeof(SyncRejected), typeof(SyncProgressed), typeof(AccountSyncCompleted), typeof(AccountSyncFailed), typeof(AccountSyncTimedOut)]));
+            [typeof(SyncAccepted), typeof(SyncRejected), typeof(SyncProgressed), typeof(AccountSyncCompleted), typeof(AccountSyncFailed), typeof(AccountSyncTimedOut)],
+            [typeof(SyncAccepted), typeof(SyncRejected)]));
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
