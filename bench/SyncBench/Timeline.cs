@@ -40,15 +40,15 @@ sealed class Timeline
         return new Timeline(events, requested);
     }
 
-    public void WriteTo(Report report)
+    public void WriteTo(Report report, string which = "our last timed run", string key = "lastRunTimeline")
     {
-        report.Line("Where the time of our last timed run went (offsets from the POST; a page's time is when its rows were stored):");
+        report.Line($"Where the time of {which} went (offsets from the POST; a page's time is when its rows were stored):");
         report.Line();
         var ordered = _events.OrderBy(e => e.At).ToList();
         var rows = ordered.Select((e, i) => (IReadOnlyList<Cell>)
         [
             e.What, Cell.Seconds((e.At - _requested).TotalSeconds), i == 0 ? new Cell("", null) : Cell.Seconds((e.At - ordered[i - 1].At).TotalSeconds),
         ]);
-        report.Table("lastRunTimeline", [("Event", "event"), ("At", "at"), ("Since the previous event", "sinceThePreviousEvent")], rows);
+        report.Table(key, [("Event", "event"), ("At", "at"), ("Since the previous event", "sinceThePreviousEvent")], rows);
     }
 }
