@@ -52,7 +52,7 @@ static class BigAccount
         report.Line();
         report.Goal("≤ 3 s with the shape known", time.Median <= 3 && data.Problems.Count == 0, "median " + Format.Seconds(time.Median) + ", data " + data.Verdict);
         report.Line();
-        await Timeline.WriteAsync(report, ours.Database, timed[^1].Run, timed[^1].Requested);
+        (await Timeline.ReadAsync(ours.Database, timed[^1].Run, timed[^1].Requested)).WriteTo(report);
     }
 
     static async Task<(double Seconds, FinishedRun Run, DateTimeOffset Requested, SimulatorStats Stats)> TimedAsync(OurSystem ours, SimulatorProcess simulator)

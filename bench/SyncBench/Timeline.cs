@@ -5,11 +5,21 @@ namespace MetaAdsSync.SyncBench;
 /// <summary>
 /// Where one of our runs spent its time, from what it wrote: each entity page's store (its rows' <c>synced_at</c>),
 /// each insights page's store (its rows' <c>fetched_at</c>), the saga's start and finish; offsets from the POST.
+/// Read right after the run (<see cref="ReadAsync"/>): the next sync of the account rewrites those rows with its own
+/// run, so a timeline read after it shows only the saga's start and finish.
 /// </summary>
-static class Timeline
+sealed class Timeline
 {
-    public static async Task WriteAsync(Report report, NpgsqlDataSource database, FinishedRun run, DateTimeOffset requested,
-        string which = "our last run", string key = "lastRunTimeline")
+    readonly List<(string What, DateTimeOffset At)> _events;
+    readonly DateTimeOffset _requested;
+
+    Timeline(List<(string What, DateTimeOffset At)> events, DateTimeOffset requested)
+    {
+        _events = events;
+        _requested = requested;
+    }
+
+    public static async Task<Timeline> ReadAsync(NpgsqlDataSource database, FinishedRun run, DateTimeOffset requested)
     {
         await using var command = database.CreateCommand("""
             SELECT 'campaigns page stored', synced_at FROM campaigns WHERE last_run_id = @run GROUP BY synced_at
@@ -27,12 +37,17 @@ static class Timeline
             }
         }
 
+        return new Timeline(events, requested);
+    }
+
+    public void WriteTo(Report report, string which = "our last timed run", string key = "lastRunTimeline")
+    {
         report.Line($"Where the time of {which} went (offsets from the POST; a page's time is when its rows were stored):");
         report.Line();
-        var ordered = events.OrderBy(e => e.At).ToList();
+        var ordered = _events.OrderBy(e => e.At).ToList();
         var rows = ordered.Select((e, i) => (IReadOnlyList<Cell>)
         [
-            e.What, Cell.Seconds((e.At - requested).TotalSeconds), i == 0 ? new Cell("", null) : Cell.Seconds((e.At - ordered[i - 1].At).TotalSeconds),
+            e.What, Cell.Seconds((e.At - _requested).TotalSeconds), i == 0 ? new Cell("", null) : Cell.Seconds((e.At - ordered[i - 1].At).TotalSeconds),
         ]);
         report.Table(key, [("Event", "event"), ("At", "at"), ("Since the previous event", "sinceThePreviousEvent")], rows);
     }

@@ -8,7 +8,8 @@ namespace MetaAdsSync.RateGate;
 
 /// <summary>
 /// What the gate's processes tell each other at once, over one listening connection per process: a released permit
-/// (<see cref="ReleasedChannel"/>, payload the key), so a caller waiting for that key tries again, and a throttle Meta
+/// (<see cref="ReleasedChannel"/>, payload the key; or the key and a count, for slots a report added to its cap), so a
+/// caller waiting for that key tries again (one per slot), and a throttle Meta
 /// answered (<see cref="BlockedChannel"/>, see <see cref="NotifyBlocked"/>), so that every process holds its callers
 /// off without asking PostgreSQL, a permit granted before the throttle's record committed included. While it cannot
 /// listen, waiters fall back on the poll and the shared record, so a lost notice costs time, never a permit or a block.
@@ -102,7 +103,13 @@ sealed class GateSignals(NpgsqlDataSource database, HeardBlocks heard, ILogger l
         }
         else
         {
-            Wake(e.Payload);
+            // "key" for a released slot, "key n" for n slots a report added to the key's cap.
+            var parts = e.Payload.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var slots = parts.Length > 1 && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 1;
+            for (var i = 0; i < slots && parts.Length > 0; i++)
+            {
+                Wake(parts[0]);
+            }
         }
     }
 

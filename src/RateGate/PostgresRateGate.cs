@@ -145,6 +145,14 @@ public sealed class PostgresRateGate(
         }
 
         await using var batch = database.CreateBatch();
+        // The release goes first, so that whether the key was full (and a waiting caller is told of the slot) is judged
+        // by the cap the call was admitted under: a report that lifts the cap first would hide a full key's release.
+        // The report tells of a slot the lift itself adds. Both commit together, before any notice is delivered.
+        if (releasing?.Take() is { } lease)
+        {
+            batch.BatchCommands.Add(RateGateStatements.Release(lease.Key, lease.Id));
+        }
+
         batch.BatchCommands.Add(_statements.Report(scope, usage, blockedFor));
         if (_options.CallBudget > 0)
         {
@@ -164,11 +172,6 @@ public sealed class PostgresRateGate(
             // Every process hears of it as the record commits and holds off its callers, those already granted a permit
             // before the commit included (the last check before a call is local: see KnownBlockFor).
             batch.BatchCommands.Add(GateSignals.NotifyBlocked(blockedKeys, blockedFor!.Value));
-        }
-
-        if (releasing?.Take() is { } lease)
-        {
-            batch.BatchCommands.Add(RateGateStatements.Release(lease.Key, lease.Id));
         }
 
         try

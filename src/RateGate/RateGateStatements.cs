@@ -144,22 +144,36 @@ sealed class RateGateStatements(NpgsqlDataSource database, RateGateOptions optio
     // Growth is +1 per round of calls (+1/c per report) and shrinking ×factor per round (×factor^(1/c) per report),
     // so the cap moves at the same pace however many calls report. A throttle drops it to the floor. Only usage and
     // throttles move it: an error that is no rate-limit signal reports the usage headers it came with, nothing more.
-    const string ReportSql = """
-        INSERT INTO rate_gate AS g (key, account_id, use_case, allowed_concurrency, in_flight, window_started_at, window_used,
-                                    tokens, tokens_at, usage_percent, usage_at, blocked_until, updated_at)
-        VALUES (@key, @account_id, @use_case, @initial_concurrency, 0, now(), 0, @bucket_size, now(), @usage_percent, now(),
-                CASE WHEN @blocked_seconds > 0 THEN now() + make_interval(secs => @blocked_seconds + random() * @jitter_seconds) END, now())
-        ON CONFLICT (key) DO UPDATE SET
-            usage_percent = excluded.usage_percent,
-            usage_at = now(),
-            blocked_until = CASE WHEN @blocked_seconds > 0 THEN greatest(coalesce(g.blocked_until, '-infinity'), excluded.blocked_until) ELSE g.blocked_until END,
-            allowed_concurrency = CASE
-                WHEN @blocked_seconds > 0 THEN @min_concurrency
-                WHEN @usage_percent >= @shrink_at_percent
-                    THEN greatest(@min_concurrency, g.allowed_concurrency * power(@shrink_factor, 1 / greatest(1, g.allowed_concurrency)))
-                WHEN @usage_percent < @grow_below_percent THEN least(@max_concurrency, g.allowed_concurrency + 1 / greatest(1, g.allowed_concurrency))
-                ELSE g.allowed_concurrency END,
-            updated_at = now()
+    // A report that lifts the cap by a whole slot while a slot is free notifies like a release from a full key, naming how
+    // many slots it added ("key n": PostgreSQL delivers identical notices of one transaction once, and the release in the
+    // same batch names the key alone): callers may be waiting for them, and no release will announce them. The row is
+    // locked and read first (the upsert reads "before" to be sure of it: read after the upsert, the row would be this
+    // statement's own update, which FOR UPDATE skips), so the cap compared is the one the update starts from.
+    static readonly string ReportSql = $"""
+        WITH before AS (SELECT allowed_concurrency FROM rate_gate WHERE key = @key FOR UPDATE),
+        reported AS (
+            INSERT INTO rate_gate AS g (key, account_id, use_case, allowed_concurrency, in_flight, window_started_at, window_used,
+                                        tokens, tokens_at, usage_percent, usage_at, blocked_until, updated_at)
+            SELECT @key, @account_id, @use_case, @initial_concurrency, 0, now(), 0, @bucket_size, now(), @usage_percent, now(),
+                   CASE WHEN @blocked_seconds > 0 THEN now() + make_interval(secs => @blocked_seconds + random() * @jitter_seconds) END, now()
+            FROM (SELECT count(*) FROM before) AS locked_first
+            ON CONFLICT (key) DO UPDATE SET
+                usage_percent = excluded.usage_percent,
+                usage_at = now(),
+                blocked_until = CASE WHEN @blocked_seconds > 0 THEN greatest(coalesce(g.blocked_until, '-infinity'), excluded.blocked_until) ELSE g.blocked_until END,
+                allowed_concurrency = CASE
+                    WHEN @blocked_seconds > 0 THEN @min_concurrency
+                    WHEN @usage_percent >= @shrink_at_percent
+                        THEN greatest(@min_concurrency, g.allowed_concurrency * power(@shrink_factor, 1 / greatest(1, g.allowed_concurrency)))
+                    WHEN @usage_percent < @grow_below_percent THEN least(@max_concurrency, g.allowed_concurrency + 1 / greatest(1, g.allowed_concurrency))
+                    ELSE g.allowed_concurrency END,
+                updated_at = now()
+            RETURNING g.key, g.allowed_concurrency, {LiveLeases("g")} AS live
+        )
+        SELECT pg_notify('{GateSignals.ReleasedChannel}', r.key || ' ' || least(floor(r.allowed_concurrency) - floor(b.allowed_concurrency),
+                                                                          floor(r.allowed_concurrency) - jsonb_array_length(r.live))::int)
+        FROM reported r, before b
+        WHERE floor(r.allowed_concurrency) > floor(b.allowed_concurrency) AND jsonb_array_length(r.live) < greatest(1, floor(r.allowed_concurrency))
         """;
 
     // With a budget: Meta's usage (a percentage of the budget) beyond what the window holds is calls the gate did not

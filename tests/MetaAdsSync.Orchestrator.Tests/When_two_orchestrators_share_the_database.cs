@@ -31,6 +31,25 @@ public class When_two_orchestrators_share_the_database(MigratedDatabase database
     }
 
     [Fact]
+    public async Task Should_record_every_page_when_the_events_of_a_run_alternate_between_them()
+    {
+        await using var other = await AnotherOrchestrator();
+        var runId = await StartRun();
+        await Page(runId, EntityLevel.Campaign, 1, last: false, count: 2, "c1");
+        await PagesHandled(1);
+
+        // The other orchestrator records a page after this one wrote (and remembered) the row.
+        await other.Harness.Bus.Publish(new EntitiesFetched(runId, Account, EntityLevel.Campaign, 2, IsLastPage: false, Count: 2, ["c2"], GraphCalls: 1, Guid.Empty));
+        await other.Harness.Consumed<EntitiesFetched>(1, m => m.AccountId == Account);
+
+        // This one's remembered row is out of date now: the page must be added to the row as committed, not to its copy.
+        await Page(runId, EntityLevel.Campaign, 3, last: true, count: 2, "c3");
+        await Eventually.TrueAsync(async () => (await Saga()).Campaigns == 6, "all three pages of campaigns counted");
+        var pages = (await Saga()).Ledger.Entities.Values.Single(p => p.Level == EntityLevel.Campaign).Attempts.Values.Single().Pages.Keys;
+        Assert.Equal([1, 2, 3], pages.Order());
+    }
+
+    [Fact]
     public async Task Should_create_one_instance_and_one_run_when_two_first_requests_race()
     {
         await using var other = await AnotherOrchestrator();

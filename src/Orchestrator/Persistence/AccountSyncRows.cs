@@ -47,10 +47,10 @@ static class AccountSyncRows
     }
 
     /// <summary>
-    /// Writes the saga's state over the row it was loaded from; throws <see cref="DbUpdateConcurrencyException"/> when
-    /// another writer changed the row since (its xmin moved), so nothing of this delivery commits and it is retried.
+    /// Writes the saga's state over the row it was loaded from and returns the ledger and plan as written; null when
+    /// another writer changed the row since (its xmin moved): the caller throws, so nothing of this delivery commits and it is retried.
     /// </summary>
-    public static async Task UpdateAsync(SyncDbContext db, AccountSyncState s, CancellationToken cancellationToken)
+    public static async Task<(string Ledger, string? Plan)?> UpdateAsync(SyncDbContext db, AccountSyncState s, CancellationToken cancellationToken)
     {
         await using var command = Command(db, Update);
         var p = command.Parameters;
@@ -75,18 +75,23 @@ static class AccountSyncRows
             p.Add(new NpgsqlParameter<int> { TypedValue = value });
         }
 
-        p.Add(Text(AccountSyncStateMap.ToJson(s.Ledger)));
-        p.Add(Text(s.Plan is null ? null : AccountSyncStateMap.ToJson(s.Plan)));
+        var ledger = AccountSyncStateMap.ToJson(s.Ledger);
+        var plan = s.Plan is null ? null : AccountSyncStateMap.ToJson(s.Plan);
+        p.Add(Text(ledger));
+        p.Add(Text(plan));
         p.Add(Text(s.Outcome));
         p.Add(Nullable(s.FinishedAt));
         p.Add(Text(s.Error));
         p.Add(Text(s.ErrorKind));
         p.Add(Text(s.ErrorDetail));
 
-        var version = await command.ExecuteScalarAsync(cancellationToken);
-        s.Version = version is uint xmin
-            ? xmin
-            : throw new DbUpdateConcurrencyException($"The saga {s.CorrelationId} was changed by another writer since it was loaded.");
+        if (await command.ExecuteScalarAsync(cancellationToken) is not uint xmin)
+        {
+            return null;
+        }
+
+        s.Version = xmin;
+        return (ledger, plan);
     }
 
     static AccountSyncState Read(DbDataReader r) => new()

@@ -18,16 +18,23 @@ sealed class PostgresSagaRepositoryContext<TMessage> :
 {
     readonly SyncDbContext _db;
     readonly ISagaConsumeContextFactory<SyncDbContext, AccountSyncState> _factory;
+    readonly SagaRowCache _cache;
+    AccountSyncState? _fromCache;
 
     public PostgresSagaRepositoryContext(
         SyncDbContext db,
         ConsumeContext<TMessage> consumeContext,
-        ISagaConsumeContextFactory<SyncDbContext, AccountSyncState> factory)
+        ISagaConsumeContextFactory<SyncDbContext, AccountSyncState> factory,
+        SagaRowCache cache)
         : base(consumeContext)
     {
         _db = db;
         _factory = factory;
+        _cache = cache;
     }
+
+    /// <summary>The row this delivery wrote, as written; the factory caches it once the transaction has committed.</summary>
+    public (AccountSyncState Saga, string Ledger, string? Plan)? Written { get; private set; }
 
     public Task<SagaConsumeContext<AccountSyncState, TMessage>> Add(AccountSyncState instance) =>
         _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Add);
@@ -42,9 +49,11 @@ sealed class PostgresSagaRepositoryContext<TMessage> :
         return await _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Insert);
     }
 
+    /// <summary>The row as this process last committed it (<see cref="SagaRowCache"/>: its update checks it still is), else from PostgreSQL.</summary>
     public async Task<SagaConsumeContext<AccountSyncState, TMessage>> Load(Guid correlationId)
     {
-        var instance = await AccountSyncRows.LoadAsync(_db, correlationId, CancellationToken);
+        var instance = _fromCache = _cache.Take(correlationId);
+        instance ??= await AccountSyncRows.LoadAsync(_db, correlationId, CancellationToken);
         return instance is null
             ? null!
             : await _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Load);
@@ -53,8 +62,22 @@ sealed class PostgresSagaRepositoryContext<TMessage> :
     /// <summary>A new instance: two first events racing both insert, one gets 23505 and its retry loads the winner.</summary>
     public Task Save(SagaConsumeContext<AccountSyncState> context) => InsertAsync(context.Saga);
 
-    /// <summary>An existing instance: <c>WHERE xmin = @loaded</c>; a lost race throws DbUpdateConcurrencyException.</summary>
-    public Task Update(SagaConsumeContext<AccountSyncState> context) => AccountSyncRows.UpdateAsync(_db, context.Saga, CancellationToken);
+    /// <summary>
+    /// An existing instance: <c>WHERE xmin = @loaded</c>. A lost race throws DbUpdateConcurrencyException (retried after a
+    /// back-off), a cached row found stale <see cref="StaleSagaRowException"/> (retried at once, loaded from PostgreSQL).
+    /// </summary>
+    public async Task Update(SagaConsumeContext<AccountSyncState> context)
+    {
+        var saga = context.Saga;
+        if (await AccountSyncRows.UpdateAsync(_db, saga, CancellationToken) is not { } written)
+        {
+            throw ReferenceEquals(saga, _fromCache)
+                ? new StaleSagaRowException(saga.CorrelationId)
+                : new DbUpdateConcurrencyException($"The saga {saga.CorrelationId} was changed by another writer since it was loaded.");
+        }
+
+        Written = (saga, written.Ledger, written.Plan);
+    }
 
     /// <summary>Never in this saga (an account's instance lives as long as the account); kept correct: xmin checked.</summary>
     public async Task Delete(SagaConsumeContext<AccountSyncState> context)

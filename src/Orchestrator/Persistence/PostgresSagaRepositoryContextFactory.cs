@@ -15,7 +15,8 @@ namespace MetaAdsSync.Orchestrator.Persistence;
 public sealed class PostgresSagaRepositoryContextFactory(
     IDbContextFactory<SyncDbContext> contexts,
     ISagaConsumeContextFactory<SyncDbContext, AccountSyncState> consumeContexts,
-    SagaTransaction sagaTransaction) :
+    SagaTransaction sagaTransaction,
+    SagaRowCache cache) :
     ISagaRepositoryContextFactory<AccountSyncState>,
     ILoadSagaRepositoryContextFactory<AccountSyncState>,
     IQuerySagaRepositoryContextFactory<AccountSyncState>
@@ -29,10 +30,14 @@ public sealed class PostgresSagaRepositoryContextFactory(
         await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
         using var enlisted = sagaTransaction.Enlist(db);
 
-        var repositoryContext = new PostgresSagaRepositoryContext<T>(db, context, consumeContexts);
+        var repositoryContext = new PostgresSagaRepositoryContext<T>(db, context, consumeContexts, cache);
         await next.Send(repositoryContext);
 
         await transaction.CommitAsync(context.CancellationToken);
+        if (repositoryContext.Written is { } written)
+        {
+            cache.Put(written.Saga, written.Ledger, written.Plan);
+        }
     }
 
     public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<AccountSyncState> query, IPipe<SagaRepositoryQueryContext<AccountSyncState, T>> next)
@@ -43,7 +48,7 @@ public sealed class PostgresSagaRepositoryContextFactory(
         using var enlisted = sagaTransaction.Enlist(db);
 
         var instances = await db.Set<AccountSyncState>().AsNoTracking().Where(query.FilterExpression).ToListAsync(context.CancellationToken);
-        var repositoryContext = new PostgresSagaRepositoryContext<T>(db, context, consumeContexts);
+        var repositoryContext = new PostgresSagaRepositoryContext<T>(db, context, consumeContexts, cache);
         await next.Send(new LoadedSagaRepositoryQueryContext<AccountSyncState, T>(repositoryContext, instances));
 
         await transaction.CommitAsync(context.CancellationToken);

@@ -18,6 +18,7 @@ public static class PostgresSagaRepositoryExtensions
         configurator.Repository(r =>
         {
             r.TryAddScoped<SagaTransaction>();
+            r.TryAddSingleton<SagaRowCache>();
             r.RegisterSagaRepository<AccountSyncState, SyncDbContext, SagaConsumeContextFactory<SyncDbContext, AccountSyncState>,
                 PostgresSagaRepositoryContextFactory>();
             r.RegisterLoadSagaRepository<AccountSyncState, PostgresSagaRepositoryContextFactory>();
