@@ -145,6 +145,15 @@ public sealed class PostgresRateGate(
         }
 
         await using var batch = database.CreateBatch();
+        // Rows are locked in key order, as the account's acquire locks them (the account's row sorts before its use
+        // cases'): a report that took its key first and the account's window second could deadlock with an acquire.
+        var window = _options.CallBudget > 0 && scope.AccountId is not null;
+        if (window || (blocked && scope.AccountId is not null))
+        {
+            batch.BatchCommands.Add(RateGateStatements.LockInKeyOrder(
+                [KeyOf(scope), .. window ? [WindowKeyOf(scope)] : Array.Empty<string>(), .. blocked ? [KeyOf(OtherUseCase(scope))] : Array.Empty<string>()]));
+        }
+
         // The release goes first, so that whether the key was full (and a waiting caller is told of the slot) is judged
         // by the cap the call was admitted under: a report that lifts the cap first would hide a full key's release.
         // The report tells of a slot the lift itself adds. Both commit together, before any notice is delivered.

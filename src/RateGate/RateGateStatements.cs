@@ -236,6 +236,10 @@ sealed class RateGateStatements(NpgsqlDataSource database, RateGateOptions optio
         return command;
     }
 
+    /// <summary>Locks the keys' rows (those that exist) in key order, first in a batch that updates several of them.</summary>
+    public static NpgsqlBatchCommand LockInKeyOrder(string[] keys) =>
+        new("SELECT 1 FROM rate_gate WHERE key = ANY(@keys) ORDER BY key FOR UPDATE") { Parameters = { new("keys", keys) } };
+
     /// <summary>Gives a permit back: alone, or in the batch of the call's report (the same round trip).</summary>
     public static NpgsqlBatchCommand Release(string key, string lease)
     {
