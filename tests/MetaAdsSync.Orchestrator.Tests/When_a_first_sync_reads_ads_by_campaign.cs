@@ -84,10 +84,7 @@ public class When_a_first_sync_reads_ads_by_campaign : SagaSpec
     {
         var runId = await StartFirstSync();
         await Page(runId, EntityLevel.AdSet, 1, last: true, count: 6);
-        foreach (var batch in Batches().Where(b => b.RunId == runId))
-        {
-            await BatchDone(runId, batch.BatchId);
-        }
+        await AnswerInsights(runId);
 
         await CampaignPage(runId, 1, last: true, Campaigns(1, 3));
         await PagesHandled(2);
@@ -144,10 +141,7 @@ public class When_a_first_sync_reads_ads_by_campaign : SagaSpec
         Assert.Equal(PartitionKind.WholeLevel, ads.Reads().Kind);
         await Page(runId, EntityLevel.AdSet, 1, last: true, count: 0);
         await PartitionPage(runId, ads, count: 0);
-        foreach (var batch in Batches().Where(b => b.RunId == runId))
-        {
-            await BatchDone(runId, batch.BatchId, rows: 0);
-        }
+        await AnswerInsights(runId, rows: 0);
 
         var (_, run) = await Ended(runId);
         Assert.Equal(SyncOutcome.Completed, run.Outcome);
@@ -164,11 +158,7 @@ public class When_a_first_sync_reads_ads_by_campaign : SagaSpec
         await PartitionPage(runId, ads[0], count: 3);
         await PagesHandled(2);
 
-        Sut.Time.Advance(TimeSpan.FromSeconds(31));
-        await Sut.Harness.Bus.Publish(new SyncRunStalled(runId, Account, Sut.Time.GetUtcNow()));
-        await Handled<SyncRunStalled>(1, m => m.RunId == runId);
-
-        var sent = Fetches(runId).GroupBy(f => f.PartitionId).ToDictionary(g => g.Key, g => g.Count());
+        var sent = await Stall(runId);
         Assert.Equal(1, sent[ads[0].PartitionId]);
         Assert.All(ads.Skip(1), f => Assert.Equal(2, sent[f.PartitionId]));
     }

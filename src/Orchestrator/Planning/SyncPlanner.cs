@@ -16,9 +16,9 @@ public sealed record PlannedInsightRead(EntityLevel Level, Partition Partition, 
 /// What a run reads: each entity level in one or more partitions, the insight reads the account needs, and the plan in
 /// brief. <paramref name="KnownCampaigns"/>: the campaigns its partitions name, when it reads levels in partitions
 /// without a remainder: the campaign read then names those created since, and the run adds their reads.
-/// </summary>
 /// <paramref name="ByCampaign"/>: a first sync's levels that wait for the campaign read, with the partitions each campaign
 /// page's campaigns are cut into; <paramref name="SpareCalls"/>: what the budget leaves for partitions they add (null: no budget).
+/// </summary>
 public sealed record SyncPlan(
     IReadOnlyList<PlannedEntityRead> Entities, IReadOnlyList<PlannedInsightRead> Insights, RunPlanSummary Summary, IReadOnlyList<string>? KnownCampaigns = null,
     IReadOnlyDictionary<EntityLevel, int>? ByCampaign = null, int? SpareCalls = null);
@@ -28,7 +28,8 @@ public sealed record SyncPlan(
 /// insights beside the entity reads (Meta evaluates the allow-list, so they need no entity ids), and a level that last
 /// took more than a page is cut into partitions of about a page each by campaign (<see cref="Partitioner"/>), so that
 /// competing fetchers read them at once; campaigns created since are read once the run's campaign read names them (a
-/// run that replays campaigns from PostgreSQL asks for a <c>NOT_IN</c> remainder instead). How wide is the rate gate's
+/// run that replays campaigns from PostgreSQL asks for a <c>NOT_IN</c> remainder instead); a first sync, which knows no
+/// campaign to cut by, reads its ads by campaign as its campaign read names them (<see cref="WaitsForCampaigns"/>). How wide is the rate gate's
 /// to say: at most as many partitions as the account's key may have calls in flight, fewer from <c>RateGate:ShrinkFromPercent</c> of reported usage, and with a
 /// <c>RateGate:CallBudget</c> only what the window's room pays for (a room smaller than a sequential read: sequential).
 /// Per level the preset's aggregate and, with <c>Sync:DailyInsightDays</c>, the daily rows of the window ending today in
