@@ -6,9 +6,9 @@ namespace MetaAdsSync.SyncBench;
 /// <summary>
 /// Scenarios <c>2ezi</c> (500 ms per call) and <c>overhead</c> (0 ms): one forced sync of 2EZi at a time, the seed's
 /// algorithm and ours alternating on the same simulator, after a warm-up of each. Ours' warm-up (after two syncs of
-/// another account) is 2EZi's first sync on an empty database (no shape known: each level read whole), reported apart;
-/// after the timed runs every host of ours is restarted and the first sync after it (the database knows the account)
-/// is reported beside the warm median.
+/// another account) is 2EZi's first sync on an empty database (no shape known: its ads read by campaign as its campaign
+/// read names them), reported apart; after the timed runs every host of ours is restarted and the first sync after it
+/// (the database knows the account) is reported beside the warm median.
 /// </summary>
 static class OneAccount
 {
