@@ -70,8 +70,9 @@ public class When_a_level_is_read_in_partitions
         await AssertEveryIdOnce(system, first);
         // Entities and insights exactly the truth's: insights for exactly the eligible entities.
         await StoredData.AssertMatchesTruthAsync(system.Postgres, system.Simulator, TwoEzi);
-        // Every partition done, the run marked the ads read completely: the next sync knows the shape.
-        Assert.Equal(1L, await Scalar<long>(system, $"SELECT count(*) FROM entity_sync_marks WHERE account_id = '{TwoEzi}' AND level = 'ad'"));
+        // Every partition done, the run marked the ads read completely, and where their next incremental read starts.
+        Assert.Equal(1L, await Scalar<long>(system,
+            $"SELECT count(*) FROM entity_sync_marks WHERE account_id = '{TwoEzi}' AND level = 'ad' AND last_read_run_started_at IS NOT NULL"));
         // The plan's calls are what it expects at least: one per partition and page it knows of.
         Assert.InRange(first.GetProperty("graphCalls").GetInt32(), plan.GetProperty("callsPlanned").GetInt32(), int.MaxValue);
 
