@@ -28,7 +28,7 @@ static class OneAccount
         Console.WriteLine("warm-up");
         await ours.WaitAsync(await ours.RequestAsync(WarmUpAccount), TimeSpan.FromMinutes(2));
         await ours.WaitAsync(await ours.RequestAsync(WarmUpAccount), TimeSpan.FromMinutes(2));
-        var firstSync = await TimedAsync(ours);
+        var (firstSync, _) = await TimedAsync(ours);
         await seed.SyncAsync(TwoEzi);
 
         var gateBefore = await ours.GateWaitAsync();
@@ -55,7 +55,9 @@ static class OneAccount
         Console.WriteLine("restarting every host of ours");
         await ours.RestartAllAsync();
         await simulator.ResetAsync();
-        var afterRestart = await TimedAsync(ours);
+        var jitBefore = await ours.JitAsync();
+        var (afterRestart, restarted) = await TimedAsync(ours);
+        var jitAfter = await ours.JitAsync();
 
         var seedData = await simulator.CompareAsync(seed.Database.ConnectionString, [TwoEzi]);
         var ourData = await simulator.CompareAsync(ours.Database.ConnectionString, [TwoEzi]);
@@ -70,18 +72,27 @@ static class OneAccount
             $"{Format.Ratio(afterRestart / ourTime.Median)} the warm median.");
         report.Value("firstSyncSeconds", Math.Round(firstSync, 3));
         report.Value("afterRestartSeconds", Math.Round(afterRestart, 3));
+        report.Line("What the JIT compiled during that first sync after the restart (every process of each host, from the runtime's counters):");
+        report.Line();
+        report.Table("afterRestartJit", [("Host", "host"), ("Methods", "methods"), ("JIT time", "jitSeconds")],
+            jitAfter.Select(j => (IReadOnlyList<Cell>)
+            [
+                j.Key, Cell.Count(j.Value.Methods - jitBefore[j.Key].Methods), Cell.Seconds(j.Value.Seconds - jitBefore[j.Key].Seconds),
+            ]));
         report.Line();
         goals(report, new OneAccountResult(ourTime, ourCalls, firstSync, afterRestart));
         report.Line();
         await Timeline.WriteAsync(report, ours.Database, last!.Value.Run, last.Value.Requested);
+        report.Line();
+        await Timeline.WriteAsync(report, ours.Database, restarted.Run, restarted.Requested, "the first run after the restart", "afterRestartTimeline");
     }
 
-    /// <summary>One forced sync of 2EZi, from just before its POST to its end, in seconds.</summary>
-    static async Task<double> TimedAsync(OurSystem ours)
+    /// <summary>One forced sync of 2EZi, from just before its POST to its end, in seconds; and the run, for its timeline.</summary>
+    static async Task<(double Seconds, (FinishedRun Run, DateTimeOffset Requested) Timed)> TimedAsync(OurSystem ours)
     {
         var requested = DateTimeOffset.UtcNow;
         var run = await ours.WaitAsync(await ours.RequestAsync(TwoEzi), TimeSpan.FromMinutes(2));
-        return (run.FinishedAt - requested).TotalSeconds;
+        return ((run.FinishedAt - requested).TotalSeconds, (run, requested));
     }
 }
 

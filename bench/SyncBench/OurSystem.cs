@@ -87,6 +87,19 @@ sealed class OurSystem : IAsyncDisposable
     public async Task<long> SagaEventsAsync() =>
         (long)await MetricSumAsync("messaging_masstransit_saga_duration_milliseconds_count", h => h.Project == "Orchestrator");
 
+    /// <summary>Per host project (of each, the living processes summed): methods the JIT compiled so far and the seconds it spent.</summary>
+    public async Task<IReadOnlyDictionary<string, (double Methods, double Seconds)>> JitAsync()
+    {
+        var jit = new SortedDictionary<string, (double Methods, double Seconds)>(StringComparer.Ordinal);
+        foreach (var project in _system.Hosts.Where(h => !h.HasExited).Select(h => h.Project).Distinct())
+        {
+            jit[project] = (await MetricSumAsync("dotnet_jit_compiled_methods_total", h => h.Project == project),
+                await MetricSumAsync("dotnet_jit_compilation_time_seconds_total", h => h.Project == project));
+        }
+
+        return jit;
+    }
+
     /// <summary>The sum of a metric's series (every label set) over the living hosts <paramref name="which"/> picks, from their /metrics.</summary>
     async Task<double> MetricSumAsync(string metric, Func<HostProcess, bool> which)
     {

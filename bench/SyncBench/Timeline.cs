@@ -8,7 +8,8 @@ namespace MetaAdsSync.SyncBench;
 /// </summary>
 static class Timeline
 {
-    public static async Task WriteAsync(Report report, NpgsqlDataSource database, FinishedRun run, DateTimeOffset requested)
+    public static async Task WriteAsync(Report report, NpgsqlDataSource database, FinishedRun run, DateTimeOffset requested,
+        string which = "our last run", string key = "lastRunTimeline")
     {
         await using var command = database.CreateCommand("""
             SELECT 'campaigns page stored', synced_at FROM campaigns WHERE last_run_id = @run GROUP BY synced_at
@@ -26,13 +27,13 @@ static class Timeline
             }
         }
 
-        report.Line("Where the time of our last run went (offsets from the POST; a page's time is when its rows were stored):");
+        report.Line($"Where the time of {which} went (offsets from the POST; a page's time is when its rows were stored):");
         report.Line();
         var ordered = events.OrderBy(e => e.At).ToList();
         var rows = ordered.Select((e, i) => (IReadOnlyList<Cell>)
         [
             e.What, Cell.Seconds((e.At - requested).TotalSeconds), i == 0 ? new Cell("", null) : Cell.Seconds((e.At - ordered[i - 1].At).TotalSeconds),
         ]);
-        report.Table("lastRunTimeline", [("Event", "event"), ("At", "at"), ("Since the previous event", "sinceThePreviousEvent")], rows);
+        report.Table(key, [("Event", "event"), ("At", "at"), ("Since the previous event", "sinceThePreviousEvent")], rows);
     }
 }

@@ -8,6 +8,7 @@ using MetaAdsSync.GraphApi;
 using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.RateGate;
 using MetaAdsSync.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Gateway;
@@ -41,8 +42,13 @@ public static class GatewayExtensions
             x.AddConsumer<AccountEventsConsumer>();
         }, new MessageWarmUp(
             [typeof(SyncAccountRequested)],
-            [typeof(SyncAccepted), typeof(SyncRejected), typeof(SyncProgressed), typeof(AccountSyncCompleted), typeof(AccountSyncFailed), typeof(AccountSyncTimedOut)]));
+            [typeof(SyncAccepted), typeof(SyncRejected), typeof(SyncProgressed), typeof(AccountSyncCompleted), typeof(AccountSyncFailed), typeof(AccountSyncTimedOut)],
+            [typeof(SyncAccepted), typeof(SyncRejected)]));
 
+        // The first request's pipeline, run once before the Gateway reports ready.
+        builder.Services.AddSingleton<ApiWarmUp>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiWarmUp>());
+        builder.Services.AddHealthChecks().AddCheck<ApiWarmUp>("api-warm-up", HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.AddApiContract();

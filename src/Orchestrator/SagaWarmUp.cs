@@ -1,4 +1,6 @@
 using MetaAdsSync.Orchestrator.Persistence;
+using MetaAdsSync.Orchestrator.Planning;
+using MetaAdsSync.Orchestrator.Saga;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -9,16 +11,24 @@ namespace MetaAdsSync.Orchestrator;
 /// <summary>
 /// Runs the saga's hot path against the database once before the bus starts (it is registered after the schema
 /// migration and ahead of MassTransit): EF Core builds its model (a new account's first insert and the planner's reads
-/// use it), the repository's load runs once, and the saga's pooled connections open. Without it the first sync after a start paid all of
-/// that on its critical path. Never stops the host.
+/// use it), the repository's load runs once, the saga's pooled connections open, and the planner's reads run once for an
+/// account that does not exist, in a transaction rolled back (EF Core compiles each SQL query at its first use and Npgsql
+/// resolves each parameter and column type once; without this the first sync after a start paid that on its critical
+/// path), and the ledger's JSON contract is built. Writes nothing; never stops the host.
 /// </summary>
-sealed class SagaWarmUp(IDbContextFactory<SyncDbContext> contexts, ILogger<SagaWarmUp> logger) : IHostedService
+sealed class SagaWarmUp(IDbContextFactory<SyncDbContext> contexts, IServiceScopeFactory scopes, TimeProvider time, ILogger<SagaWarmUp> logger) : IHostedService
 {
+    /// <summary>No Meta ad account has this id: the reads find nothing.</summary>
+    const string NoAccount = "act_0";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
             await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => LoadAsync(cancellationToken)));
+            await PlannerReadsAsync(cancellationToken);
+            AccountSyncStateMap.FromJson<RunLedger>(AccountSyncStateMap.ToJson(new RunLedger()));
+            logger.LogInformation("The saga's path warmed: repository load, planner reads, ledger JSON");
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {
@@ -33,6 +43,21 @@ sealed class SagaWarmUp(IDbContextFactory<SyncDbContext> contexts, ILogger<SagaW
         _ = db.Model;
         await db.Database.OpenConnectionAsync(cancellationToken);
         await AccountSyncRows.LoadAsync(db, Guid.Empty, cancellationToken);
+    }
+
+    // What SyncPlanner reads at a run's start, through the same services, in a saga transaction of its own that is rolled back.
+    async Task PlannerReadsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        using var enlisted = scope.ServiceProvider.GetRequiredService<SagaTransaction>().Enlist(db);
+        var history = scope.ServiceProvider.GetRequiredService<IRunHistory>();
+        var since = time.GetUtcNow();
+        await history.InsightLevelsReadSinceAsync(NoAccount, "last_7d", since, cancellationToken);
+        await history.DailyLevelsReadSinceAsync(NoAccount, since, cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<IAccountShapes>().ReadAsync(NoAccount, cancellationToken);
+        await transaction.RollbackAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

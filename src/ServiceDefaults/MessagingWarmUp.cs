@@ -10,17 +10,19 @@ namespace MetaAdsSync.ServiceDefaults;
 
 /// <summary>
 /// What <see cref="MessagingWarmUp"/> warms in a host: the messages it publishes (<see cref="Published"/>: their publish
-/// transport and their JSON contract), and the others it consumes or answers with (<see cref="Serialized"/>: their
-/// JSON contract only).
+/// transport and their JSON contract), the others it consumes or answers with (<see cref="Serialized"/>: their
+/// JSON contract only), and the responses its request clients await (<see cref="Responses"/>: their pipes on the bus endpoint).
 /// </summary>
-public sealed record MessageWarmUp(IReadOnlyList<Type> Published, IReadOnlyList<Type> Serialized);
+public sealed record MessageWarmUp(IReadOnlyList<Type> Published, IReadOnlyList<Type> Serialized, IReadOnlyList<Type>? Responses = null);
 
 /// <summary>
 /// Once the bus has started, runs what the first sync after a start would otherwise run on its critical path, without
 /// sending anything: MassTransit's serializer builds its JSON contract of every message the host publishes, consumes
-/// or answers with (a round trip of an empty message through its own options), and the publish transport of each
-/// message the host publishes is created. The host reports ready only after this (at most <see cref="Limit"/>); a warm-up that fails is
-/// logged and never stops the host.
+/// or answers with (a round trip of an empty message through its own options); the publish transport of each message
+/// the host publishes is created (MassTransit still declares its exchange at the first send: that takes a message); and
+/// the response pipes of its request clients are connected to the bus endpoint and let go, which starts the bus endpoint
+/// (its temporary queue, which the first request would otherwise declare and wait for). The host reports ready only
+/// after this (at most <see cref="Limit"/>); a warm-up that fails is logged and never stops the host.
 /// </summary>
 public sealed class MessagingWarmUp(MessageWarmUp messages, ILogger<MessagingWarmUp> logger) : IBusObserver, IHealthCheck
 {
@@ -28,6 +30,7 @@ public sealed class MessagingWarmUp(MessageWarmUp messages, ILogger<MessagingWar
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
 
     static readonly MethodInfo PublishEndpointOf = typeof(MessagingWarmUp).GetMethod(nameof(PublishEndpointAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    static readonly MethodInfo ResponsePipeOf = typeof(MessagingWarmUp).GetMethod(nameof(ConnectResponsePipe), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly Stopwatch _sinceCreated = Stopwatch.StartNew();
@@ -64,7 +67,14 @@ public sealed class MessagingWarmUp(MessageWarmUp messages, ILogger<MessagingWar
                 await ((Task)PublishEndpointOf.MakeGenericMethod(type).Invoke(null, [bus])!).ConfigureAwait(false);
             }
 
-            logger.LogInformation("Message paths warmed in {Elapsed} ms", watch.ElapsedMilliseconds);
+            var responses = messages.Responses ?? [];
+            foreach (var type in responses)
+            {
+                ResponsePipeOf.MakeGenericMethod(type).Invoke(null, [bus]);
+            }
+
+            logger.LogInformation("Message paths warmed in {Elapsed} ms: {Published} publish transport(s), {Responses} response pipe(s) on the bus endpoint",
+                watch.ElapsedMilliseconds, messages.Published.Count, responses.Count);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or TargetInvocationException
                                        or RabbitMqConnectionException or OperationCanceledException)
@@ -84,8 +94,12 @@ public sealed class MessagingWarmUp(MessageWarmUp messages, ILogger<MessagingWar
         JsonSerializer.Serialize(empty, type, SystemTextJsonMessageSerializer.Options);
     }
 
-    // Creates the publish transport (and its topology) of T, as the first Publish<T> would; sends nothing.
+    // Creates the publish transport of T, as the first Publish<T> would; sends nothing.
     static async Task PublishEndpointAsync<T>(IBus bus) where T : class => await bus.GetPublishSendEndpoint<T>().ConfigureAwait(false);
+
+    // What a request client does first for each response type it awaits (this connects the bus endpoint), then lets go.
+    static void ConnectResponsePipe<T>(IBus bus) where T : class =>
+        bus.ConnectRequestPipe(NewId.NextGuid(), Pipe.Empty<ConsumeContext<T>>()).Disconnect();
 
     public void PostCreate(IBus bus)
     {

@@ -13,6 +13,9 @@ public static class StorageExtensions
     /// <summary>The key of the host's session data source (<see cref="StorageRegistration.CreateSessionDataSource"/>).</summary>
     public const string SessionDataSource = "postgres-session";
 
+    /// <summary>The readiness check that PostgreSQL answers with the schema this build knows.</summary>
+    public const string SchemaCheck = "postgres-schema";
+
     /// <summary>
     /// Binds and validates <c>ConnectionStrings:*</c> and <c>Postgres:*</c> (<paramref name="maxPoolSize"/> is the host
     /// role's default, a <see cref="ConnectionBudget"/> figure); registers the host's one pooled <c>NpgsqlDataSource</c>
@@ -47,7 +50,7 @@ public static class StorageExtensions
         builder.Services.AddHostedService<StorageWarmUp>();
         // Ready only once the Orchestrator has migrated.
         builder.Services.AddHealthChecks()
-            .AddCheck<SchemaHealthCheck>("postgres-schema", HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]);
+            .AddCheck<SchemaHealthCheck>(SchemaCheck, HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]);
         return builder;
     }
 }

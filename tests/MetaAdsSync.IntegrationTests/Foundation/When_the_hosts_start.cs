@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using MetaAdsSync.Storage;
 using MetaAdsSync.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -32,7 +33,17 @@ public class When_the_hosts_start(RabbitMqFixture rabbit) : IClassFixture<Rabbit
             await Eventually.TrueAsync(() => host.Output.Contains("Message paths warmed in", StringComparison.Ordinal),
                 $"{host.Project} warmed its message paths", TimeSpan.FromMinutes(1));
             Assert.DoesNotContain("not warmed at start", host.Output, StringComparison.Ordinal);
+            // Its pooled connections opened and Npgsql's converters of every type the hot statements use resolved.
+            Assert.Contains("PostgreSQL warmed: 4 connections opened, 20 types sent and read back", host.Output, StringComparison.Ordinal);
         }
+
+        // The Gateway's request client: its response pipes connected, so the bus endpoint's queue exists before the first request.
+        Assert.Contains("2 response pipe(s) on the bus endpoint", gateway.Output, StringComparison.Ordinal);
+        // The Gateway asked itself for a run that does not exist, so its first request finds the pipeline built.
+        await Eventually.TrueAsync(() => Regex.IsMatch(gateway.Output, @"API warmed in \d+ ms: GET /api/syncs/\{empty uuid\} answered (404|401)"),
+            "the Gateway warmed its API", TimeSpan.FromMinutes(1));
+        // The Orchestrator ran the planner's reads (in a transaction rolled back) before it took messages.
+        Assert.Contains("The saga's path warmed: repository load, planner reads, ledger JSON", orchestrator.Output, StringComparison.Ordinal);
     }
 
     [Theory]
