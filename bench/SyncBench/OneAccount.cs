@@ -23,7 +23,7 @@ static class OneAccount
         await using var ours = await OurSystem.StartAsync(simulator, fetchersEach: 2);
         await using var seed = await SeedBaseline.CreateAsync(simulator);
 
-        // The hosts warm up on another account (read whole, then in partitions), so that 2EZi's first sync measures an
+        // The hosts warm up on another account (its first sync, then one in partitions), so that 2EZi's first sync measures an
         // account whose shape is unknown, not cold processes: the first after a restart is measured apart below.
         Console.WriteLine("warm-up");
         await ours.WaitAsync(await ours.RequestAsync(WarmUpAccount), TimeSpan.FromMinutes(2));
