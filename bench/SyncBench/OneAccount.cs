@@ -6,9 +6,9 @@ namespace MetaAdsSync.SyncBench;
 /// <summary>
 /// Scenarios <c>2ezi</c> (500 ms per call) and <c>overhead</c> (0 ms): one forced sync of 2EZi at a time, the seed's
 /// algorithm and ours alternating on the same simulator, after a warm-up of each. Ours' warm-up (after two syncs of
-/// another account) is 2EZi's first sync on an empty database (no shape known: each level read whole), reported apart;
-/// after the timed runs every host of ours is restarted and the first sync after it (the database knows the account)
-/// is reported beside the warm median.
+/// another account) is 2EZi's first sync on an empty database (no shape known: its ads read by campaign as its campaign
+/// read names them), reported apart; after the timed runs every host of ours is restarted and the first sync after it
+/// (the database knows the account) is reported beside the warm median.
 /// </summary>
 static class OneAccount
 {
@@ -23,7 +23,7 @@ static class OneAccount
         await using var ours = await OurSystem.StartAsync(simulator, fetchersEach: 2);
         await using var seed = await SeedBaseline.CreateAsync(simulator);
 
-        // The hosts warm up on another account (read whole, then in partitions), so that 2EZi's first sync measures an
+        // The hosts warm up on another account (its first sync, then one in partitions), so that 2EZi's first sync measures an
         // account whose shape is unknown, not cold processes: the first after a restart is measured apart below.
         Console.WriteLine("warm-up");
         await ours.WaitAsync(await ours.RequestAsync(WarmUpAccount), TimeSpan.FromMinutes(2));

@@ -54,10 +54,12 @@ public sealed class SagaHarness : IAsyncDisposable
             .AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(time)
             .AddAccountSyncSagaServices();
-        // The specs are of the preset reads unless one turns daily rows on.
+        // The specs are of the preset reads unless one turns daily rows on, and their first syncs read the ads level
+        // whole unless one is of the first sync read by campaign (When_a_first_sync_reads_ads_by_campaign).
         services.AddOptions<SagaOptions>().Configure(o =>
         {
             o.DailyInsightDays = 0;
+            o.FirstSyncMaxPartitions = 1;
             configure?.Invoke(o);
         });
         if (connectionString is null)

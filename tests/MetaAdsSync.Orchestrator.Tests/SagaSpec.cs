@@ -89,6 +89,24 @@ public abstract class SagaSpec : IAsyncLifetime
 
     protected Task Published<T>(Func<T, bool> filter) where T : class => Sut.Harness.Published(1, filter);
 
+    /// <summary>Reports the run stalled past <c>Sync:StallAfter</c>; returns how many times each partition's command went out.</summary>
+    protected async Task<Dictionary<Guid, int>> Stall(Guid runId)
+    {
+        Sut.Time.Advance(TimeSpan.FromSeconds(31));
+        await Sut.Harness.Bus.Publish(new SyncRunStalled(runId, Account, Sut.Time.GetUtcNow()));
+        await Handled<SyncRunStalled>(1, m => m.RunId == runId);
+        return Fetches(runId).GroupBy(f => f.PartitionId).ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    /// <summary>Answers every insight read the run has sent so far.</summary>
+    protected async Task AnswerInsights(Guid runId, int rows = 1)
+    {
+        foreach (var batch in Batches().Where(b => b.RunId == runId))
+        {
+            await BatchDone(runId, batch.BatchId, rows);
+        }
+    }
+
     /// <summary>Runs all three levels to their last page, answers the campaign and ad set insight reads and fails the ads one.</summary>
     protected async Task EndPartial(Guid runId, FailureCause? cause = null)
     {

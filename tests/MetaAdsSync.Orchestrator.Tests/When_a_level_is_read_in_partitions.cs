@@ -164,11 +164,7 @@ public class When_a_level_is_read_in_partitions : SagaSpec
         await PartitionPage(runId, ads[0], 1, last: true, count: 400);
         await PagesHandled(2);
 
-        Sut.Time.Advance(TimeSpan.FromSeconds(31));
-        await Sut.Harness.Bus.Publish(new SyncRunStalled(runId, Account, Sut.Time.GetUtcNow()));
-        await Handled<SyncRunStalled>(1, m => m.RunId == runId);
-
-        var sent = Fetches(runId).GroupBy(f => f.PartitionId).ToDictionary(g => g.Key, g => g.Count());
+        var sent = await Stall(runId);
         Assert.Equal(1, sent[ads[0].PartitionId]);
         Assert.Equal(2, sent[ads[1].PartitionId]);
         Assert.Equal(1, sent[Fetches(runId).First(f => f.Level == EntityLevel.Campaign).PartitionId]);

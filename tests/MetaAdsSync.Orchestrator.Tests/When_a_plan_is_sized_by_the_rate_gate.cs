@@ -121,4 +121,46 @@ public class When_a_plan_is_sized_by_the_rate_gate
 
         Assert.Equal([Partition.WholeLevel], Ads(await Plan(shape, force: false)));
     }
+
+    [Fact]
+    public async Task Should_keep_spare_calls_for_a_first_sync_that_reads_ads_by_campaign()
+    {
+        // No shape: a sequential read is one call per level and per insight read (6); 20 calls of room, 14 to spare.
+        var plan = await Plan(AccountShape.Empty with { Entities = new AccountRoom(8, 10), WindowUsed = 180 }, new RateGateOptions { CallBudget = 200 });
+
+        Assert.Empty(Ads(plan));
+        Assert.Equal(8, plan.ByCampaign![EntityLevel.Ad]);
+        Assert.Equal(14 - 7, plan.SpareCalls);
+        Assert.NotNull(plan.KnownCampaigns);
+        Assert.Equal(6, plan.Summary.CallsPlanned);
+    }
+
+    [Fact]
+    public async Task Should_cut_a_first_sync_by_what_the_budget_leaves_beyond_a_sequential_read()
+    {
+        var plan = await Plan(AccountShape.Empty with { Entities = new AccountRoom(8, 10), WindowUsed = 193 }, new RateGateOptions { CallBudget = 200 });
+
+        Assert.Equal(2, plan.ByCampaign![EntityLevel.Ad]);
+        Assert.Equal(0, plan.SpareCalls);
+    }
+
+    [Fact]
+    public async Task Should_read_a_first_sync_s_ads_whole_when_the_budget_has_less_room_than_a_sequential_read()
+    {
+        var plan = await Plan(AccountShape.Empty with { Entities = new AccountRoom(8, 10), WindowUsed = 196 }, new RateGateOptions { CallBudget = 200 });
+
+        Assert.Equal([Partition.WholeLevel], Ads(plan));
+        Assert.Null(plan.ByCampaign);
+        Assert.Null(plan.Summary.ByCampaignLevels);
+        Assert.Contains("sequentially", plan.Summary.Limit);
+    }
+
+    [Fact]
+    public async Task Should_read_a_first_sync_s_ads_by_campaign_without_a_budget_limit_other_than_the_key()
+    {
+        var plan = await Plan(AccountShape.Empty with { Entities = new AccountRoom(6, 10) });
+
+        Assert.Equal(6, plan.ByCampaign![EntityLevel.Ad]);
+        Assert.Null(plan.SpareCalls);
+    }
 }

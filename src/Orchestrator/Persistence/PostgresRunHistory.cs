@@ -62,9 +62,13 @@ public sealed class PostgresRunHistory(SagaTransaction transaction, ILogger<Post
 
         // Every entity level was read (or replayed): the next incremental reads start from this run's start. A run that
         // ended otherwise moves nothing, so what it stored is read again, its parents' changes with their children.
-        if (run.Outcome is SyncOutcome.Completed or SyncOutcome.Partial && run.LevelsRead is { Count: > 0 } levels)
+        var levelsRead = run.Outcome is SyncOutcome.Completed or SyncOutcome.Partial && run.LevelsRead is { Count: > 0 } levels
+            ? EntityUpserts.MarkLevelsRead(run.AccountId, levels, RunProgress.InMicroseconds(run.StartedAt))
+            : null;
+        var partitioned = run.EntityLevelsReadInPartitions ?? [];
+        if (levelsRead is not null && partitioned.Count == 0)
         {
-            batch.BatchCommands.Add(EntityUpserts.MarkLevelsRead(run.AccountId, levels, RunProgress.InMicroseconds(run.StartedAt)));
+            batch.BatchCommands.Add(levelsRead);
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -72,7 +76,7 @@ public sealed class PostgresRunHistory(SagaTransaction transaction, ILogger<Post
         // A level read in partitions is complete only now that the run saw every partition done: its mark, and the
         // removal marks of what no partition returned, are the run's to write (their reasons are looked up by the
         // EntityFetcher at the level's next read).
-        foreach (var level in run.EntityLevelsReadInPartitions ?? [])
+        foreach (var level in partitioned)
         {
             var removed = await RemovedObjects.CompleteLevelAsync(
                 connection, run.AccountId, level, run.RunId, RunProgress.InMicroseconds(run.StartedAt), run.FinishedAt, cancellationToken);
@@ -80,6 +84,16 @@ public sealed class PostgresRunHistory(SagaTransaction transaction, ILogger<Post
             {
                 logger.LogInformation("{Account} {Level}: {Count} object(s) no longer listed by Meta, marked removed", run.AccountId, level, removed.Count);
             }
+        }
+
+        // Moved only after those marks: a level read in partitions for the first time (a first sync's ads) has its mark
+        // row written just above, and an update before it would leave the level without a start for its next
+        // incremental read.
+        if (levelsRead is not null && partitioned.Count > 0)
+        {
+            await using var after = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.CurrentTransaction?.GetDbTransaction());
+            after.BatchCommands.Add(levelsRead);
+            await after.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

@@ -16,16 +16,20 @@ public sealed record PlannedInsightRead(EntityLevel Level, Partition Partition, 
 /// What a run reads: each entity level in one or more partitions, the insight reads the account needs, and the plan in
 /// brief. <paramref name="KnownCampaigns"/>: the campaigns its partitions name, when it reads levels in partitions
 /// without a remainder: the campaign read then names those created since, and the run adds their reads.
+/// <paramref name="ByCampaign"/>: a first sync's levels that wait for the campaign read, with the partitions each campaign
+/// page's campaigns are cut into; <paramref name="SpareCalls"/>: what the budget leaves for partitions they add (null: no budget).
 /// </summary>
 public sealed record SyncPlan(
-    IReadOnlyList<PlannedEntityRead> Entities, IReadOnlyList<PlannedInsightRead> Insights, RunPlanSummary Summary, IReadOnlyList<string>? KnownCampaigns = null);
+    IReadOnlyList<PlannedEntityRead> Entities, IReadOnlyList<PlannedInsightRead> Insights, RunPlanSummary Summary, IReadOnlyList<string>? KnownCampaigns = null,
+    IReadOnlyDictionary<EntityLevel, int>? ByCampaign = null, int? SpareCalls = null);
 
 /// <summary>
 /// Decides at the start of a run what it reads, from what PostgreSQL knows of the account. Everything goes out at once:
 /// insights beside the entity reads (Meta evaluates the allow-list, so they need no entity ids), and a level that last
 /// took more than a page is cut into partitions of about a page each by campaign (<see cref="Partitioner"/>), so that
 /// competing fetchers read them at once; campaigns created since are read once the run's campaign read names them (a
-/// run that replays campaigns from PostgreSQL asks for a <c>NOT_IN</c> remainder instead). How wide is the rate gate's
+/// run that replays campaigns from PostgreSQL asks for a <c>NOT_IN</c> remainder instead); a first sync, which knows no
+/// campaign to cut by, reads its ads by campaign as its campaign read names them (<see cref="WaitsForCampaigns"/>). How wide is the rate gate's
 /// to say: at most as many partitions as the account's key may have calls in flight, fewer from <c>RateGate:ShrinkFromPercent</c> of reported usage, and with a
 /// <c>RateGate:CallBudget</c> only what the window's room pays for (a room smaller than a sequential read: sequential).
 /// Per level the preset's aggregate and, with <c>Sync:DailyInsightDays</c>, the daily rows of the window ending today in
@@ -84,11 +88,22 @@ public sealed class SyncPlanner(
         var spare = SpareCalls(shape, sequential, out var limit);
         var entities = new List<PlannedEntityRead>();
         var insights = new List<PlannedInsightRead>();
+        var byCampaign = new Dictionary<EntityLevel, int>();
         var planned = 0;
         foreach (var read in reads)
         {
             var room = read.Insights ? shape.Insights : shape.Entities;
             var width = Math.Min(Width(room, ref limit), spare + 1);
+            if (WaitsForCampaigns(shape, read) && Math.Min(width, o.FirstSyncMaxPartitions) is var first and > 1)
+            {
+                // Read once the campaign read names campaigns, cut by count (NewCampaignReads); the spare calls its
+                // first page's partitions may take are kept for them.
+                byCampaign[read.Level] = first;
+                spare -= first - 1;
+                planned += read.SequentialCalls;
+                continue;
+            }
+
             var partitions = read.CanSplit ? Partitioner.Split(read.Sizes, read.PageSize, o.PartitionMaxIds, width, remainder) : [Partition.WholeLevel];
             spare -= partitions.Count - 1;
             planned += read.Free ? 0 : partitions.Sum(p => read.Calls(p));
@@ -108,9 +123,23 @@ public sealed class SyncPlanner(
         var incremental = entities.Where(e => e.UpdatedSince is not null).Select(e => e.Level.ToString()).Distinct().ToList();
         var split = entities.Select(e => e.Partition).Concat(insights.Select(i => i.Partition)).Any(p => p.Kind == PartitionKind.Campaigns);
         return new SyncPlan(entities, insights, new RunPlanSummary(
-                Count(entities.Select(e => e.Level)), Count(insights.Select(i => i.Level)), planned, limit, incremental.Count > 0 ? incremental : null),
-            split && !remainder ? shape.Campaigns.Select(c => c.Id).ToList() : null);
+                Count(entities.Select(e => e.Level)), Count(insights.Select(i => i.Level)), planned, limit, incremental.Count > 0 ? incremental : null,
+                byCampaign.Count > 0 ? byCampaign.Keys.Select(l => l.ToString()).ToList() : null),
+            (split && !remainder) || byCampaign.Count > 0 ? shape.Campaigns.Select(c => c.Id).ToList() : null,
+            byCampaign.Count > 0 ? byCampaign : null,
+            byCampaign.Count > 0 && gate.Value.CallBudget > 0 ? spare : null);
     }
+
+    /// <summary>
+    /// Whether a first sync reads the level by campaign instead of whole. With no shape, a whole read of the ads edge
+    /// pages one call after another (and its first call may be refused as too much data); waiting for the campaign
+    /// read, one call, and reading its campaigns in partitions at once turns that chain into two round trips. The
+    /// price: an account whose ads fit one page pays one round trip more than a whole read beside the campaigns would
+    /// (a one-campaign account most of all). Only ads wait: ad sets carry no creative, fit a page in all but the largest
+    /// accounts and are read whole beside the campaigns, off the ads' critical path and without taking their gate slots.
+    /// </summary>
+    static bool WaitsForCampaigns(AccountShape shape, LevelRead read) =>
+        shape.Campaigns.Count == 0 && read is { Level: EntityLevel.Ad, Insights: false, CanSplit: true };
 
     /// <summary>Where an incremental read of the level starts; null when the level is to be read fully.</summary>
     DateTimeOffset? IncrementalSince(SyncAccountRequested request, AccountShape shape, EntityLevel level, DateTimeOffset now)

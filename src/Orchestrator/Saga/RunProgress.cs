@@ -52,6 +52,8 @@ public static class RunProgress
         }
 
         s.Ledger.KnownCampaigns = plan.KnownCampaigns is { } known ? [.. known] : null;
+        s.Ledger.ByCampaign = plan.ByCampaign is { } byCampaign ? new Dictionary<EntityLevel, int>(byCampaign) : null;
+        s.Ledger.SpareCalls = plan.SpareCalls;
 
         foreach (var read in plan.Insights)
         {
@@ -60,6 +62,23 @@ public static class RunProgress
         }
 
         s.Plan = plan.Summary;
+    }
+
+    /// <summary>
+    /// Keeps the plan's summary true when the run adds reads to it (campaigns it names): partitions per level, and the
+    /// calls they take at least.
+    /// </summary>
+    public static void AddedToPlan(AccountSyncState s, EntityLevel level, int partitions, int? calls = null, bool insights = false)
+    {
+        if (s.Plan is not { } plan)
+        {
+            return;
+        }
+
+        var counts = new Dictionary<string, int>(insights ? plan.InsightPartitions : plan.EntityPartitions);
+        counts[level.ToString()] = counts.GetValueOrDefault(level.ToString()) + partitions;
+        var planned = plan.CallsPlanned + (calls ?? partitions);
+        s.Plan = insights ? plan with { InsightPartitions = counts, CallsPlanned = planned } : plan with { EntityPartitions = counts, CallsPlanned = planned };
     }
 
     /// <summary>

@@ -54,6 +54,14 @@ public sealed class SagaOptions
     [Range(1, 300, ErrorMessage = "Sync:PartitionMaxIds must be between 1 and 300.")]
     public int PartitionMaxIds { get; set; } = 200;
 
+    /// <summary>
+    /// A first sync (no shape known) reads the ads level by campaign once its campaign read names them: at most this many
+    /// partitions per campaign page, and never more than the account's allowed concurrency at the rate gate. 1 reads the
+    /// ads level whole from the start, as a sequential read.
+    /// </summary>
+    [Range(1, 256, ErrorMessage = "Sync:FirstSyncMaxPartitions must be between 1 and 256.")]
+    public int FirstSyncMaxPartitions { get; set; } = 16;
+
     /// <summary>A run with no progress for this long gets its outstanding commands sent again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Sync:StallAfter must be between 1 s and 1 h.")]
     public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(30);

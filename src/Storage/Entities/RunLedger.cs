@@ -18,6 +18,18 @@ public sealed class RunLedger
     /// </summary>
     public HashSet<string>? KnownCampaigns { get; set; }
 
+    /// <summary>
+    /// A first sync's levels read by campaign (no shape was known to cut them at the plan): each campaign page's new
+    /// campaigns become at most this many <c>campaign.id IN</c> partitions of the level. Null: none.
+    /// </summary>
+    public Dictionary<EntityLevel, int>? ByCampaign { get; set; }
+
+    /// <summary>
+    /// Partitions beyond one per level the run may still add to <see cref="ByCampaign"/> levels: the budget's room beyond
+    /// a sequential read (<c>RateGate:CallBudget</c>), each partition costing at most one call more. Null: no budget.
+    /// </summary>
+    public int? SpareCalls { get; set; }
+
     /// <summary>When the run's last progress event went out: they go out at most once per <c>Sync:ProgressInterval</c>.</summary>
     public DateTimeOffset? ProgressSentAt { get; set; }
 }
@@ -74,11 +86,14 @@ public sealed class InsightRead
 
 /// <summary>
 /// The run's plan as the API shows it: partitions per level, the Graph calls it expects to make, and the entity levels
-/// it reads incrementally (only what changed since the last read; null or empty: every level read fully or replayed).
+/// it reads incrementally (only what changed since the last read; null or empty: every level read fully or replayed),
+/// and the levels a first sync cuts by campaign as its campaign read names them (<paramref name="ByCampaignLevels"/>):
+/// their partitions and calls are added to the summary as they are sent.
 /// </summary>
 public sealed record RunPlanSummary(
     IReadOnlyDictionary<string, int> EntityPartitions,
     IReadOnlyDictionary<string, int> InsightPartitions,
     int CallsPlanned,
     string? Limit = null,
-    IReadOnlyList<string>? IncrementalLevels = null);
+    IReadOnlyList<string>? IncrementalLevels = null,
+    IReadOnlyList<string>? ByCampaignLevels = null);

@@ -4,9 +4,10 @@ using Npgsql;
 namespace MetaAdsSync.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// 2EZi's 798 ads, read in partitions by campaign once its shape is known, against the simulator's truth after the
-/// data changed between syncs: every id read, none twice (the run's count is the truth's, and every stored row of the
-/// level carries the run), and what the Graph no longer lists marked removed once every partition of its level is done.
+/// 2EZi's 798 ads in 49 campaigns, read in partitions by campaign, against the simulator's truth: on the first sync
+/// (no shape: cut by count as the campaign read names campaigns), and once the shape is known after the data changed
+/// between syncs: every id read, none twice (the run's count is the truth's, and every stored row of the level carries
+/// the run), and what the Graph no longer lists marked removed once every partition of its level is done.
 /// </summary>
 public class When_a_level_is_read_in_partitions
 {
@@ -20,8 +21,9 @@ public class When_a_level_is_read_in_partitions
         await using var system = await SyncSystem.StartAsync(entityFetchers: 2,
             settings: new Dictionary<string, string> { ["Sync__PartitionSize"] = "600" });
 
+        // The first sync: the ads wait for the campaign read and are read by campaign.
         var first = await Sync(system);
-        Assert.Equal(1, Partitions(first, "Ad"));
+        Assert.True(Partitions(first, "Ad") >= 2, $"the first sync read the ads in {Partitions(first, "Ad")} partition(s)");
         await AssertEveryIdOnce(system, first);
 
         // Between syncs: an ad moves to another campaign, a campaign is created with an ad set and an ad, a campaign is gone.
@@ -49,6 +51,34 @@ public class When_a_level_is_read_in_partitions
         // reasons up: Meta says they no longer exist.
         var reasons = await Ids(system, $"SELECT DISTINCT coalesce(removed_reason, 'none') FROM ads WHERE account_id = '{TwoEzi}' AND removed_at IS NOT NULL");
         Assert.Equal(["DELETED"], reasons);
+    }
+
+    [Fact]
+    public async Task Should_read_a_first_sync_by_campaign_exactly_as_the_truth_when_its_campaign_read_pages()
+    {
+        // Campaign pages of 20: 2EZi's 49 campaigns come in three pages, each cut into partitions of ads read at once.
+        await using var system = await SyncSystem.StartAsync(entityFetchers: 2,
+            settings: new Dictionary<string, string> { ["Meta__CampaignPageSize"] = "20" });
+
+        var first = await Sync(system);
+
+        var plan = first.GetProperty("plan");
+        Assert.Equal(["Ad"], plan.GetProperty("byCampaignLevels").EnumerateArray().Select(l => l.GetString()));
+        // Three pages of at most the key's allowed concurrency before its first call (4) each.
+        Assert.InRange(Partitions(first, "Ad"), 3, 12);
+        Assert.Equal(1, Partitions(first, "AdSet"));
+        await AssertEveryIdOnce(system, first);
+        // Entities and insights exactly the truth's: insights for exactly the eligible entities.
+        await StoredData.AssertMatchesTruthAsync(system.Postgres, system.Simulator, TwoEzi);
+        // Every partition done, the run marked the ads read completely, and where their next incremental read starts.
+        Assert.Equal(1L, await Scalar<long>(system,
+            $"SELECT count(*) FROM entity_sync_marks WHERE account_id = '{TwoEzi}' AND level = 'ad' AND last_read_run_started_at IS NOT NULL"));
+        // The plan's calls are what it expects at least: one per partition and page it knows of.
+        Assert.InRange(first.GetProperty("graphCalls").GetInt32(), plan.GetProperty("callsPlanned").GetInt32(), int.MaxValue);
+
+        var second = await Sync(system);
+        Assert.False(second.GetProperty("plan").TryGetProperty("byCampaignLevels", out var levels) && levels.ValueKind == JsonValueKind.Array);
+        await AssertEveryIdOnce(system, second);
     }
 
     static async Task<JsonElement> Sync(SyncSystem system)
