@@ -156,6 +156,21 @@ public class When_a_plan_is_sized_by_the_rate_gate
     }
 
     [Fact]
+    public async Task Should_read_at_once_the_ads_of_an_account_known_to_have_no_campaign()
+    {
+        var known = AccountShape.Empty with
+        {
+            Entities = new AccountRoom(6, 10),
+            LevelsReadAt = new Dictionary<EntityLevel, DateTimeOffset> { [EntityLevel.Ad] = Time.GetUtcNow() - TimeSpan.FromDays(1) },
+        };
+
+        var plan = await Plan(known);
+
+        Assert.Equal([Partition.WholeLevel], Ads(plan));
+        Assert.Null(plan.ByCampaign);
+    }
+
+    [Fact]
     public async Task Should_read_a_first_sync_s_ads_by_campaign_without_a_budget_limit_other_than_the_key()
     {
         var plan = await Plan(AccountShape.Empty with { Entities = new AccountRoom(6, 10) });

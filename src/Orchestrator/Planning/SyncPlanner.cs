@@ -137,9 +137,11 @@ public sealed class SyncPlanner(
     /// price: an account whose ads fit one page pays one round trip more than a whole read beside the campaigns would
     /// (a one-campaign account most of all). Only ads wait: ad sets carry no creative, fit a page in all but the largest
     /// accounts and are read whole beside the campaigns, off the ads' critical path and without taking their gate slots.
+    /// An account whose ads were read completely before and that has no campaign now is known to be small: its ads are
+    /// read whole at the start (waiting would only add the campaign read's round trip to every sync of it).
     /// </summary>
     static bool WaitsForCampaigns(AccountShape shape, LevelRead read) =>
-        shape.Campaigns.Count == 0 && read is { Level: EntityLevel.Ad, Insights: false, CanSplit: true };
+        shape.Campaigns.Count == 0 && !shape.LevelsReadAt.ContainsKey(EntityLevel.Ad) && read is { Level: EntityLevel.Ad, Insights: false, CanSplit: true };
 
     /// <summary>Where an incremental read of the level starts; null when the level is to be read fully.</summary>
     DateTimeOffset? IncrementalSince(SyncAccountRequested request, AccountShape shape, EntityLevel level, DateTimeOffset now)
