@@ -22,24 +22,18 @@ public sealed record MessageWarmUp(IReadOnlyList<Type> Published, IReadOnlyList<
 /// the host publishes is created (MassTransit still declares its exchange at the first send: that takes a message); and
 /// the response pipes of its request clients are connected to the bus endpoint and let go, which starts the bus endpoint
 /// (its temporary queue, which the first request would otherwise declare and wait for). The host reports ready only
-/// after this (at most <see cref="Limit"/>); a warm-up that fails is logged and never stops the host.
+/// after this (at most <see cref="WarmUpHold.Limit"/>); a warm-up that fails is logged and never stops the host.
 /// </summary>
 public sealed class MessagingWarmUp(MessageWarmUp messages, ILogger<MessagingWarmUp> logger) : IBusObserver, IHealthCheck
 {
-    /// <summary>The longest the warm-up holds readiness back: on a machine too busy to finish it, the host serves cold.</summary>
-    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
-
     static readonly MethodInfo PublishEndpointOf = typeof(MessagingWarmUp).GetMethod(nameof(PublishEndpointAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     static readonly MethodInfo ResponsePipeOf = typeof(MessagingWarmUp).GetMethod(nameof(ConnectResponsePipe), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    readonly Stopwatch _sinceCreated = Stopwatch.StartNew();
+    readonly WarmUpHold _hold = new WarmUpHold("warming the message paths").StartCounting();
     int _started;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_done.Task.IsCompleted || _sinceCreated.Elapsed > Limit
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("Not ready: warming the message paths"));
+        Task.FromResult(_hold.Check());
 
     public Task PostStart(IBus bus, Task<BusReady> busReady)
     {
@@ -83,7 +77,7 @@ public sealed class MessagingWarmUp(MessageWarmUp messages, ILogger<MessagingWar
         }
         finally
         {
-            _done.TrySetResult();
+            _hold.Done();
         }
     }
 

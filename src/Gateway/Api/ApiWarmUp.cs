@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -11,17 +12,13 @@ namespace MetaAdsSync.Gateway.Api;
 /// 404, or 401 where anonymous callers are not let in), so that the first request after a start does not build the
 /// route matcher, the authentication and endpoint pipelines, a run's read and the problem writer on its critical path.
 /// It waits for the schema (the Gateway may start before the Orchestrator applied it). Reads nothing but that run;
-/// writes nothing. The host reports ready only after this (at most <see cref="Limit"/>); a warm-up that cannot run is
+/// writes nothing. The host reports ready only after this (at most <see cref="WarmUpHold.Limit"/>); a warm-up that cannot run is
 /// logged and never stops the host.
 /// </summary>
 sealed class ApiWarmUp(IServer server, HealthCheckService health, IHostApplicationLifetime lifetime, ILogger<ApiWarmUp> logger) : IHostedService, IHealthCheck
 {
-    /// <summary>The longest the warm-up holds readiness back: on a machine too busy to finish it, the host serves cold.</summary>
-    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
-
-    readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    // Started once the schema is there: readiness waits for the schema anyway, and then for this at most Limit.
-    readonly Stopwatch _warming = new();
+    // Counting once the schema is there: readiness waits for the schema anyway, and then for this at most WarmUpHold.Limit.
+    readonly WarmUpHold _hold = new("warming the API");
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -47,9 +44,9 @@ sealed class ApiWarmUp(IServer server, HealthCheckService health, IHostApplicati
                 await Task.Delay(TimeSpan.FromMilliseconds(500), lifetime.ApplicationStopping);
             }
 
-            _warming.Start();
+            _hold.StartCounting();
             var watch = Stopwatch.StartNew();
-            using var http = new HttpClient { BaseAddress = uri.Uri, Timeout = Limit };
+            using var http = new HttpClient { BaseAddress = uri.Uri, Timeout = WarmUpHold.Limit };
             using var response = await http.GetAsync($"api/syncs/{Guid.Empty}", lifetime.ApplicationStopping);
             if ((int)response.StatusCode >= 500)
             {
@@ -65,14 +62,12 @@ sealed class ApiWarmUp(IServer server, HealthCheckService health, IHostApplicati
         }
         finally
         {
-            _done.TrySetResult();
+            _hold.Done();
         }
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_done.Task.IsCompleted || _warming.Elapsed > Limit
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("Not ready: warming the API"));
+        Task.FromResult(_hold.Check());
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
