@@ -71,6 +71,10 @@ public static class Partitioner
         ];
     }
 
+    /// <summary>Ids as filters of at most <paramref name="maxIds"/> each, so that no URL grows past ~8 KB: distinct, in ordinal order.</summary>
+    public static List<Partition> ByIds(PartitionKind kind, IEnumerable<string> ids, int maxIds) =>
+        ids.Distinct().Order(StringComparer.Ordinal).Chunk(maxIds).Select(chunk => new Partition(kind, chunk)).ToList();
+
     /// <summary>Calls a read of <paramref name="rows"/> takes at <paramref name="pageSize"/> a page (an empty read is one call).</summary>
     public static int Calls(int rows, int pageSize) => Math.Max(1, (int)Math.Ceiling(rows / (double)pageSize));
 }

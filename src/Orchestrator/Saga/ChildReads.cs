@@ -1,4 +1,5 @@
 using MetaAdsSync.Contracts;
+using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
 
@@ -26,12 +27,11 @@ public static class ChildReads
         var added = new List<FetchEntities>();
         foreach (var (child, kind) in Children(page.Level).Where(c => RunProgress.IsIncremental(s, c.Level)))
         {
-            // As the planner's partitions: a filter of at most Sync:PartitionMaxIds ids keeps the URL short.
-            var chunks = changed.Distinct().Order(StringComparer.Ordinal).Chunk(maxIds).ToList();
+            var chunks = Partitioner.ByIds(kind, changed, maxIds);
             for (var i = 0; i < chunks.Count; i++)
             {
                 var id = AccountCorrelation.Batch(s.RunId!.Value, $"{page.PartitionId:N}/{page.Attempt:N}/{page.Page}/{child}/children", i);
-                if (s.Ledger.Entities.TryAdd(id, new EntityPartitionRead { Level = child, Partition = new Partition(kind, chunks[i]), Follows = true }))
+                if (s.Ledger.Entities.TryAdd(id, new EntityPartitionRead { Level = child, Partition = chunks[i], Follows = true }))
                 {
                     added.Add(RunProgress.Command(s, id));
                 }

@@ -1,4 +1,5 @@
 using MetaAdsSync.Contracts;
+using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
 
@@ -32,7 +33,7 @@ public static class NewCampaignReads
         {
             known.UnionWith(created);
             var key = $"{created[0]}/{created.Count}";
-            var chunks = created.Chunk(maxIds).Select(ids => new Partition(PartitionKind.Campaigns, ids)).ToList();
+            var chunks = Partitioner.ByIds(PartitionKind.Campaigns, created, maxIds);
             var byCampaign = s.Ledger.ByCampaign ?? [];
             foreach (var level in s.Ledger.Entities.Values.Where(p => IsSplit(p.Partition) && !p.Follows && !byCampaign.ContainsKey(p.Level)).Select(p => p.Level).Distinct().ToList())
             {
