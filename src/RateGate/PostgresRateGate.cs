@@ -147,11 +147,10 @@ public sealed class PostgresRateGate(
         await using var batch = database.CreateBatch();
         // Rows are locked in key order, as the account's acquire locks them (the account's row sorts before its use
         // cases'): a report that took its key first and the account's window second could deadlock with an acquire.
-        var window = _options.CallBudget > 0 && scope.AccountId is not null;
-        if (window || (blocked && scope.AccountId is not null))
+        string[] written = [.. blocked ? blockedKeys : [KeyOf(scope)], .. _options.CallBudget > 0 && scope.AccountId is not null ? [WindowKeyOf(scope)] : Array.Empty<string>()];
+        if (written.Length > 1)
         {
-            batch.BatchCommands.Add(RateGateStatements.LockInKeyOrder(
-                [KeyOf(scope), .. window ? [WindowKeyOf(scope)] : Array.Empty<string>(), .. blocked ? [KeyOf(OtherUseCase(scope))] : Array.Empty<string>()]));
+            batch.BatchCommands.Add(RateGateStatements.LockInKeyOrder(written));
         }
 
         // The release goes first, so that whether the key was full (and a waiting caller is told of the slot) is judged
