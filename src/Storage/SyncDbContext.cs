@@ -43,6 +43,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             e.ToTable("ad_sets");
             MapAdEntity(e);
             e.HasIndex(a => a.CampaignId);
+            LiveByCampaign(e.HasIndex(a => new { a.AccountId, a.CampaignId, a.EffectiveStatus }));
         });
 
         modelBuilder.Entity<Ad>(e =>
@@ -51,6 +52,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
             MapAdEntity(e);
             e.Property(a => a.Creative).HasColumnType("jsonb");
             e.HasIndex(a => a.AdSetId);
+            LiveByCampaign(e.HasIndex(a => new { a.AccountId, a.CampaignId, a.EffectiveStatus }));
         });
 
         modelBuilder.Entity<Insight>(e =>
@@ -146,6 +148,15 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
 
     /// <summary>Rows written before runs carried their start: older than any run, so the next run's write wins.</summary>
     const string UnknownRunStart = "'-infinity'::timestamptz";
+
+    /// <summary>
+    /// The planner's account shape (<c>PostgresAccountShapes</c>) counts an account's live ad sets and ads, and the eligible
+    /// ones, per campaign at the start of every run. From the rows that read every heap page holding one: an ad is ~1.2 kB
+    /// (its creative) and three of them share a page at fillfactor 50, about 8 ms of PostgreSQL CPU an account of ~870 ads.
+    /// This index answers it by an index-only scan (0.8 ms) wherever the pages are all-visible (vacuumed since the rows were
+    /// last written); its columns do not change when a run rewrites an unchanged row, so that rewrite stays a HOT update.
+    /// </summary>
+    static void LiveByCampaign(Microsoft.EntityFrameworkCore.Metadata.Builders.IndexBuilder index) => index.HasFilter("removed_at IS NULL");
 
     // Entity reads are "this account's ads with this status", keyset-paged by id.
     static void MapAdEntity<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : AdEntity

@@ -247,6 +247,10 @@ namespace MetaAdsSync.Storage.Migrations
                     b.HasIndex("AccountId", "Id")
                         .HasDatabaseName("ix_ads_account_id_id");
 
+                    b.HasIndex("AccountId", "CampaignId", "EffectiveStatus")
+                        .HasDatabaseName("ix_ads_account_id_campaign_id_effective_status")
+                        .HasFilter("removed_at IS NULL");
+
                     b.HasIndex("AccountId", "RemovedAt", "Id")
                         .HasDatabaseName("ix_ads_account_id_removed_at_id")
                         .HasFilter("removed_at IS NOT NULL AND removed_reason IS NULL");
@@ -410,6 +414,10 @@ namespace MetaAdsSync.Storage.Migrations
 
                     b.HasIndex("AccountId", "Id")
                         .HasDatabaseName("ix_ad_sets_account_id_id");
+
+                    b.HasIndex("AccountId", "CampaignId", "EffectiveStatus")
+                        .HasDatabaseName("ix_ad_sets_account_id_campaign_id_effective_status")
+                        .HasFilter("removed_at IS NULL");
 
                     b.HasIndex("AccountId", "RemovedAt", "Id")
                         .HasDatabaseName("ix_ad_sets_account_id_removed_at_id")
