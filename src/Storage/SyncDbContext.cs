@@ -10,6 +10,7 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<AdSet> AdSets => Set<AdSet>();
     public DbSet<Ad> Ads => Set<Ad>();
+    public DbSet<AdCreative> AdCreatives => Set<AdCreative>();
     public DbSet<Insight> Insights => Set<Insight>();
     public DbSet<DailyInsight> DailyInsights => Set<DailyInsight>();
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
@@ -50,9 +51,20 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
         {
             e.ToTable("ads");
             MapAdEntity(e);
-            e.Property(a => a.Creative).HasColumnType("jsonb");
+            e.Ignore(a => a.Creative);
+            // A hash of the creative as received (EntityUpserts.CreativeHash): the upsert writes ad_creatives only when it
+            // differs. Null for no creative, and for rows migrated from the column, whose next sync rewrites the creative once.
+            e.Property<long?>("CreativeHash");
             e.HasIndex(a => a.AdSetId);
             LiveByCampaign(e.HasIndex(a => new { a.AccountId, a.CampaignId, a.EffectiveStatus }));
+        });
+
+        modelBuilder.Entity<AdCreative>(e =>
+        {
+            e.ToTable("ad_creatives");
+            e.HasKey(c => c.AdId);
+            e.Property(c => c.Creative).HasColumnType("jsonb");
+            e.HasOne<Ad>().WithOne().HasForeignKey<AdCreative>(c => c.AdId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<Insight>(e =>
@@ -151,8 +163,8 @@ public class SyncDbContext(DbContextOptions<SyncDbContext> options) : DbContext(
 
     /// <summary>
     /// The planner's account shape (<c>PostgresAccountShapes</c>) counts an account's live ad sets and ads, and the eligible
-    /// ones, per campaign at the start of every run. From the rows that read every heap page holding one: an ad is ~1.2 kB
-    /// (its creative) and three of them share a page at fillfactor 50, about 8 ms of PostgreSQL CPU an account of ~870 ads.
+    /// ones, per campaign at the start of every run. From the rows that read every heap page holding one: an ad was ~1.2 kB
+    /// (its creative, since moved to <c>ad_creatives</c>) and three of them shared a page at fillfactor 50, about 8 ms of PostgreSQL CPU an account of ~870 ads.
     /// This index answers it by an index-only scan (0.8 ms) wherever the pages are all-visible (vacuumed since the rows were
     /// last written); its columns do not change when a run rewrites an unchanged row, so that rewrite stays a HOT update.
     /// </summary>

@@ -44,6 +44,20 @@ public class Ad : AdEntity
 {
     public string? CampaignId { get; set; }
     public string? AdSetId { get; set; }
-    /// <summary>The expanded <c>creative{…}</c> object as Meta returned it (jsonb).</summary>
+    /// <summary>
+    /// The expanded <c>creative{…}</c> object as Meta returned it: what the upsert writes to <c>ad_creatives</c> when it
+    /// changed (<see cref="AdCreative"/>), not a column of <c>ads</c>, which keeps only its hash.
+    /// </summary>
     public string? Creative { get; set; }
+}
+
+/// <summary>
+/// An ad's creative (jsonb), in a table of its own: the creative is most of an ad's size (~1.2 kB) and rarely changes,
+/// while every run rewrites every ad row. Written only when its hash (<c>ads.creative_hash</c>) changed; deleted with
+/// its ad row, never by the ad's removal mark.
+/// </summary>
+public class AdCreative
+{
+    public required string AdId { get; set; }
+    public required string Creative { get; set; }
 }

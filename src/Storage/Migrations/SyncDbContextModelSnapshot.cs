@@ -189,9 +189,9 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_time");
 
-                    b.Property<string>("Creative")
-                        .HasColumnType("jsonb")
-                        .HasColumnName("creative");
+                    b.Property<long?>("CreativeHash")
+                        .HasColumnType("bigint")
+                        .HasColumnName("creative_hash");
 
                     b.Property<string>("EffectiveStatus")
                         .HasColumnType("text")
@@ -332,6 +332,23 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasDatabaseName("ix_ad_accounts_last_synced_at");
 
                     b.ToTable("ad_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("MetaAdsSync.Storage.Entities.AdCreative", b =>
+                {
+                    b.Property<string>("AdId")
+                        .HasColumnType("text")
+                        .HasColumnName("ad_id");
+
+                    b.Property<string>("Creative")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("creative");
+
+                    b.HasKey("AdId")
+                        .HasName("pk_ad_creatives");
+
+                    b.ToTable("ad_creatives", (string)null);
                 });
 
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.AdSet", b =>
@@ -1092,6 +1109,16 @@ namespace MetaAdsSync.Storage.Migrations
                         .HasDatabaseName("ix_webhook_deliveries_webhook_id_event_key_event");
 
                     b.ToTable("webhook_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("MetaAdsSync.Storage.Entities.AdCreative", b =>
+                {
+                    b.HasOne("MetaAdsSync.Storage.Entities.Ad", null)
+                        .WithOne()
+                        .HasForeignKey("MetaAdsSync.Storage.Entities.AdCreative", "AdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_ad_creatives_ads_ad_id");
                 });
 
             modelBuilder.Entity("MetaAdsSync.Storage.Entities.WebhookDelivery", b =>

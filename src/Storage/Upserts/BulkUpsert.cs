@@ -8,6 +8,13 @@ namespace MetaAdsSync.Storage.Upserts;
 readonly record struct UpsertColumn(string Name, NpgsqlDbType ElementType, Array Values, string? Cast = null);
 
 /// <summary>
+/// Writes to other tables in the page's statement: <see cref="Columns"/> travel with the page (as columns of <c>r</c>,
+/// not of the table) and <see cref="Ctes"/> are data-modifying CTEs after <c>r AS (the page)</c>, which read the table
+/// as it was before the statement.
+/// </summary>
+readonly record struct PageWrites(IReadOnlyList<UpsertColumn> Columns, string Ctes);
+
+/// <summary>
 /// <c>INSERT … SELECT FROM unnest(@arrays) ON CONFLICT (key) DO UPDATE</c>: a whole page in one statement and one
 /// round trip, however many rows it has.
 /// </summary>
@@ -46,29 +53,38 @@ static class BulkUpsert
     /// The upsert of the page as one statement of a batch, so that a page's statements travel together (one round trip);
     /// null for an empty page. See <see cref="ExecuteAsync(NpgsqlConnection, string, IReadOnlyList{string}, IReadOnlyList{UpsertColumn}, CancellationToken, bool)"/>.
     /// </summary>
-    public static NpgsqlBatchCommand? Command(string table, IReadOnlyList<string> key, IReadOnlyList<UpsertColumn> columns, bool newerOnly)
+    public static NpgsqlBatchCommand? Command(
+        string table, IReadOnlyList<string> key, IReadOnlyList<UpsertColumn> columns, bool newerOnly, PageWrites? alongside = null)
     {
         if (columns[0].Values.Length == 0)
         {
             return null;
         }
 
-        var command = new NpgsqlBatchCommand(Sql(table, key, columns, newerOnly));
-        for (var i = 0; i < columns.Count; i++)
+        var command = new NpgsqlBatchCommand(Sql(table, key, columns, newerOnly, alongside));
+        IReadOnlyList<UpsertColumn> parameters = alongside is { } also ? [.. columns, .. also.Columns] : columns;
+        for (var i = 0; i < parameters.Count; i++)
         {
-            command.Parameters.Add(new NpgsqlParameter($"p{i}", NpgsqlDbType.Array | columns[i].ElementType) { Value = columns[i].Values });
+            command.Parameters.Add(new NpgsqlParameter($"p{i}", NpgsqlDbType.Array | parameters[i].ElementType) { Value = parameters[i].Values });
         }
 
         return command;
     }
 
-    static string Sql(string table, IReadOnlyList<string> key, IReadOnlyList<UpsertColumn> columns, bool newerOnly)
+    static string Sql(string table, IReadOnlyList<string> key, IReadOnlyList<UpsertColumn> columns, bool newerOnly, PageWrites? alongside)
     {
         var names = string.Join(", ", columns.Select(c => c.Name));
-        var sql = new StringBuilder()
-            .Append("INSERT INTO ").Append(table).Append(" (").Append(names).Append(")\nSELECT ")
+        IReadOnlyList<UpsertColumn> all = alongside is { } also ? [.. columns, .. also.Columns] : columns;
+        var unnest = $"unnest({string.Join(", ", all.Select((_, i) => $"@p{i}"))}) AS r({string.Join(", ", all.Select(c => c.Name))})";
+        var sql = new StringBuilder();
+        if (alongside is { } writes)
+        {
+            sql.Append("WITH r AS (SELECT * FROM ").Append(unnest).Append("),\n").Append(writes.Ctes).Append('\n');
+        }
+
+        sql.Append("INSERT INTO ").Append(table).Append(" (").Append(names).Append(")\nSELECT ")
             .AppendJoin(", ", columns.Select(c => c.Cast is null ? "r." + c.Name : $"r.{c.Name}::{c.Cast}"))
-            .Append("\nFROM unnest(").AppendJoin(", ", columns.Select((_, i) => $"@p{i}")).Append(") AS r(").Append(names).Append(")\n")
+            .Append("\nFROM ").Append(alongside is null ? unnest : "r").Append('\n')
             .Append("ON CONFLICT (").AppendJoin(", ", key).Append(") DO UPDATE SET ")
             .AppendJoin(", ", columns.Where(c => !key.Contains(c.Name)).Select(c => $"{c.Name} = excluded.{c.Name}"));
         if (newerOnly)

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Storage.Entities;
 using Npgsql;
@@ -61,8 +64,43 @@ public static class EntityUpserts
             .. Common(page),
             new("campaign_id", NpgsqlDbType.Text, page.Select(r => r.CampaignId).ToArray()),
             new("ad_set_id", NpgsqlDbType.Text, page.Select(r => r.AdSetId).ToArray()),
-            new("creative", NpgsqlDbType.Text, page.Select(r => r.Creative).ToArray(), Cast: "jsonb"),
-        ], newerOnly: true);
+            new("creative_hash", NpgsqlDbType.Bigint, page.Select(r => CreativeHash(r.Creative)).ToArray()),
+        ], newerOnly: true, new PageWrites([new("creative", NpgsqlDbType.Text, page.Select(r => r.Creative).ToArray())], CreativeWritesSql));
+    }
+
+    /// <summary>
+    /// Written with the ads page, in its statement (all or nothing): the creatives of the rows the upsert will write (no
+    /// stored row, or one an older or the same run wrote) whose hash differs from the stored one, as they read before the
+    /// statement. An unchanged creative is not rewritten: it is most of an ad's bytes, and every run rewrites every ad row.
+    /// A row without a creative deletes its ad's (a no-op probe of the key when there is none).
+    /// </summary>
+    const string CreativeWritesSql = """
+        changed AS (
+            SELECT r.id, r.creative, r.creative_hash FROM r LEFT JOIN ads t ON t.id = r.id
+             WHERE (t.id IS NULL OR t.run_started_at <= r.run_started_at)
+               AND (r.creative_hash IS NULL OR t.creative_hash IS DISTINCT FROM r.creative_hash)),
+        put AS (
+            INSERT INTO ad_creatives (ad_id, creative) SELECT id, creative::jsonb FROM changed WHERE creative IS NOT NULL
+            ON CONFLICT (ad_id) DO UPDATE SET creative = excluded.creative),
+        gone AS (
+            DELETE FROM ad_creatives c USING changed x WHERE c.ad_id = x.id AND x.creative IS NULL)
+        """;
+
+    /// <summary>
+    /// A stable hash of a creative as Meta returned it: the first 8 bytes of the SHA-256 of its UTF-8 text (the framework's,
+    /// a microsecond a creative). Equal text, equal hash; any change to it (a new title, Meta's re-signed image URL) a new
+    /// one. Null for no creative.
+    /// </summary>
+    public static long? CreativeHash(string? creative)
+    {
+        if (creative is null)
+        {
+            return null;
+        }
+
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(creative), digest);
+        return BinaryPrimitives.ReadInt64BigEndian(digest);
     }
 
     static UpsertColumn[] Common<T>(List<T> page) where T : AdEntity =>

@@ -1,6 +1,8 @@
 using MetaAdsSync.Storage;
 using MetaAdsSync.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace MetaAdsSync.IntegrationTests.Foundation;
@@ -29,10 +31,57 @@ public class When_the_schema_is_migrated
         }
 
         var tables = await Tables(connectionString);
-        foreach (var table in new[] { "ad_accounts", "campaigns", "ad_sets", "ads", "insights", "sync_runs" })
+        foreach (var table in new[] { "ad_accounts", "campaigns", "ad_sets", "ads", "ad_creatives", "insights", "sync_runs" })
         {
             Assert.Contains(table, tables);
         }
+    }
+
+    [Fact]
+    public async Task Should_move_the_stored_creatives_of_ads_into_their_own_table()
+    {
+        var (connectionString, _) = await PostgresFixture.CreateDatabaseAsync();
+        await using (var db = Context(connectionString))
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var beforeCreatives = migrations[migrations.FindIndex(m => m.EndsWith("_AdCreativesTable", StringComparison.Ordinal)) - 1];
+            await db.GetService<IMigrator>().MigrateAsync(beforeCreatives);
+        }
+
+        await Execute(connectionString, """
+            INSERT INTO ads (id, account_id, synced_at, creative) VALUES
+                ('a1', 'act_1', now(), '{"id": "cr1", "title": "Spring sale ✨", "body": "20% off"}'), ('a2', 'act_1', now(), NULL)
+            """);
+        await using (var db = Context(connectionString))
+        {
+            await SchemaMigrator.MigrateAsync(db, default);
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var read = new NpgsqlCommand(
+            "SELECT id, creative_hash IS NULL, c.creative->>'title' FROM ads LEFT JOIN ad_creatives c ON c.ad_id = id ORDER BY id", connection);
+        var rows = new List<(string, bool, string?)>();
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+        }
+
+        // Hashes stay unknown: the next sync rewrites each moved creative once.
+        Assert.Equal([("a1", true, "Spring sale ✨"), ("a2", true, null)], rows);
+        await using var column = new NpgsqlCommand("SELECT count(*) FROM information_schema.columns WHERE table_name = 'ads' AND column_name = 'creative'", connection);
+        Assert.Equal(0L, await column.ExecuteScalarAsync());
+    }
+
+    static async Task Execute(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     [Fact]

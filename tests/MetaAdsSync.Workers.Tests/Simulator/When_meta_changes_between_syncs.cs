@@ -186,7 +186,7 @@ public class When_meta_changes_between_syncs(RabbitMqFixture rabbit, MigratedDat
         var adSets = await db.ReadAsync($"SELECT id, name, effective_status, campaign_id, daily_budget, lifetime_budget FROM ad_sets WHERE account_id = '{account}' AND removed_at IS NULL",
             r => (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? (long?)null : r.GetInt64(4), r.IsDBNull(5) ? (long?)null : r.GetInt64(5)));
         Assert.Equal(truth.AdSets.Ids.Select(id => truth.AdSets.Entities[id]).Select(e => (e.Id, e.Name, e.EffectiveStatus, e.CampaignId, e.DailyBudget, e.LifetimeBudget)).Order(), adSets.Order());
-        var ads = await db.ReadAsync($"SELECT id, name, effective_status, campaign_id, ad_set_id, creative->>'title', creative->>'body' FROM ads WHERE account_id = '{account}' AND removed_at IS NULL",
+        var ads = await db.ReadAsync($"SELECT id, name, effective_status, campaign_id, ad_set_id, creative->>'title', creative->>'body' FROM ads LEFT JOIN ad_creatives ON ad_id = id WHERE account_id = '{account}' AND removed_at IS NULL",
             r => (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6)));
         Assert.Equal(truth.Ads.Ids.Select(id => truth.Ads.Entities[id]).Select(e => (e.Id, e.Name, e.EffectiveStatus, e.CampaignId, e.AdSetId!, e.CreativeTitle, e.CreativeBody)).Order(), ads.Order());
     }

@@ -131,7 +131,7 @@ public class When_the_workers_sync_2ezi_from_the_simulator(RabbitMqFixture rabbi
         await using var sim = await SimulatorApp.StartAsync();
         await using var host = await SimulatorRun.StartWorkersAsync(rabbit, db, sim);
         const string snapshot = $"""
-            SELECT 'ad|' || id || '|' || coalesce(effective_status, '') || '|' || coalesce(creative::text, '') FROM ads WHERE account_id = '{TwoEzi}'
+            SELECT 'ad|' || id || '|' || coalesce(effective_status, '') || '|' || coalesce(creative::text, '') FROM ads LEFT JOIN ad_creatives ON ad_id = id WHERE account_id = '{TwoEzi}'
             UNION ALL SELECT 'insight|' || level || '|' || entity_id || '|' || date_start || '|' || coalesce(impressions::text, '') || '|' || coalesce(spend::text, '')
               FROM insights WHERE account_id = '{TwoEzi}' ORDER BY 1
             """;

@@ -26,7 +26,7 @@ public class When_a_page_of_entities_is_upserted(MigratedDatabase db) : IClassFi
 
         Assert.Equal(300, await db.CountAsync("SELECT count(*) FROM ads WHERE id LIKE 'twice-%'"));
         Assert.Equal(300, await db.CountAsync("SELECT count(DISTINCT id) FROM ads WHERE id LIKE 'twice-%'"));
-        Assert.Equal(300, await db.CountAsync("SELECT count(*) FROM ads WHERE id LIKE 'twice-%' AND creative->>'title' = 'T'"));
+        Assert.Equal(300, await db.CountAsync("SELECT count(*) FROM ads LEFT JOIN ad_creatives ON ad_id = id WHERE id LIKE 'twice-%' AND creative->>'title' = 'T'"));
     }
 
     [Fact]
@@ -38,9 +38,59 @@ public class When_a_page_of_entities_is_upserted(MigratedDatabase db) : IClassFi
         var affected = await EntityUpserts.UpsertAdsAsync(connection, [Ad("change-1", status: "PAUSED", creative: null), Ad("change-3")], default);
 
         Assert.Equal(2, affected);
-        var rows = await db.ReadAsync("SELECT id, effective_status, creative IS NULL FROM ads WHERE id LIKE 'change-%' ORDER BY id",
+        var rows = await db.ReadAsync("SELECT id, effective_status, creative IS NULL FROM ads LEFT JOIN ad_creatives ON ad_id = id WHERE id LIKE 'change-%' ORDER BY id",
             r => (r.GetString(0), r.GetString(1), r.GetBoolean(2)));
         Assert.Equal([("change-1", "PAUSED", true), ("change-2", "ACTIVE", false), ("change-3", "ACTIVE", false)], rows);
+    }
+
+    [Fact]
+    public async Task Should_rewrite_a_changed_creative_and_leave_an_unchanged_one_as_it_was_written()
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await EntityUpserts.UpsertAdsAsync(connection, [Ad("cr-same"), Ad("cr-changed")], default);
+        var before = await Versions();
+
+        await EntityUpserts.UpsertAdsAsync(connection, [Ad("cr-same"), Ad("cr-changed", creative: """{"id":"cr1","title":"New"}""")], default);
+
+        var after = await Versions();
+        // Both ad rows are rewritten (a new run saw them); only the changed creative's row is.
+        Assert.NotEqual(before["cr-same"].Ad, after["cr-same"].Ad);
+        Assert.Equal(before["cr-same"].Creative, after["cr-same"].Creative);
+        Assert.NotEqual(before["cr-changed"].Creative, after["cr-changed"].Creative);
+        Assert.Equal(["New", "T"], await db.ReadAsync(
+            "SELECT creative->>'title' FROM ad_creatives WHERE ad_id IN ('cr-same', 'cr-changed') ORDER BY ad_id", r => r.GetString(0)));
+
+        async Task<Dictionary<string, (string Ad, string Creative)>> Versions() =>
+            (await db.ReadAsync("SELECT id, ads.xmin::text, c.xmin::text FROM ads JOIN ad_creatives c ON ad_id = id WHERE id LIKE 'cr-%'",
+                r => (r.GetString(0), r.GetString(1), r.GetString(2)))).ToDictionary(r => r.Item1, r => (r.Item2, r.Item3));
+    }
+
+    [Fact]
+    public async Task Should_keep_the_creative_a_later_run_stored_when_an_earlier_run_writes_late()
+    {
+        var started = Now.AddHours(-1);
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        var later = Ad("late-1", creative: """{"id":"cr1","title":"Later"}""");
+        later.RunStartedAt = started;
+        var earlier = Ad("late-1", creative: """{"id":"cr1","title":"Earlier"}""");
+        earlier.RunStartedAt = started.AddMinutes(-5);
+
+        await EntityUpserts.UpsertAdsAsync(connection, [later], default);
+        Assert.Equal(0, await EntityUpserts.UpsertAdsAsync(connection, [earlier], default));
+
+        Assert.Equal(["Later"], await db.ReadAsync("SELECT creative->>'title' FROM ad_creatives WHERE ad_id = 'late-1'", r => r.GetString(0)));
+    }
+
+    [Fact]
+    public async Task Should_delete_an_ads_creative_with_the_ad_row_only()
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await EntityUpserts.UpsertAdsAsync(connection, [Ad("gone-1"), Ad("gone-2")], default);
+
+        await db.ExecuteAsync("UPDATE ads SET removed_at = now() WHERE id = 'gone-1'");
+        await db.ExecuteAsync("DELETE FROM ads WHERE id = 'gone-2'");
+
+        Assert.Equal(["gone-1"], await db.ReadAsync("SELECT ad_id FROM ad_creatives WHERE ad_id LIKE 'gone-%'", r => r.GetString(0)));
     }
 
     [Fact]

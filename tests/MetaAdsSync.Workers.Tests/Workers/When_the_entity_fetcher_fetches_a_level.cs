@@ -39,7 +39,7 @@ public class When_the_entity_fetcher_fetches_a_level(RabbitMqFixture rabbit, Mig
         Assert.Equal([2, 1, 1, 1], pages.Select(p => p.GraphCalls));
         var expectedEligible = Enumerable.Range(1, 798).Where(i => i % 4 != 0).Select(i => $"act_101-ad-{i:D4}").Order();
         Assert.Equal(expectedEligible, pages.SelectMany(p => p.EligibleIds).Order());
-        Assert.Equal(798, await db.CountAsync("SELECT count(*) FROM ads WHERE account_id = 'act_101' AND creative->>'title' = 'T'"));
+        Assert.Equal(798, await db.CountAsync("SELECT count(*) FROM ads LEFT JOIN ad_creatives ON ad_id = id WHERE account_id = 'act_101' AND creative->>'title' = 'T'"));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class When_the_entity_fetcher_fetches_a_level(RabbitMqFixture rabbit, Mig
         await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
         var run = Guid.NewGuid();
         var command = new FetchEntities(run, "act_104", EntityLevel.Ad, Force: true);
-        const string snapshot = "SELECT id, name, effective_status, creative::text, last_run_id::text FROM ads WHERE account_id = 'act_104' ORDER BY id";
+        const string snapshot = "SELECT id, name, effective_status, creative::text, last_run_id::text FROM ads LEFT JOIN ad_creatives ON ad_id = id WHERE account_id = 'act_104' ORDER BY id";
 
         await host.PublishAsync(command);
         await host.LevelDoneAsync(run, EntityLevel.Ad);
