@@ -7,12 +7,14 @@ namespace MetaAdsSync.EntityFetcher;
 
 public static class EntityFetcherExtensions
 {
-    /// <summary>The Graph client, <c>Meta:*</c> and <c>Sync:*</c>, and the level sync behind the consumer.</summary>
+    /// <summary>The Graph client, <c>Meta:*</c> and <c>Sync:*</c>, the write path's warm-up, and the level sync behind the consumer.</summary>
     public static TBuilder AddEntityFetcher<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddFetcherDefaults();
         builder.Services.AddScoped<EntitySync>();
         builder.Services.AddScoped<RemovalReasons>();
+        // Ahead of the bus (AddMessaging comes after): the write path is warm before the first message is taken.
+        builder.Services.AddHostedService<EntityWarmUp>();
         return builder;
     }
 

@@ -102,29 +102,58 @@ public sealed class EntitySync(
     async Task<(int Lookups, IReadOnlyList<string>? StatusChanged)> StoreAsync(
         FetchEntities command, string account, EntityPage page, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         var completes = page.IsLast && command.Reads().Kind == PartitionKind.WholeLevel && command.UpdatedSince is null;
-        var comparesStatus = command.Level != EntityLevel.Ad && page.Entities.Count > 0;
-        List<string> removed = [];
-        IReadOnlyList<string>? statusChanged = command.Level != EntityLevel.Ad ? [] : null;
-        // One batch, one round trip, one implicit transaction: the status comparison (before the upsert: with the copy it
-        // replaces), the page, and on the level's last page its mark and the removal marks, all committed together before
-        // the saga hears of the page.
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        IReadOnlyList<string> removed;
+        IReadOnlyList<string>? statusChanged;
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            (statusChanged, removed) = await WritePageAsync(connection, account, command.Level, page.Entities, completes, command.RunId, command.RunStartedAt,
+                time.GetUtcNow(), cancellationToken);
+        }
+
+        // Reasons are looked up once per full read of a level: at its end when read whole; when read in partitions, by the
+        // one partition the plan names, so concurrent partitions do not ask Meta for the same ids.
+        if (!page.IsLast || command.UpdatedSince is not null || (command.Reads().Kind != PartitionKind.WholeLevel && !command.LooksUpRemovals))
+        {
+            return (0, statusChanged);
+        }
+
+        if (removed.Count > 0)
+        {
+            logger.LogInformation("{Account} {Level}: {Count} object(s) no longer listed by Meta, marked removed", account, command.Level, removed.Count);
+        }
+
+        return (await removals.RecordAsync(account, command.Level, cancellationToken), statusChanged);
+    }
+
+    /// <summary>
+    /// Writes a page on <paramref name="connection"/> in one batch, one round trip, one implicit transaction (or the
+    /// connection's open one: the start-up warm-up rolls its page back): the status comparison (before the upsert: with
+    /// the copy it replaces), the page, and when it <paramref name="completes"/> the level its mark and the removal marks,
+    /// all committed together before the saga hears of the page. Returns the parents whose status changed (null for ads)
+    /// and what the completion marked removed.
+    /// </summary>
+    public static async Task<(IReadOnlyList<string>? StatusChanged, IReadOnlyList<string> Removed)> WritePageAsync(
+        NpgsqlConnection connection, string account, EntityLevel level, IReadOnlyList<MetaEntity> entities, bool completes, Guid runId,
+        DateTimeOffset runStartedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var comparesStatus = level != EntityLevel.Ad && entities.Count > 0;
+        IReadOnlyList<string> removed = [];
+        IReadOnlyList<string>? statusChanged = level != EntityLevel.Ad ? [] : null;
         await using var batch = new NpgsqlBatch(connection);
         if (comparesStatus)
         {
-            batch.BatchCommands.Add(EntityUpserts.StatusChanged(command.Level, page.Entities.Select(e => (e.Id, e.Status, e.EffectiveStatus)).ToList(), command.RunId));
+            batch.BatchCommands.Add(EntityUpserts.StatusChanged(level, entities.Select(e => (e.Id, e.Status, e.EffectiveStatus)).ToList(), runId));
         }
 
-        if (StorageRows.UpsertEntities(account, command.Level, page.Entities, now, command.RunId, command.RunStartedAt) is { } upsert)
+        if (StorageRows.UpsertEntities(account, level, entities, now, runId, runStartedAt) is { } upsert)
         {
             batch.BatchCommands.Add(upsert);
         }
 
         if (completes)
         {
-            batch.BatchCommands.Add(RemovedObjects.CompleteLevel(account, command.Level, command.RunId, command.RunStartedAt, now));
+            batch.BatchCommands.Add(RemovedObjects.CompleteLevel(account, level, runId, runStartedAt, now));
         }
 
         if (batch.BatchCommands.Count > 0)
@@ -143,21 +172,7 @@ public sealed class EntitySync(
             }
         }
 
-        await connection.CloseAsync();
-
-        // Reasons are looked up once per full read of a level: at its end when read whole; when read in partitions, by the
-        // one partition the plan names, so concurrent partitions do not ask Meta for the same ids.
-        if (!page.IsLast || command.UpdatedSince is not null || (command.Reads().Kind != PartitionKind.WholeLevel && !command.LooksUpRemovals))
-        {
-            return (0, statusChanged);
-        }
-
-        if (removed.Count > 0)
-        {
-            logger.LogInformation("{Account} {Level}: {Count} object(s) no longer listed by Meta, marked removed", account, command.Level, removed.Count);
-        }
-
-        return (await removals.RecordAsync(account, command.Level, cancellationToken), statusChanged);
+        return (statusChanged, removed);
     }
 
     // A connection per page read, none held while a page is announced: the announcement waits on the broker.

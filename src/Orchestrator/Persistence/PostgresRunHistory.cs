@@ -17,11 +17,14 @@ public sealed class PostgresRunHistory(SagaTransaction transaction, ILogger<Post
 {
     public async Task RecordAsync(FinishedRun run, CancellationToken cancellationToken)
     {
+        // What a run's end writes commits with the saga's new state, or nothing does.
+        await transaction.BeginAsync(cancellationToken);
         var db = transaction.Db.Database;
         var connection = (NpgsqlConnection)db.GetDbConnection();
         var status = run.Outcome.ToString();
 
-        // The account, the run's row, the webhooks it owes and the incremental reads' start: one round trip.
+        // The account, the run's row, the webhooks it owes, the marks of the levels read in partitions and the incremental
+        // reads' start: one batch, one round trip, its statements run in this order.
         await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.CurrentTransaction?.GetDbTransaction());
         batch.BatchCommands.Add(Statement("""
             INSERT INTO ad_accounts (id, name, last_synced_at, last_sync_status, last_run_id, last_error, last_error_kind, last_error_detail)
@@ -60,40 +63,35 @@ public sealed class PostgresRunHistory(SagaTransaction transaction, ILogger<Post
             ("plan", run.Plan is null ? null : JsonSerializer.Serialize(run.Plan, JsonSerializerOptions.Web))));
         batch.BatchCommands.Add(OutcomeWebhooks.Command(run));
 
-        // Every entity level was read (or replayed): the next incremental reads start from this run's start. A run that
-        // ended otherwise moves nothing, so what it stored is read again, its parents' changes with their children.
-        var levelsRead = run.Outcome is SyncOutcome.Completed or SyncOutcome.Partial && run.LevelsRead is { Count: > 0 } levels
-            ? EntityUpserts.MarkLevelsRead(run.AccountId, levels, RunProgress.InMicroseconds(run.StartedAt))
-            : null;
-        var partitioned = run.EntityLevelsReadInPartitions ?? [];
-        if (levelsRead is not null && partitioned.Count == 0)
-        {
-            batch.BatchCommands.Add(levelsRead);
-        }
-
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-
         // A level read in partitions is complete only now that the run saw every partition done: its mark, and the
         // removal marks of what no partition returned, are the run's to write (their reasons are looked up by the
         // EntityFetcher at the level's next read).
+        var partitioned = run.EntityLevelsReadInPartitions ?? [];
         foreach (var level in partitioned)
         {
-            var removed = await RemovedObjects.CompleteLevelAsync(
-                connection, run.AccountId, level, run.RunId, RunProgress.InMicroseconds(run.StartedAt), run.FinishedAt, cancellationToken);
+            batch.BatchCommands.Add(RemovedObjects.CompleteLevel(run.AccountId, level, run.RunId, RunProgress.InMicroseconds(run.StartedAt), run.FinishedAt));
+        }
+
+        // Every entity level was read (or replayed): the next incremental reads start from this run's start. A run that
+        // ended otherwise moves nothing, so what it stored is read again, its parents' changes with their children. After
+        // the marks above: a level read in partitions for the first time (a first sync's ads) has its mark row written
+        // just there, and an update before it would leave the level without a start for its next incremental read.
+        if (run.Outcome is SyncOutcome.Completed or SyncOutcome.Partial && run.LevelsRead is { Count: > 0 } levels)
+        {
+            batch.BatchCommands.Add(EntityUpserts.MarkLevelsRead(run.AccountId, levels, RunProgress.InMicroseconds(run.StartedAt)));
+        }
+
+        // Only the completions return rows (the ids they marked removed), one result per partitioned level, in order.
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        foreach (var level in partitioned)
+        {
+            var removed = await EntityUpserts.IdsAsync(reader, cancellationToken);
             if (removed.Count > 0)
             {
                 logger.LogInformation("{Account} {Level}: {Count} object(s) no longer listed by Meta, marked removed", run.AccountId, level, removed.Count);
             }
-        }
 
-        // Moved only after those marks: a level read in partitions for the first time (a first sync's ads) has its mark
-        // row written just above, and an update before it would leave the level without a start for its next
-        // incremental read.
-        if (levelsRead is not null && partitioned.Count > 0)
-        {
-            await using var after = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.CurrentTransaction?.GetDbTransaction());
-            after.BatchCommands.Add(levelsRead);
-            await after.ExecuteNonQueryAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
         }
     }
 

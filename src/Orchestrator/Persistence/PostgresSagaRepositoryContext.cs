@@ -19,18 +19,21 @@ sealed class PostgresSagaRepositoryContext<TMessage> :
     readonly SyncDbContext _db;
     readonly ISagaConsumeContextFactory<SyncDbContext, AccountSyncState> _factory;
     readonly SagaRowCache _cache;
+    readonly SagaTransaction _transaction;
     AccountSyncState? _fromCache;
 
     public PostgresSagaRepositoryContext(
         SyncDbContext db,
         ConsumeContext<TMessage> consumeContext,
         ISagaConsumeContextFactory<SyncDbContext, AccountSyncState> factory,
-        SagaRowCache cache)
+        SagaRowCache cache,
+        SagaTransaction transaction)
         : base(consumeContext)
     {
         _db = db;
         _factory = factory;
         _cache = cache;
+        _transaction = transaction;
     }
 
     /// <summary>The row this delivery wrote, as written; the factory caches it once the transaction has committed.</summary>
@@ -91,8 +94,10 @@ sealed class PostgresSagaRepositoryContext<TMessage> :
 
     public Task Undo(SagaConsumeContext<AccountSyncState> context) => Task.CompletedTask;
 
+    /// <summary>In the delivery's transaction, so that a new instance and the state its first event leaves commit together.</summary>
     async Task InsertAsync(AccountSyncState instance)
     {
+        await _transaction.BeginAsync(CancellationToken);
         var entry = _db.Set<AccountSyncState>().Add(instance);
         await _db.SaveChangesAsync(CancellationToken);
         entry.State = EntityState.Detached;

@@ -8,7 +8,8 @@ namespace MetaAdsSync.Orchestrator.Persistence;
 
 /// <summary>
 /// MassTransit's saga repository on PostgreSQL through EF Core (MassTransit.EntityFrameworkCore is not served
-/// here). One fresh DbContext and one transaction per message; optimistic concurrency on xmin. A conflict
+/// here). One fresh DbContext per message, with a transaction only when the message writes beside the saga's row
+/// (<see cref="SagaTransaction"/>); optimistic concurrency on xmin. A conflict
 /// throws, the endpoint's retry runs the message again on a new DbContext, and it sees the winner's state. The
 /// DbContext is enlisted in the scope's <see cref="SagaTransaction"/>, so the saga's services write in its transaction.
 /// </summary>
@@ -27,13 +28,19 @@ public sealed class PostgresSagaRepositoryContextFactory(
         where T : class
     {
         await using var db = await contexts.CreateDbContextAsync(context.CancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
+        await db.Database.OpenConnectionAsync(context.CancellationToken);
         using var enlisted = sagaTransaction.Enlist(db);
 
-        var repositoryContext = new PostgresSagaRepositoryContext<T>(db, context, consumeContexts, cache);
+        var repositoryContext = new PostgresSagaRepositoryContext<T>(db, context, consumeContexts, cache, sagaTransaction);
         await next.Send(repositoryContext);
 
-        await transaction.CommitAsync(context.CancellationToken);
+        // Begun only when the delivery wrote beside the saga's row (SagaTransaction); a failure before this point leaves
+        // it to the DbContext's disposal, which rolls it back.
+        if (db.Database.CurrentTransaction is { } transaction)
+        {
+            await transaction.CommitAsync(context.CancellationToken);
+        }
+
         if (repositoryContext.Written is { } written)
         {
             cache.Put(written.Saga, written.Ledger, written.Plan);
@@ -48,7 +55,7 @@ public sealed class PostgresSagaRepositoryContextFactory(
         using var enlisted = sagaTransaction.Enlist(db);
 
         var instances = await db.Set<AccountSyncState>().AsNoTracking().Where(query.FilterExpression).ToListAsync(context.CancellationToken);
-        var repositoryContext = new PostgresSagaRepositoryContext<T>(db, context, consumeContexts, cache);
+        var repositoryContext = new PostgresSagaRepositoryContext<T>(db, context, consumeContexts, cache, sagaTransaction);
         await next.Send(new LoadedSagaRepositoryQueryContext<AccountSyncState, T>(repositoryContext, instances));
 
         await transaction.CommitAsync(context.CancellationToken);

@@ -1,17 +1,30 @@
 using MetaAdsSync.Storage;
+using Microsoft.EntityFrameworkCore;
 
 namespace MetaAdsSync.Orchestrator.Persistence;
 
 /// <summary>
-/// The DbContext, with its open transaction, in which the saga repository handles the current message. Scoped like
-/// the repository: it opens one per delivery attempt, and whatever the saga's services write through it commits
-/// with the saga's new state.
+/// The DbContext, on its open connection, in which the saga repository handles the current message. Scoped like the
+/// repository: it opens one per delivery attempt. A transaction starts only when something writes beside the saga's
+/// row (<see cref="BeginAsync"/>: a run's end, a new instance), and then whatever is written after it, the saga's
+/// update included, commits together. Most events write the row alone: its update, checked on xmin, is one
+/// autocommitted statement, one round trip instead of the update and a COMMIT, in the one step of a run that an
+/// account's events take one after another.
 /// </summary>
 public sealed class SagaTransaction
 {
     SyncDbContext? _db;
 
     public SyncDbContext Db => _db ?? throw new InvalidOperationException("No saga message is being handled in this scope.");
+
+    /// <summary>Starts the delivery's transaction unless it has one: what is written from now on commits with the saga's new state or not at all.</summary>
+    public async Task BeginAsync(CancellationToken cancellationToken)
+    {
+        if (Db.Database.CurrentTransaction is null)
+        {
+            await Db.Database.BeginTransactionAsync(cancellationToken);
+        }
+    }
 
     internal IDisposable Enlist(SyncDbContext db)
     {

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace MetaAdsSync.Fetching;
+
+/// <summary>
+/// Runs a fetcher's write path once before its bus starts (it is registered ahead of MassTransit): a made-up page of
+/// each level, for an account Meta never names, through the same statements a sync's pages use, on one connection in a
+/// transaction that is rolled back. Otherwise the first sync after a start JIT-compiles that path on its critical path:
+/// the batches, their readers and Npgsql's and the runtime's generic code over our rows and state machines, which
+/// ReadyToRun cannot precompile (an instantiation across assemblies is outside each assembly's version bubble). Leaves
+/// nothing behind; never stops the host (a schema not there yet is the readiness check's business).
+/// </summary>
+public abstract class StorePathWarmUp(NpgsqlDataSource database, ILogger logger) : IHostedService
+{
+    /// <summary>No Meta ad account has this id.</summary>
+    protected const string NoAccount = "act_0";
+
+    /// <summary>Writes the made-up pages on <paramref name="connection"/>, inside the transaction that is rolled back.</summary>
+    protected abstract Task WriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await WriteAsync(connection, cancellationToken);
+            await transaction.RollbackAsync(cancellationToken);
+            logger.LogInformation("The write path warmed in {Elapsed} ms (a page of each level, rolled back)", watch.ElapsedMilliseconds);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            logger.LogInformation("The write path was not warmed at start: {Error}", ex.Message);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
