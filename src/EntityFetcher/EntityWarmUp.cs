@@ -2,12 +2,13 @@ using MetaAdsSync.Contracts;
 using MetaAdsSync.Fetching;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.Storage.Upserts;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace MetaAdsSync.EntityFetcher;
 
 /// <summary>A page of each level written as <see cref="EntitySync"/> writes a level's last page (the status comparison, the upsert, the completion), and its freshness read.</summary>
-sealed class EntityWarmUp(NpgsqlDataSource database, TimeProvider time, ILogger<EntityWarmUp> logger) : StorePathWarmUp(database, logger)
+sealed class EntityWarmUp(NpgsqlDataSource database, HealthCheckService health, TimeProvider time, ILogger<EntityWarmUp> logger) : StorePathWarmUp(database, health, logger)
 {
     protected override async Task WriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

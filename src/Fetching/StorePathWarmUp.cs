@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using MetaAdsSync.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -10,11 +12,15 @@ namespace MetaAdsSync.Fetching;
 /// each level, for an account Meta never names, through the same statements a sync's pages use, on one connection in a
 /// transaction that is rolled back. Otherwise the first sync after a start JIT-compiles that path on its critical path:
 /// the batches, their readers and Npgsql's and the runtime's generic code over our rows and state machines, which
-/// ReadyToRun cannot precompile (an instantiation across assemblies is outside each assembly's version bubble). Leaves
-/// nothing behind; never stops the host (a schema not there yet is the readiness check's business).
+/// ReadyToRun cannot precompile (an instantiation across assemblies is outside each assembly's version bubble). A
+/// fetcher may start before the Orchestrator applied the schema, so it waits for the schema first (the host is not
+/// ready without it anyway), at most <see cref="SchemaWait"/>. Leaves nothing behind; never stops the host.
 /// </summary>
-public abstract class StorePathWarmUp(NpgsqlDataSource database, ILogger logger) : IHostedService
+public abstract class StorePathWarmUp(NpgsqlDataSource database, HealthCheckService health, ILogger logger) : IHostedService
 {
+    /// <summary>How long the warm-up, and so the bus's start, waits for the Orchestrator to apply the schema.</summary>
+    static readonly TimeSpan SchemaWait = TimeSpan.FromMinutes(2);
+
     /// <summary>No Meta ad account has this id.</summary>
     protected const string NoAccount = "act_0";
 
@@ -26,6 +32,18 @@ public abstract class StorePathWarmUp(NpgsqlDataSource database, ILogger logger)
         var watch = Stopwatch.StartNew();
         try
         {
+            while ((await health.CheckHealthAsync(c => c.Name == StorageExtensions.SchemaCheck, cancellationToken)).Status != HealthStatus.Healthy)
+            {
+                if (watch.Elapsed > SchemaWait)
+                {
+                    logger.LogInformation("The write path was not warmed at start: the schema was not there within {Wait}", SchemaWait);
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+
+            watch.Restart();
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await WriteAsync(connection, cancellationToken);

@@ -1,12 +1,13 @@
 using MetaAdsSync.Contracts;
 using MetaAdsSync.Fetching;
 using MetaAdsSync.GraphApi;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace MetaAdsSync.InsightFetcher;
 
 /// <summary>A row of each level written as <see cref="InsightSync"/> writes a preset read and a daily read.</summary>
-sealed class InsightWarmUp(NpgsqlDataSource database, TimeProvider time, ILogger<InsightWarmUp> logger) : StorePathWarmUp(database, logger)
+sealed class InsightWarmUp(NpgsqlDataSource database, HealthCheckService health, TimeProvider time, ILogger<InsightWarmUp> logger) : StorePathWarmUp(database, health, logger)
 {
     protected override async Task WriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

@@ -91,7 +91,14 @@ public sealed class When_fetchers_are_killed_mid_run(When_fetchers_are_killed_mi
         public SyncSystem System { get; private set; } = null!;
         public List<Guid> Runs { get; } = [];
 
-        public async Task InitializeAsync() => System = await Suite.StartSystemAsync(s => s.LatencyMs = 300);
+        // A killed fetcher's permits come back when their leases end (RateGate:LeaseTime, 90 s by default). Kill points
+        // follow each other within seconds, so at the default the leases of earlier kills can fill 2EZi's key and hold a
+        // replacement at the gate past the wait for its calls: leases shorter than the suite's waits, attempts shorter still.
+        public async Task InitializeAsync() => System = await Suite.StartSystemAsync(s => s.LatencyMs = 300, settings: new Dictionary<string, string>
+        {
+            ["RateGate__LeaseTime"] = "00:00:20",
+            ["Meta__AttemptTimeout"] = "00:00:15",
+        });
 
         public async Task DisposeAsync() => await System.DisposeAsync();
 
