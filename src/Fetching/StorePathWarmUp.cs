@@ -32,15 +32,10 @@ public abstract class StorePathWarmUp(NpgsqlDataSource database, HealthCheckServ
         var watch = Stopwatch.StartNew();
         try
         {
-            while ((await health.CheckHealthAsync(c => c.Name == StorageExtensions.SchemaCheck, cancellationToken)).Status != HealthStatus.Healthy)
+            if (!await health.WaitForSchemaAsync(SchemaWait, cancellationToken))
             {
-                if (watch.Elapsed > SchemaWait)
-                {
-                    logger.LogInformation("The write path was not warmed at start: the schema was not there within {Wait}", SchemaWait);
-                    return;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+                logger.LogInformation("The write path was not warmed at start: the schema was not there within {Wait}", SchemaWait);
+                return;
             }
 
             watch.Restart();

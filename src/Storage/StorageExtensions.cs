@@ -17,6 +17,26 @@ public static class StorageExtensions
     public const string SchemaCheck = "postgres-schema";
 
     /// <summary>
+    /// Polls <see cref="SchemaCheck"/> until the schema is current (a host may start before the Orchestrator applied it):
+    /// false if it was not within <paramref name="within"/> (null: until cancelled).
+    /// </summary>
+    public static async Task<bool> WaitForSchemaAsync(this HealthCheckService health, TimeSpan? within, CancellationToken cancellationToken)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while ((await health.CheckHealthAsync(c => c.Name == SchemaCheck, cancellationToken)).Status != HealthStatus.Healthy)
+        {
+            if (watch.Elapsed > within)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Binds and validates <c>ConnectionStrings:*</c> and <c>Postgres:*</c> (<paramref name="maxPoolSize"/> is the host
     /// role's default, a <see cref="ConnectionBudget"/> figure); registers the host's one pooled <c>NpgsqlDataSource</c>
     /// (its pool warmed at start), the DbContext factory on that same pool, the session data source (keyed

@@ -39,10 +39,7 @@ sealed class ApiWarmUp(IServer server, HealthCheckService health, IHostApplicati
                 uri.Host = "localhost";
             }
 
-            while ((await health.CheckHealthAsync(c => c.Name == StorageExtensions.SchemaCheck, lifetime.ApplicationStopping)).Status != HealthStatus.Healthy)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), lifetime.ApplicationStopping);
-            }
+            await health.WaitForSchemaAsync(within: null, lifetime.ApplicationStopping);
 
             _hold.StartCounting();
             var watch = Stopwatch.StartNew();
