@@ -76,6 +76,35 @@ public static class Broker
         (await http.DeleteAsync(path + "/contents")).EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Waits until none of <paramref name="queues"/> holds a message, ready or delivered and not yet acknowledged, for a
+    /// whole <paramref name="quietFor"/>: what a killed host left unacknowledged has been redelivered and finished. The
+    /// management API's counts are sampled (<c>collect_statistics_interval</c>, 1 s in scripts/services.sh), so one
+    /// zero proves nothing; a window longer than the sampling does.
+    /// </summary>
+    public static async Task WaitForQueuesIdleAsync(string virtualHost, TimeSpan quietFor, TimeSpan timeout, params string[] queues)
+    {
+        using var http = Management();
+        var vhost = Uri.EscapeDataString(virtualHost);
+        var quietSince = DateTimeOffset.UtcNow;
+        await Eventually.TrueAsync(async () =>
+        {
+            foreach (var queue in queues)
+            {
+                using var response = await http.GetAsync($"api/queues/{vhost}/{queue}");
+                response.EnsureSuccessStatusCode();
+                var counts = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (!counts.TryGetProperty("messages", out var messages) || messages.GetInt32() > 0)
+                {
+                    quietSince = DateTimeOffset.UtcNow;
+                    return false;
+                }
+            }
+
+            return DateTimeOffset.UtcNow - quietSince >= quietFor;
+        }, $"queues {string.Join(", ", queues)} idle for {quietFor.TotalSeconds:F1} s", timeout, pause: TimeSpan.FromMilliseconds(250));
+    }
+
     static HttpClient Management()
     {
         var port = ServiceMode.LocalPort("METAADSSYNC_RABBIT_MGMT_PORT", 45674);
