@@ -146,7 +146,8 @@ public sealed class EntitySync(
             batch.BatchCommands.Add(EntityUpserts.StatusChanged(level, entities.Select(e => (e.Id, e.Status, e.EffectiveStatus)).ToList(), runId));
         }
 
-        if (StorageRows.UpsertEntities(account, level, entities, now, runId, runStartedAt) is { } upsert)
+        var upsert = StorageRows.UpsertEntities(account, level, entities, now, runId, runStartedAt);
+        if (upsert is not null)
         {
             batch.BatchCommands.Add(upsert);
         }
@@ -158,11 +159,17 @@ public sealed class EntitySync(
 
         if (batch.BatchCommands.Count > 0)
         {
-            // Only the comparison and the completion return rows; the upsert between them returns no result.
+            // Each statement returns a result, in order: the ids whose status changed, the upsert's count of rows
+            // written (BulkUpsert.WrittenCount, not needed here), the ids marked removed.
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             if (comparesStatus)
             {
                 statusChanged = await EntityUpserts.IdsAsync(reader, cancellationToken);
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            if (upsert is not null)
+            {
                 await reader.NextResultAsync(cancellationToken);
             }
 

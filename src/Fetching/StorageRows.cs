@@ -16,18 +16,10 @@ public static class StorageRows
     /// Upserts one page of a level's entities in one statement, as seen by the run that started at
     /// <paramref name="runStartedAt"/> (a row a later run wrote is left alone).
     /// </summary>
-    public static async Task<int> UpsertEntitiesAsync(
+    public static Task<int> UpsertEntitiesAsync(
         NpgsqlConnection connection, string account, EntityLevel level, IEnumerable<MetaEntity> entities, DateTimeOffset now, Guid runId,
-        DateTimeOffset runStartedAt, CancellationToken cancellationToken)
-    {
-        if (UpsertEntities(account, level, entities, now, runId, runStartedAt) is not { } upsert)
-        {
-            return 0;
-        }
-
-        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { upsert } };
-        return await batch.ExecuteNonQueryAsync(cancellationToken);
-    }
+        DateTimeOffset runStartedAt, CancellationToken cancellationToken) =>
+        EntityUpserts.ExecuteAsync(connection, UpsertEntities(account, level, entities, now, runId, runStartedAt), cancellationToken);
 
     /// <summary><see cref="UpsertEntitiesAsync"/> as a statement of a batch; null for an empty page.</summary>
     public static NpgsqlBatchCommand? UpsertEntities(

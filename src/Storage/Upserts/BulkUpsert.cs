@@ -34,10 +34,26 @@ static class BulkUpsert
         IReadOnlyList<string> key,
         IReadOnlyList<UpsertColumn> columns,
         CancellationToken cancellationToken,
-        bool newerOnly = false) =>
-        await ExecuteAsync(connection, Command(table, key, columns, newerOnly), cancellationToken);
+        bool newerOnly = false)
+    {
+        if (newerOnly)
+        {
+            return await ExecuteAsync(connection, Command(table, key, columns, newerOnly), cancellationToken);
+        }
 
-    /// <summary>Runs one statement built for a batch on its own; returns the rows it wrote (0 for none).</summary>
+        if (Command(table, key, columns, newerOnly) is not { } command)
+        {
+            return 0;
+        }
+
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { command } };
+        return await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a newer-only upsert built for a batch on its own; returns the rows it wrote (0 for none), which the statement
+    /// returns as its one row (<see cref="WrittenCount"/>).
+    /// </summary>
     public static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlBatchCommand? command, CancellationToken cancellationToken)
     {
         if (command is null)
@@ -46,8 +62,14 @@ static class BulkUpsert
         }
 
         await using var batch = new NpgsqlBatch(connection) { BatchCommands = { command } };
-        return await batch.ExecuteNonQueryAsync(cancellationToken);
+        return await batch.ExecuteScalarAsync(cancellationToken) is int written ? written : 0;
     }
+
+    /// <summary>
+    /// The column of the one row a newer-only upsert returns: how many rows it wrote. A reader over a batch holding the
+    /// statement steps over that result with <c>NextResult</c>.
+    /// </summary>
+    const string WrittenCount = "written";
 
     /// <summary>
     /// The upsert of the page as one statement of a batch, so that a page's statements travel together (one round trip);
@@ -76,24 +98,40 @@ static class BulkUpsert
         var names = string.Join(", ", columns.Select(c => c.Name));
         IReadOnlyList<UpsertColumn> all = alongside is { } also ? [.. columns, .. also.Columns] : columns;
         var unnest = $"unnest({string.Join(", ", all.Select((_, i) => $"@p{i}"))}) AS r({string.Join(", ", all.Select(c => c.Name))})";
-        var sql = new StringBuilder();
+        var values = string.Join(", ", columns.Select(Value));
+        var set = string.Join(", ", columns.Where(c => !key.Contains(c.Name)).Select(c => $"{c.Name} = excluded.{c.Name}"));
+        if (!newerOnly)
+        {
+            return $"INSERT INTO {table} ({names})\nSELECT {values}\nFROM {unnest}\nON CONFLICT ({string.Join(", ", key)}) DO UPDATE SET {set}";
+        }
+
+        // The stored rows a newer (or the same) run may overwrite are updated in place, the others inserted. An
+        // INSERT … ON CONFLICT DO UPDATE of a stored row locks it first (a WAL record and a page write of its own) and
+        // then updates it: every run rewrites every row it reads, and the locks were half the WAL records of the ads page's
+        // statement (a third of its bytes) and 0.4-0.8 ms of its 2-3 ms of CPU for a page of 200 ads (measured in isolation). A row
+        // the update skipped (a newer run's) or that appeared since the statement's snapshot (another writer's insert)
+        // still meets ON CONFLICT, which keeps the newer run's row.
+        var sql = new StringBuilder("WITH r AS (SELECT * FROM ").Append(unnest).Append("),\n");
         if (alongside is { } writes)
         {
-            sql.Append("WITH r AS (SELECT * FROM ").Append(unnest).Append("),\n").Append(writes.Ctes).Append('\n');
+            sql.Append(writes.Ctes).Append(",\n");
         }
 
-        sql.Append("INSERT INTO ").Append(table).Append(" (").Append(names).Append(")\nSELECT ")
-            .AppendJoin(", ", columns.Select(c => c.Cast is null ? "r." + c.Name : $"r.{c.Name}::{c.Cast}"))
-            .Append("\nFROM ").Append(alongside is null ? unnest : "r").Append('\n')
-            .Append("ON CONFLICT (").AppendJoin(", ", key).Append(") DO UPDATE SET ")
-            .AppendJoin(", ", columns.Where(c => !key.Contains(c.Name)).Select(c => $"{c.Name} = excluded.{c.Name}"));
-        if (newerOnly)
-        {
-            sql.Append("\nWHERE ").Append(table).Append('.').Append(RunStartedAt).Append(" <= excluded.").Append(RunStartedAt);
-        }
-
+        var match = string.Join(" AND ", key.Select(k => $"t.{k} = r.{k}"));
+        var newer = $"{table}.{RunStartedAt} <= excluded.{RunStartedAt}";
+        sql.Append("updated AS (UPDATE ").Append(table).Append(" t SET ")
+            .AppendJoin(", ", columns.Where(c => !key.Contains(c.Name)).Select(c => $"{c.Name} = {Value(c)}"))
+            .Append("\n FROM r WHERE ").Append(match).Append(" AND t.").Append(RunStartedAt).Append(" <= r.").Append(RunStartedAt)
+            .Append("\n RETURNING ").AppendJoin(", ", key.Select(k => "t." + k)).Append("),\n")
+            .Append("inserted AS (INSERT INTO ").Append(table).Append(" (").Append(names).Append(")\n SELECT ").Append(values)
+            .Append("\n FROM r WHERE NOT EXISTS (SELECT 1 FROM updated t WHERE ").Append(match).Append(")\n")
+            .Append(" ON CONFLICT (").AppendJoin(", ", key).Append(") DO UPDATE SET ").Append(set)
+            .Append("\n WHERE ").Append(newer).Append("\n RETURNING 1)\n")
+            .Append("SELECT ((SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted))::int AS ").Append(WrittenCount);
         return sql.ToString();
     }
+
+    static string Value(UpsertColumn c) => c.Cast is null ? "r." + c.Name : $"r.{c.Name}::{c.Cast}";
 
     /// <summary>
     /// The last row of each key: PostgreSQL refuses an upsert that touches one row twice, and Meta may list an

@@ -20,6 +20,10 @@ public readonly record struct StoredEntity(string Id, string? EffectiveStatus);
 /// </summary>
 public static class EntityUpserts
 {
+    /// <summary>Runs a page's upsert (<see cref="UpsertCampaigns"/>, <see cref="UpsertAdSets"/>, <see cref="UpsertAds"/>) on its own; returns the rows it wrote.</summary>
+    public static Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlBatchCommand? upsert, CancellationToken cancellationToken) =>
+        BulkUpsert.ExecuteAsync(connection, upsert, cancellationToken);
+
     public static Task<int> UpsertCampaignsAsync(NpgsqlConnection connection, IEnumerable<Campaign> rows, CancellationToken cancellationToken) =>
         BulkUpsert.ExecuteAsync(connection, UpsertCampaigns(rows), cancellationToken);
 
