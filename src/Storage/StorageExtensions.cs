@@ -39,7 +39,7 @@ public static class StorageExtensions
     /// <summary>
     /// Binds and validates <c>ConnectionStrings:*</c> and <c>Postgres:*</c> (<paramref name="maxPoolSize"/> is the host
     /// role's default, a <see cref="ConnectionBudget"/> figure); registers the host's one pooled <c>NpgsqlDataSource</c>
-    /// (its pool warmed at start), the DbContext factory on that same pool, the session data source (keyed
+    /// (its pool warmed at start), the pooled DbContext factory on that same pool, the session data source (keyed
     /// <see cref="SessionDataSource"/>) and the schema readiness check.
     /// </summary>
     public static TBuilder AddStorage<TBuilder>(this TBuilder builder, int maxPoolSize) where TBuilder : IHostApplicationBuilder
@@ -64,7 +64,8 @@ public static class StorageExtensions
                 string.IsNullOrWhiteSpace(strings.PostgresSession) ? strings.Postgres : strings.PostgresSession,
                 sp.GetRequiredService<IOptions<PostgresOptions>>().Value);
         });
-        builder.Services.AddDbContextFactory<SyncDbContext>((sp, options) =>
+        // Pooled: the saga opens a DbContext per event, and building a fresh one's services was 8 % of the Orchestrator's CPU.
+        builder.Services.AddPooledDbContextFactory<SyncDbContext>((sp, options) =>
             StorageRegistration.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
 
         builder.Services.AddHostedService<StorageWarmUp>();

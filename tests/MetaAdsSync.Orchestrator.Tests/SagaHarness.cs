@@ -70,7 +70,7 @@ public sealed class SagaHarness : IAsyncDisposable
         }
         else
         {
-            services.AddDbContextFactory<SyncDbContext>(o => StorageRegistration.Configure(o, connectionString));
+            services.AddPooledDbContextFactory<SyncDbContext>(o => StorageRegistration.Configure(o, connectionString));
         }
 
         services.AddMassTransitTestHarness(x =>

@@ -16,18 +16,26 @@ internal sealed class Cursors(int seed)
     const int MacLength = 11;
     readonly byte[] _key = SHA256.HashData(Encoding.UTF8.GetBytes($"metaadssync-simulator-cursor:{seed}"));
 
-    public string Create(int position, string scope)
+    /// <summary>The query's part of a cursor, hashed once per page: a partition's filter can be kilobytes long.</summary>
+    public static ulong Scope(string scope)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(scope), hash);
+        return BinaryPrimitives.ReadUInt64BigEndian(hash);
+    }
+
+    public string Create(int position, ulong scope)
     {
         Span<byte> data = stackalloc byte[1 + 4 + 8 + MacLength];
         data[0] = Format;
         BinaryPrimitives.WriteInt32BigEndian(data[1..], position);
-        BinaryPrimitives.WriteUInt64BigEndian(data[5..], ScopeHash(scope));
+        BinaryPrimitives.WriteUInt64BigEndian(data[5..], scope);
         Sign(data[..13], data[13..]);
         return Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
     /// <summary>The position in <paramref name="scope"/>, or a Meta error naming the parameter.</summary>
-    public int Read(string cursor, string scope, string parameter)
+    public int Read(string cursor, ulong scope, string parameter)
     {
         var data = Decode(cursor);
         Span<byte> mac = stackalloc byte[MacLength];
@@ -38,7 +46,7 @@ internal sealed class Cursors(int seed)
 
         Sign(data.AsSpan(0, 13), mac);
         if (!CryptographicOperations.FixedTimeEquals(mac, data.AsSpan(13))
-            || BinaryPrimitives.ReadUInt64BigEndian(data.AsSpan(5)) != ScopeHash(scope))
+            || BinaryPrimitives.ReadUInt64BigEndian(data.AsSpan(5)) != scope)
         {
             throw GraphErrors.InvalidCursor(parameter);
         }
@@ -52,13 +60,6 @@ internal sealed class Cursors(int seed)
         Span<byte> full = stackalloc byte[32];
         HMACSHA256.HashData(_key, data, full);
         full[..MacLength].CopyTo(mac);
-    }
-
-    static ulong ScopeHash(string scope)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(scope), hash);
-        return BinaryPrimitives.ReadUInt64BigEndian(hash);
     }
 
     static byte[]? Decode(string cursor)

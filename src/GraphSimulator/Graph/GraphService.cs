@@ -241,8 +241,9 @@ internal sealed class GraphService(SimulatorState state)
         }
 
         var scope = $"{route.Node?.Id ?? route.Account.Id}|{route.Endpoint}|{statuses}|{filtering}";
+        // An ad with its creative is ~1.3 kB of JSON: a page's buffer sized for it is never grown and copied.
         return Paging.Write(request, rows, MaxLimits[route.Endpoint], scope, state.Cursors,
-            (w, item) => ObjectWriter.WriteObject(w, item, fields));
+            (w, item) => ObjectWriter.WriteObject(w, item, fields), fields.Any(f => f.Name == "creative") ? 1536 : 512);
     }
 
     ReadOnlyMemory<byte> InsightList(GraphRequest request, Route route)

@@ -13,9 +13,10 @@ internal static class Paging
     public const int DefaultLimit = 25;
 
     public static ReadOnlyMemory<byte> Write<T>(
-        GraphRequest request, IReadOnlyList<T> rows, int maxLimit, string scope, Cursors cursors, Action<Utf8JsonWriter, T> writeRow)
+        GraphRequest request, IReadOnlyList<T> rows, int maxLimit, string query, Cursors cursors, Action<Utf8JsonWriter, T> writeRow, int rowBytes = 512)
     {
         var limit = Limit(request, maxLimit);
+        var scope = Cursors.Scope(query);
         var (start, end) = Window(request, rows.Count, limit, scope, cursors);
         return Json.Write(writer =>
         {
@@ -48,7 +49,7 @@ internal static class Paging
             }
 
             writer.WriteEndObject();
-        }, 1024 + (end - start) * 512);
+        }, 1024 + (end - start) * rowBytes);
     }
 
     static int Limit(GraphRequest request, int maxLimit)
@@ -68,7 +69,7 @@ internal static class Paging
         return limit <= 0 ? DefaultLimit : Math.Min(limit, maxLimit);
     }
 
-    static (int Start, int End) Window(GraphRequest request, int count, int limit, string scope, Cursors cursors)
+    static (int Start, int End) Window(GraphRequest request, int count, int limit, ulong scope, Cursors cursors)
     {
         if (request.Param("after") is { } after)
         {

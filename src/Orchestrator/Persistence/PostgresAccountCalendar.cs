@@ -9,9 +9,10 @@ public sealed class PostgresAccountCalendar(SagaTransaction transaction, TimePro
 {
     public async Task<DateOnly> TodayAsync(string accountId, CancellationToken cancellationToken)
     {
+        // By key: one row or none (Single says so; First without an ORDER BY drew EF Core's warning on every run).
         var timezone = await transaction.Db.Database.SqlQuery<string?>($"""
             SELECT timezone AS "Value" FROM ad_accounts WHERE id = {accountId}
-            """).FirstOrDefaultAsync(cancellationToken);
+            """).SingleOrDefaultAsync(cancellationToken);
         var today = AccountCalendar.Today(timezone, time.GetUtcNow(), out var known);
         if (!known)
         {
