@@ -57,21 +57,34 @@ public sealed class OtlpCollector : IAsyncDisposable
                 return;
             }
 
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            if (context.Request.Url?.AbsolutePath == "/v1/traces")
+            try
             {
-                foreach (var span in ReadTraces(body.ToArray()))
-                {
-                    Spans.Enqueue(span);
-                }
+                await AnswerAsync(context);
             }
-
-            // An empty Export*ServiceResponse: everything accepted.
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/x-protobuf";
-            context.Response.Close();
+            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // A host killed mid-export, or the collector stopping under a request: that one request is lost, the
+                // loop goes on (it ends once the listener has stopped), and disposal never fails for it.
+            }
         }
+    }
+
+    async Task AnswerAsync(HttpListenerContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        if (context.Request.Url?.AbsolutePath == "/v1/traces")
+        {
+            foreach (var span in ReadTraces(body.ToArray()))
+            {
+                Spans.Enqueue(span);
+            }
+        }
+
+        // An empty Export*ServiceResponse: everything accepted.
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/x-protobuf";
+        context.Response.Close();
     }
 
     // ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
