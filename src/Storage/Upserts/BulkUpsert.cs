@@ -28,33 +28,24 @@ static class BulkUpsert
     /// same time or later than the one that wrote it (<see cref="RunStartedAt"/>): a late write of an older run (one
     /// that timed out, a redelivered message) leaves the newer run's row alone. Returns the rows written.
     /// </summary>
-    public static async Task<int> ExecuteAsync(
+    public static Task<int> ExecuteAsync(
         NpgsqlConnection connection,
         string table,
         IReadOnlyList<string> key,
         IReadOnlyList<UpsertColumn> columns,
         CancellationToken cancellationToken,
-        bool newerOnly = false)
-    {
-        if (newerOnly)
-        {
-            return await ExecuteAsync(connection, Command(table, key, columns, newerOnly), cancellationToken);
-        }
-
-        if (Command(table, key, columns, newerOnly) is not { } command)
-        {
-            return 0;
-        }
-
-        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { command } };
-        return await batch.ExecuteNonQueryAsync(cancellationToken);
-    }
+        bool newerOnly = false) =>
+        RunAsync(connection, Command(table, key, columns, newerOnly), countInRow: newerOnly, cancellationToken);
 
     /// <summary>
     /// Runs a newer-only upsert built for a batch on its own; returns the rows it wrote (0 for none), which the statement
     /// returns as its one row (<see cref="WrittenCount"/>).
     /// </summary>
-    public static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlBatchCommand? command, CancellationToken cancellationToken)
+    public static Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlBatchCommand? command, CancellationToken cancellationToken) =>
+        RunAsync(connection, command, countInRow: true, cancellationToken);
+
+    /// <summary>A newer-only upsert returns its count as a row (<see cref="WrittenCount"/>); a plain one as rows affected.</summary>
+    static async Task<int> RunAsync(NpgsqlConnection connection, NpgsqlBatchCommand? command, bool countInRow, CancellationToken cancellationToken)
     {
         if (command is null)
         {
@@ -62,6 +53,11 @@ static class BulkUpsert
         }
 
         await using var batch = new NpgsqlBatch(connection) { BatchCommands = { command } };
+        if (!countInRow)
+        {
+            return await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         return await batch.ExecuteScalarAsync(cancellationToken) is int written ? written : 0;
     }
 
