@@ -123,8 +123,8 @@ public sealed class When_fetchers_are_killed_mid_run(When_fetchers_are_killed_mi
         /// <summary>
         /// Waits until the fetchers hold nothing more of earlier kill points: a run completes as soon as its saga has
         /// heard every page, but a command a killed fetcher held may still be redelivered and read again after that. Read
-        /// after the deletion below, it would store ads again, the plan would then know a shape and cut the ads edge into
-        /// partitions, and the kills below, timed by a whole read's pages, would wait for calls that never come.
+        /// after the deletion below, it would store ads again, and the next run would no longer start from an account
+        /// it must copy all over again as a first sync (the premise of every kill point).
         /// </summary>
         public Task WaitForIdleAsync() => Broker.WaitForQueuesIdleAsync(System.VirtualHost, TimeSpan.FromSeconds(2.5), Suite.RunTimeout,
             "fetch-entities", "fetch-insights-batch", "account-sync");
