@@ -1,11 +1,12 @@
 // The distributed sync side by side with the seed's algorithm, on the same simulator, in the same run.
 //
-//   dotnet run -c Release --project bench/SyncBench -- <scenario> [--runs N] [--seconds S] [--daily-days N]
+//   dotnet run -c Release --project bench/SyncBench -- <scenario> [--runs N] [--restarts N] [--seconds S] [--daily-days N]
 //
 //   2ezi          2EZi at 500 ms per call (goals: ours ≤ 1.2 s and ≤ 10 Graph calls with its shape known; its first
 //                 sync on an empty database ≤ 2.4 s; the first after a restart of every host ≤ 1.5× the warm median)
 //   all-accounts  the twelve seed accounts at once, 500 ms per call (goal: ≤ 1.5 s, ≤ 70 calls)
 //   overhead      2EZi at 0 ms per call: what messaging and PostgreSQL cost (goal: ≤ 200 ms)
+//                 (2ezi and overhead: --restarts N restarts every host N times and reports the median first sync after it)
 //   big-account   one synthetic account of about 10,000 ads at 500 ms per call (goal: ≤ 3 s with its shape known)
 //   scale         synthetic accounts at once, more and more of each fetcher, CPU of every process measured:
 //                 [--accounts N] [--regime latency|cpu|both] [--fetchers 1,2] [--kill-every 15s]; latency-bound (500 ms per call, consumers
@@ -27,12 +28,13 @@ string[] scenarios = ["2ezi", "all-accounts", "overhead", "big-account", "scale"
 if (args.Length == 0 || !scenarios.Contains(args[0]))
 {
     Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/SyncBench -- <{string.Join("|", scenarios)}> [--runs N] [--seconds S] " +
-        "[--accounts N] [--regime latency|cpu|both] [--fetchers 1,2] [--kill-every 15s] [--daily-days N]");
+        "[--restarts N] [--accounts N] [--regime latency|cpu|both] [--fetchers 1,2] [--kill-every 15s] [--daily-days N]");
     return 2;
 }
 
 var scenario = args[0];
 var runs = Option("--runs", scenario == "incremental" ? 3 : 5);
+var restarts = Option("--restarts", 1);
 var seconds = Option("--seconds", 180);
 var dailyDays = Option("--daily-days", 0);
 // Every host the bench starts inherits it.
@@ -57,7 +59,7 @@ report.Value("dailyInsightDays", dailyDays);
 switch (scenario)
 {
     case "2ezi":
-        await OneAccount.RunAsync(report, latencyMs: 500, runs, (r, ours) =>
+        await OneAccount.RunAsync(report, latencyMs: 500, runs, restarts, (r, ours) =>
         {
             r.Goal("≤ 1.2 s, shape known", ours.Time.Median <= 1.2, "median " + Format.Seconds(ours.Time.Median));
             r.Goal("≤ 10 Graph calls", ours.Calls.Median <= 10, "median " + Format.Number(ours.Calls.Median));
@@ -67,7 +69,7 @@ switch (scenario)
         });
         break;
     case "overhead":
-        await OneAccount.RunAsync(report, latencyMs: 0, runs, (r, ours) =>
+        await OneAccount.RunAsync(report, latencyMs: 0, runs, restarts, (r, ours) =>
             r.Goal("≤ 200 ms end to end", ours.Time.Median <= 0.2, "median " + Format.Seconds(ours.Time.Median)));
         break;
     case "all-accounts":
