@@ -30,7 +30,7 @@ public sealed class MessagingWarmUp(MessageWarmUp messages, ILogger<MessagingWar
     static readonly MethodInfo PublishEndpointOf = typeof(MessagingWarmUp).GetMethod(nameof(PublishEndpointAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     static readonly MethodInfo ResponsePipeOf = typeof(MessagingWarmUp).GetMethod(nameof(ConnectResponsePipe), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    readonly WarmUpHold _hold = new WarmUpHold("warming the message paths", logger).StartCounting();
+    readonly WarmUpHold _hold = new WarmUpHold("warming the message paths").StartCounting();
     int _started;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

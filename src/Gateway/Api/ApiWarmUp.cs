@@ -18,7 +18,7 @@ namespace MetaAdsSync.Gateway.Api;
 sealed class ApiWarmUp(IServer server, HealthCheckService health, IHostApplicationLifetime lifetime, ILogger<ApiWarmUp> logger) : IHostedService, IHealthCheck
 {
     // Counting once the schema is there: readiness waits for the schema anyway, and then for this at most WarmUpHold.Limit.
-    readonly WarmUpHold _hold = new("warming the API", logger);
+    readonly WarmUpHold _hold = new("warming the API");
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
