@@ -19,7 +19,16 @@ static class OneAccount
     /// <summary>Chekku (2): 188 ad sets, so that its ads page and its second sync is read in partitions.</summary>
     const string WarmUpAccount = "act_518830041276654";
 
-    public static async Task RunAsync(Report report, int latencyMs, int runs, int restarts, Action<Report, OneAccountResult> goals)
+    /// <summary>A sync that compiles fewer methods than this per process counts as quiet (JitSettling).</summary>
+    const int QuietMethodsPerProcess = 3;
+
+    /// <summary>The most untimed syncs of ours before the timed runs (<c>--settle N</c>; 0: none, the timed runs start on hosts still compiling).</summary>
+    public const int MaxSettleSyncs = 80;
+
+    /// <summary>The seed's algorithm settles sooner (124 calls a sync: its code is hot after a few), and at 500 ms per call a sync of it takes 10 s.</summary>
+    const int MaxSeedSettleSyncs = 6;
+
+    public static async Task RunAsync(Report report, int latencyMs, int runs, int restarts, Action<Report, OneAccountResult> goals, int maxSettleSyncs = MaxSettleSyncs)
     {
         await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { LatencyMs = latencyMs, CallBudget = 1_000_000 });
         await using var ours = await OurSystem.StartAsync(simulator, fetchersEach: 2);
@@ -31,8 +40,16 @@ static class OneAccount
         await ours.WaitAsync(await ours.RequestAsync(WarmUpAccount), TimeSpan.FromMinutes(2));
         await ours.WaitAsync(await ours.RequestAsync(WarmUpAccount), TimeSpan.FromMinutes(2));
         var (firstSync, _) = await TimedAsync(ours);
-        await seed.SyncAsync(TwoEzi);
 
+        // Untimed syncs until neither side is still JIT-compiling what a sync runs (JitSettling): the median is a warm one.
+        var living = ours.Hosts.Count(h => !h.HasExited);
+        var (oursSettle, oursLast) = await JitSettling.UntilQuietAsync(async () => await ours.WaitAsync(await ours.RequestAsync(TwoEzi), TimeSpan.FromMinutes(2)),
+            () => JitSettling.InHosts(ours), quietBelow: QuietMethodsPerProcess * living, max: maxSettleSyncs);
+        var (seedSettle, seedLast) = await JitSettling.UntilQuietAsync(() => seed.SyncAsync(TwoEzi), JitSettling.InThisProcess,
+            quietBelow: QuietMethodsPerProcess, max: Math.Min(maxSettleSyncs, MaxSeedSettleSyncs));
+        Console.WriteLine($"settled: ours after {oursSettle} syncs ({oursLast} methods compiled in the last), the seed's after {seedSettle} ({seedLast})");
+
+        var jitBeforeRuns = await ours.JitAsync();
         var gateBefore = await ours.GateWaitAsync();
         var seedRuns = new List<Measured>();
         var ourRuns = new List<Measured>();
@@ -59,6 +76,7 @@ static class OneAccount
 
         // Before the restart: the hosts' counters start again from zero.
         var gateWait = (await ours.GateWaitAsync()).Since(gateBefore);
+        var jitDuringRuns = await ours.JitAsync();
         // Each restart is one sample of a noisy figure (a fresh process per host on shared cores): with --restarts N the
         // median is reported, the JIT table and the timeline are the last restart's.
         var afterRestarts = new List<double>();
@@ -89,6 +107,13 @@ static class OneAccount
         var (ourTime, ourCalls) = Measured.SideBySide(report, seedRuns, seedData, ourRuns, ourData);
         report.Line($"Of ours, from the POST to the saga's start: median {Format.Seconds(Spread.Of(ourRuns.Select(r => r.ToStart)).Median)}; " +
             $"at the rate gate: {gateWait}.");
+        report.Line();
+        report.Line($"Before the timed runs, untimed syncs until the JIT settled (two in a row compiling fewer than {QuietMethodsPerProcess} methods per " +
+            $"process): ours {oursSettle} (at most {maxSettleSyncs}), the seed's {seedSettle} (at most {Math.Min(maxSettleSyncs, MaxSeedSettleSyncs)}). During the timed runs our hosts " +
+            $"still compiled {Format.Number(jitDuringRuns.Sum(j => j.Value.Methods - jitBeforeRuns[j.Key].Methods))} methods " +
+            $"({Format.Seconds(jitDuringRuns.Sum(j => j.Value.Seconds - jitBeforeRuns[j.Key].Seconds))} of JIT).");
+        report.Value("settleSyncs", oursSettle);
+        report.Value("seedSettleSyncs", seedSettle);
         report.Line();
         report.Line($"Ours' first sync on an empty database (no shape known yet): {Format.Seconds(firstSync)}. " +
             $"The first sync after a restart of every host (the database knows the account): {Format.Seconds(afterRestart)}, " +

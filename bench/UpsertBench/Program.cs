@@ -22,8 +22,12 @@ await BenchDatabase.RunAsync(admin, "bench_upsert_", async dataSource =>
     // One warm-up page on another account so that connection set-up and type loading are not measured.
     await EntityUpserts.UpsertAdsAsync(connection, ads.Take(pageSize).Select(a => Copy(a, "warmup-")), default);
 
+    // The backend serving this connection, whose CPU (utime + stime, from /proc: same machine) is PostgreSQL's share.
+    await using var pidCommand = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+    var backend = (int)(await pidCommand.ExecuteScalarAsync())!;
     foreach (var pass in passes)
     {
+        var cpuBefore = BackendCpuMs(backend);
         var clock = Stopwatch.StartNew();
         foreach (var page in ads.Chunk(pageSize))
         {
@@ -31,13 +35,27 @@ await BenchDatabase.RunAsync(admin, "bench_upsert_", async dataSource =>
         }
 
         clock.Stop();
+        var cpu = BackendCpuMs(backend) - cpuBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{pass}: {rows} ads in pages of {pageSize}: {clock.Elapsed.TotalMilliseconds:F0} ms, {rows / clock.Elapsed.TotalSeconds:F0} rows/s"));
+            $"{pass}: {rows} ads in pages of {pageSize}: {clock.Elapsed.TotalMilliseconds:F0} ms, {rows / clock.Elapsed.TotalSeconds:F0} rows/s; PostgreSQL backend CPU {cpu:F0} ms, {cpu * 1000 / rows:F1} µs a row"));
     }
 
     await using var count = new NpgsqlCommand("SELECT count(*) FROM ads WHERE id NOT LIKE 'warmup-%'", connection);
     Console.WriteLine($"rows stored: {await count.ExecuteScalarAsync()}");
 });
+
+// A process's CPU from /proc/<pid>/stat (utime + stime, fields 14 and 15, in clock ticks of 10 ms); NaN off Linux or for a server on another machine.
+static double BackendCpuMs(int pid)
+{
+    var path = $"/proc/{pid}/stat";
+    if (!File.Exists(path))
+    {
+        return double.NaN;
+    }
+
+    var fields = File.ReadAllText(path).Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+}
 
 static Ad MakeAd(int i) => new()
 {

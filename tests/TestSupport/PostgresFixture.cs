@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using DotNet.Testcontainers.Builders;
 using Npgsql;
 using Testcontainers.PostgreSql;
@@ -5,9 +7,16 @@ using Xunit;
 
 namespace MetaAdsSync.TestSupport;
 
-/// <summary>A fresh, empty database on the shared PostgreSQL server, for one test class.</summary>
+/// <summary>
+/// A fresh, empty database on the shared PostgreSQL server, for one test class. Its name carries the id of the process
+/// that made it; the first database a process makes sweeps away those of processes that have ended
+/// (<see cref="DropEndedProcessesDatabasesAsync"/>). The shared server outlives test and bench runs, and its autovacuum
+/// launcher visits each database in turn: on the dev machine 335 left-over databases kept a worker starting every 0.2 s.
+/// A test process cannot drop its own at exit (the test platform ends it before a handler of several drops is done).
+/// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
+    const string Prefix = "test_";
     static readonly Lazy<Task<string>> Server = new(StartServerAsync);
 
     public string ConnectionString { get; private set; } = "";
@@ -24,7 +33,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     public static async Task<(string ConnectionString, string Name)> CreateDatabaseAsync()
     {
         var admin = await Server.Value;
-        var name = "test_" + Guid.NewGuid().ToString("N")[..16];
+        var name = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Environment.ProcessId}_{Guid.NewGuid():N}")[..40];
         await using (var connection = new NpgsqlConnection(admin))
         {
             await connection.OpenAsync();
@@ -34,6 +43,56 @@ public sealed class PostgresFixture : IAsyncLifetime
 
         var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
         return (builder.ConnectionString, name);
+    }
+
+    /// <summary>
+    /// Drops the databases of test processes that are no longer running (named <c>test_&lt;pid&gt;_…</c>; older names
+    /// without a process id too). Parallel test processes each sweep; a database already gone is no error.
+    /// </summary>
+    static async Task DropEndedProcessesDatabasesAsync(string admin)
+    {
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        var ended = new List<string>();
+        await using (var list = new NpgsqlCommand($"SELECT datname FROM pg_database WHERE datname LIKE '{Prefix}%'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var name = reader.GetString(0);
+                var owner = name[Prefix.Length..].Split('_')[0];
+                if (!int.TryParse(owner, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || !IsRunning(pid))
+                {
+                    ended.Add(name);
+                }
+            }
+        }
+
+        foreach (var name in ended)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException)
+            {
+                // Another process's sweep got there first, or is dropping it now.
+            }
+        }
+    }
+
+    static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     static async Task<string> StartServerAsync()
@@ -53,6 +112,8 @@ public sealed class PostgresFixture : IAsyncLifetime
         }
 
         var port = ServiceMode.LocalPort("METAADSSYNC_PG_PORT", 45432);
-        return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Include Error Detail=true";
+        var admin = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Include Error Detail=true";
+        await DropEndedProcessesDatabasesAsync(admin);
+        return admin;
     }
 }
