@@ -18,10 +18,12 @@ public sealed record PlannedInsightRead(EntityLevel Level, Partition Partition, 
 /// without a remainder: the campaign read then names those created since, and the run adds their reads.
 /// <paramref name="ByCampaign"/>: a first sync's levels that wait for the campaign read, with the partitions each campaign
 /// page's campaigns are cut into; <paramref name="SpareCalls"/>: what the budget leaves for partitions they add (null: no budget).
+/// <paramref name="HeldInsights"/>: levels whose preset insights are read only once an entity page of the level names an
+/// eligible id (<see cref="SyncPlanner.HoldsInsights"/>).
 /// </summary>
 public sealed record SyncPlan(
     IReadOnlyList<PlannedEntityRead> Entities, IReadOnlyList<PlannedInsightRead> Insights, RunPlanSummary Summary, IReadOnlyList<string>? KnownCampaigns = null,
-    IReadOnlyDictionary<EntityLevel, int>? ByCampaign = null, int? SpareCalls = null);
+    IReadOnlyDictionary<EntityLevel, int>? ByCampaign = null, int? SpareCalls = null, IReadOnlyList<EntityLevel>? HeldInsights = null);
 
 /// <summary>
 /// Decides at the start of a run what it reads, from what PostgreSQL knows of the account. Everything goes out at once:
@@ -56,6 +58,7 @@ public sealed class SyncPlanner(
 
         // Each read as one sequential level first; the partitions then spend at most one call each beyond it.
         var reads = new List<LevelRead>();
+        var held = new List<EntityLevel>();
         var parentsReplayed = true;
         foreach (var level in Levels)
         {
@@ -69,7 +72,11 @@ public sealed class SyncPlanner(
             reads.Add(new LevelRead(level, Insights: false, shape.Campaigns.Select(c => (c.Id, c.Rows(level))).ToList(),
                 PageSize(shape, MetaLevels.Edge(level), o.PartitionSize), CanSplit: level != EntityLevel.Campaign && !replayed && since is null,
                 Free: replayed, UpdatedSince: since));
-            if (!fresh.Contains(level))
+            if (!fresh.Contains(level) && HoldsInsights(shape, level))
+            {
+                held.Add(level);
+            }
+            else if (!fresh.Contains(level))
             {
                 reads.Add(new LevelRead(level, Insights: true, shape.Campaigns.Select(c => (c.Id, c.InsightRows(level))).ToList(),
                     PageSize(shape, "insights", o.PartitionSize), CanSplit: true, Free: false));
@@ -124,11 +131,25 @@ public sealed class SyncPlanner(
         var split = entities.Select(e => e.Partition).Concat(insights.Select(i => i.Partition)).Any(p => p.Kind == PartitionKind.Campaigns);
         return new SyncPlan(entities, insights, new RunPlanSummary(
                 Count(entities.Select(e => e.Level)), Count(insights.Select(i => i.Level)), planned, limit, incremental.Count > 0 ? incremental : null,
-                byCampaign.Count > 0 ? byCampaign.Keys.Select(l => l.ToString()).ToList() : null),
+                byCampaign.Count > 0 ? byCampaign.Keys.Select(l => l.ToString()).ToList() : null,
+                held.Count > 0 ? held.Select(l => l.ToString()).ToList() : null),
             (split && !remainder) || byCampaign.Count > 0 ? shape.Campaigns.Select(c => c.Id).ToList() : null,
             byCampaign.Count > 0 ? byCampaign : null,
-            byCampaign.Count > 0 && gate.Value.CallBudget > 0 ? spare : null);
+            byCampaign.Count > 0 && gate.Value.CallBudget > 0 ? spare : null,
+            held.Count > 0 ? held : null);
     }
+
+    /// <summary>
+    /// Whether the level's preset insights wait for its entity read instead of going out at the start: when the level's
+    /// last complete read found no entity eligible for insights, its insight read would almost always return nothing
+    /// (the seed's "entity only, no insights" for an account with nothing active). So it is held, and sent only once a
+    /// page of the level, or of the children read after a parent's status changed, names an eligible id
+    /// (<see cref="HeldInsightReads"/>); a run whose read still names none makes no insight call for the level. The
+    /// price is one round trip more for an account that has just become active. A first sync knows nothing, and
+    /// daily reads have no status filter: neither waits.
+    /// </summary>
+    public static bool HoldsInsights(AccountShape shape, EntityLevel level) =>
+        shape.LevelsReadAt.ContainsKey(level) && shape.Campaigns.All(c => c.InsightRows(level) == 0);
 
     /// <summary>
     /// Whether a first sync reads the level by campaign instead of whole. With no shape, a whole read of the ads edge

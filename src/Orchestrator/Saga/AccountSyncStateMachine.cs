@@ -75,6 +75,11 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
                             await c.Publish(command);
                         }
 
+                        if (HeldInsightReads.Release(c.Saga, c.Message) is { } held)
+                        {
+                            await c.Publish(held);
+                        }
+
                         await ProgressEvent.PublishAsync(c, settings.ProgressInterval, time.GetUtcNow());
                     }
                 })

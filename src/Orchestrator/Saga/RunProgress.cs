@@ -54,6 +54,7 @@ public static class RunProgress
         s.Ledger.KnownCampaigns = plan.KnownCampaigns is { } known ? [.. known] : null;
         s.Ledger.ByCampaign = plan.ByCampaign is { } byCampaign ? new Dictionary<EntityLevel, int>(byCampaign) : null;
         s.Ledger.SpareCalls = plan.SpareCalls;
+        s.Ledger.HeldInsights = plan.HeldInsights is { } held ? [.. held] : null;
 
         foreach (var read in plan.Insights)
         {

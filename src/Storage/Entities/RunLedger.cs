@@ -30,6 +30,12 @@ public sealed class RunLedger
     /// </summary>
     public int? SpareCalls { get; set; }
 
+    /// <summary>
+    /// Levels whose preset insight read waits for a page of the level naming an eligible id (the last complete read
+    /// found none); a level leaves the set when its read is sent. Null: none held.
+    /// </summary>
+    public HashSet<EntityLevel>? HeldInsights { get; set; }
+
     /// <summary>When the run's last progress event went out: they go out at most once per <c>Sync:ProgressInterval</c>.</summary>
     public DateTimeOffset? ProgressSentAt { get; set; }
 }
@@ -88,7 +94,9 @@ public sealed class InsightRead
 /// The run's plan as the API shows it: partitions per level, the Graph calls it expects to make, and the entity levels
 /// it reads incrementally (only what changed since the last read; null or empty: every level read fully or replayed),
 /// and the levels a first sync cuts by campaign as its campaign read names them (<paramref name="ByCampaignLevels"/>):
-/// their partitions and calls are added to the summary as they are sent.
+/// their partitions and calls are added to the summary as they are sent. <paramref name="HeldInsightLevels"/>: levels
+/// whose insights are read only if the entity read names an eligible entity (none was last time); a held read that is
+/// sent is added to the summary then.
 /// </summary>
 public sealed record RunPlanSummary(
     IReadOnlyDictionary<string, int> EntityPartitions,
@@ -96,4 +104,5 @@ public sealed record RunPlanSummary(
     int CallsPlanned,
     string? Limit = null,
     IReadOnlyList<string>? IncrementalLevels = null,
-    IReadOnlyList<string>? ByCampaignLevels = null);
+    IReadOnlyList<string>? ByCampaignLevels = null,
+    IReadOnlyList<string>? HeldInsightLevels = null);
