@@ -38,8 +38,8 @@ var scenario = args[0];
 var runs = Option("--runs", scenario == "incremental" ? 3 : 5);
 var restarts = Option("--restarts", 1);
 var seconds = Option("--seconds", 180);
-var dailyDays = Option("--daily-days", 0);
-var settle = Option("--settle", OneAccount.MaxSettleSyncs);
+var dailyDays = Option("--daily-days", 0, min: 0);
+var settle = Option("--settle", OneAccount.MaxSettleSyncs, min: 0);
 // Every host the bench starts inherits it.
 Environment.SetEnvironmentVariable("Sync__DailyInsightDays", dailyDays.ToString(CultureInfo.InvariantCulture));
 
@@ -89,9 +89,9 @@ switch (scenario)
             return 2;
         }
 
-        int? accounts = Text("--accounts") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : null;
+        int? accounts = Text("--accounts") is not null ? Option("--accounts", 0) : null;
         // Which counts of each fetcher to compare (the regime's own unless given), e.g. "1" for one configuration.
-        int[]? fetchers = Text("--fetchers") is { } list ? list.Split(',').Select(f => int.Parse(f, CultureInfo.InvariantCulture)).ToArray() : null;
+        int[]? fetchers = Text("--fetchers") is { } list ? list.Split(',').Select(f => Number("--fetchers", f, 1)).ToArray() : null;
         await Scale.RunAsync(report, runs, accounts, regime, Text("--kill-every") is { } every ? Duration(every) : null, fetchers);
         break;
     case "rate-budget":
@@ -105,7 +105,20 @@ switch (scenario)
 await report.WriteAsync();
 return 0;
 
-int Option(string name, int fallback) => Text(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+int Option(string name, int fallback, int min = 1) => Text(name) is { } value ? Number(name, value, min) : fallback;
+
+// A count the bench cannot run with (0 runs, 0 restarts: nothing to take a median of) stops it before anything starts.
+static int Number(string name, string value, int min)
+{
+    if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min)
+    {
+        return n;
+    }
+
+    Console.Error.WriteLine($"{name} takes a whole number ≥ {min}, not '{value}'");
+    Environment.Exit(2);
+    return 0;
+}
 
 string? Text(string name)
 {
