@@ -122,25 +122,6 @@ internal static class ObjectWriter
         writer.WriteEndObject();
     }
 
-    static readonly JsonEncodedText ImageUrlName = JsonEncodedText.Encode("image_url", Json.Writer.Encoder);
-    static readonly JsonEncodedText ThumbnailUrlName = JsonEncodedText.Encode("thumbnail_url", Json.Writer.Encoder);
-
-    /// <summary>
-    /// A creative's two URLs, built and JSON-encoded once per creative instead of on every page that lists its ad: they are
-    /// most of an ads page's bytes, and formatting and escaping them each time was the simulator's largest share of CPU in
-    /// the scale bench. Keyed by the instance, so a creative changed by <c>with</c> gets its own; encoded as the writer
-    /// encodes (<see cref="Json.Writer"/>), so the bytes are the same.
-    /// </summary>
-    sealed record CreativeUrls(JsonEncodedText Image, JsonEncodedText Thumbnail);
-
-    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Creative, CreativeUrls> EncodedUrls = [];
-
-    static CreativeUrls Urls(Creative creative) => EncodedUrls.GetValue(creative, c => new CreativeUrls(
-        JsonEncodedText.Encode(
-            $"https://scontent.xx.fbcdn.net/v/t45.1600-4/{c.Id}_{c.ImageHash}_n.png?stp=dst-jpg&_nc_cat=108&ccb=1-7&_nc_sid=890911&_nc_ohc={c.ImageHash[..12]}&_nc_ht=scontent.xx&oh=00_AfB{c.ImageHash}&oe=6767A1B2", Json.Writer.Encoder),
-        JsonEncodedText.Encode(
-            $"https://external.xx.fbcdn.net/emg1/v/t13/{c.ImageHash}?url=https%3A%2F%2Fscontent.xx.fbcdn.net%2Fv%2Ft45.1600-4%2F{c.Id}_n.png&fb_obo=1&utld=fbcdn.net&stp=c0.5000x0.5000f_dst-emg0_p64x64_q75&ccb=13-1&oh=06_Q3{c.ImageHash[..16]}&oe=6767A1B2&_nc_sid=58080a", Json.Writer.Encoder)));
-
     /// <summary>Creative URLs are long and unique like fbcdn's signed URLs: they are what makes ads pages heavy.</summary>
     static void WriteCreative(Utf8JsonWriter writer, Creative creative, IReadOnlyList<SelectedField> fields)
     {
@@ -157,8 +138,14 @@ internal static class ObjectWriter
                 case "object_type": writer.WriteString("object_type", "SHARE"); break;
                 case "call_to_action_type": writer.WriteString("call_to_action_type", creative.CallToAction); break;
                 case "status": writer.WriteString("status", "ACTIVE"); break;
-                case "image_url": writer.WriteString(ImageUrlName, Urls(creative).Image); break;
-                case "thumbnail_url": writer.WriteString(ThumbnailUrlName, Urls(creative).Thumbnail); break;
+                case "image_url":
+                    writer.WriteString("image_url",
+                        $"https://scontent.xx.fbcdn.net/v/t45.1600-4/{creative.Id}_{creative.ImageHash}_n.png?stp=dst-jpg&_nc_cat=108&ccb=1-7&_nc_sid=890911&_nc_ohc={creative.ImageHash[..12]}&_nc_ht=scontent.xx&oh=00_AfB{creative.ImageHash}&oe=6767A1B2");
+                    break;
+                case "thumbnail_url":
+                    writer.WriteString("thumbnail_url",
+                        $"https://external.xx.fbcdn.net/emg1/v/t13/{creative.ImageHash}?url=https%3A%2F%2Fscontent.xx.fbcdn.net%2Fv%2Ft45.1600-4%2F{creative.Id}_n.png&fb_obo=1&utld=fbcdn.net&stp=c0.5000x0.5000f_dst-emg0_p64x64_q75&ccb=13-1&oh=06_Q3{creative.ImageHash[..16]}&oe=6767A1B2&_nc_sid=58080a");
+                    break;
             }
         }
 
