@@ -152,8 +152,11 @@ public sealed class GraphTransport
         }
     }
 
-    /// <summary>The body as Meta's UTF-8 bytes: JSON is parsed from them without a detour through a .NET string.</summary>
-    readonly record struct Answer(System.Net.HttpStatusCode Status, HttpResponseHeaders Headers, byte[] Body);
+    /// <summary>
+    /// Meta's answer: a success as its parsed body (<see cref="Json"/>, null when the body was not JSON), a failure as its
+    /// UTF-8 bytes (<see cref="ErrorBody"/>), which Meta's error object is read from.
+    /// </summary>
+    readonly record struct Answer(System.Net.HttpStatusCode Status, HttpResponseHeaders Headers, JsonDocument? Json, byte[]? ErrorBody);
 
     /// <summary>
     /// Meta's answer to the call and what it says of the usage and any throttle, reported to the gate as the call's
@@ -162,27 +165,30 @@ public sealed class GraphTransport
     async ValueTask<JsonDocument> ReadAsync(
         Activity? activity, Uri url, RateScope scope, IAsyncDisposable permit, Answer answer, TimeSpan elapsed, CancellationToken cancellationToken)
     {
-        var (status, headers, body) = answer;
+        var (status, headers, json, body) = answer;
         var usage = GraphUsage.Parse(headers);
         GraphTelemetry.RecordUsage(scope, usage);
 
         if ((int)status is >= 200 and < 300)
         {
             GraphTelemetry.RecordCall(activity, url, scope, (int)status, null);
-            await _gate.ReportAndReleaseAsync(scope, usage, null, permit, cancellationToken);
-            _logger.LogDebug("GET {Url} → {Status} in {Elapsed} ms", Describe(url), (int)status, (int)elapsed.TotalMilliseconds);
             try
             {
-                return JsonDocument.Parse(body);
+                await _gate.ReportAndReleaseAsync(scope, usage, null, permit, cancellationToken);
             }
-            catch (JsonException)
+            catch
             {
-                // A body cut short on the way is worth another try.
-                throw new GraphApiException(new GraphError(GraphErrorKind.Transient, "response body is not JSON", HttpStatus: (int)status), $"GET {Describe(url)}");
+                json?.Dispose();
+                throw;
             }
+
+            _logger.LogDebug("GET {Url} → {Status} in {Elapsed} ms", Describe(url), (int)status, (int)elapsed.TotalMilliseconds);
+            // A body cut short on the way is worth another try.
+            return json ?? throw new GraphApiException(
+                new GraphError(GraphErrorKind.Transient, "response body is not JSON", HttpStatus: (int)status), $"GET {Describe(url)}");
         }
 
-        var error = GraphError.FromResponse(status, System.Text.Encoding.UTF8.GetString(body), usage.RegainAccessIn(scope.UseCase));
+        var error = GraphError.FromResponse(status, System.Text.Encoding.UTF8.GetString(body ?? []), usage.RegainAccessIn(scope.UseCase));
         GraphTelemetry.RecordCall(activity, url, scope, (int)status, error);
         if (error.Kind == GraphErrorKind.Throttled)
         {
@@ -221,8 +227,24 @@ public sealed class GraphTransport
 
                 sending();
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-                var body = await response.Content.ReadAsByteArrayAsync(token);
-                return new Answer(response.StatusCode, response.Headers, body);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return new Answer(response.StatusCode, response.Headers, null, await response.Content.ReadAsByteArrayAsync(token));
+                }
+
+                // Parsed from the stream: the document reads the body into a buffer rented from the shared pool and gives it back
+                // when disposed. Read as a byte[] first, a page of ads (~300 kB) was a fresh large-object allocation every
+                // call, zeroed page by page, and what set off the fetchers' background gen-2 collections.
+                // WaitAsync: the attempt's timeout holds even for content whose stream ignores the token until it has the body.
+                await using var stream = await response.Content.ReadAsStreamAsync(token).WaitAsync(token);
+                try
+                {
+                    return new Answer(response.StatusCode, response.Headers, await JsonDocument.ParseAsync(stream, default, token), null);
+                }
+                catch (JsonException)
+                {
+                    return new Answer(response.StatusCode, response.Headers, null, null);
+                }
             }, cancellationToken);
         }
         catch (TimeoutRejectedException ex)

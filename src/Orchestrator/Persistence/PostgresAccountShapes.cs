@@ -17,14 +17,23 @@ namespace MetaAdsSync.Orchestrator.Persistence;
 public sealed class PostgresAccountShapes(
     SagaTransaction transaction, IOptions<RateGateOptions> gate, IOptions<SagaOptions> sync, TimeProvider time) : IAccountShapes
 {
+    // The children are counted once each (MATERIALIZED), whatever the plan: the statement is prepared, and a generic plan
+    // made while the tables had no statistics yet (autovacuum had not analyzed them: a young database, or one that grew
+    // fast) joined the campaigns, estimated at one row, to the ad sets' count in a nested loop, counting every ad set of
+    // the account again for each campaign (75 campaigns: 12,590 heap fetches in one read). In the CPU-bound scale bench that
+    // plan cost the Orchestrator's backends 7.4 s of PostgreSQL CPU in a run against 3.0 s.
     const string Shape = """
+        WITH s AS MATERIALIZED (
+            SELECT campaign_id, count(*) AS n, count(*) FILTER (WHERE effective_status = ANY(@eligible)) AS eligible
+              FROM ad_sets WHERE account_id = @account AND removed_at IS NULL GROUP BY campaign_id),
+        a AS MATERIALIZED (
+            SELECT campaign_id, count(*) AS n, count(*) FILTER (WHERE effective_status = ANY(@eligible)) AS eligible
+              FROM ads WHERE account_id = @account AND removed_at IS NULL GROUP BY campaign_id)
         SELECT c.id, coalesce(c.effective_status = ANY(@eligible), false),
                coalesce(s.n, 0)::int, coalesce(s.eligible, 0)::int, coalesce(a.n, 0)::int, coalesce(a.eligible, 0)::int
           FROM campaigns c
-          LEFT JOIN (SELECT campaign_id, count(*) AS n, count(*) FILTER (WHERE effective_status = ANY(@eligible)) AS eligible
-                       FROM ad_sets WHERE account_id = @account AND removed_at IS NULL GROUP BY campaign_id) s ON s.campaign_id = c.id
-          LEFT JOIN (SELECT campaign_id, count(*) AS n, count(*) FILTER (WHERE effective_status = ANY(@eligible)) AS eligible
-                       FROM ads WHERE account_id = @account AND removed_at IS NULL GROUP BY campaign_id) a ON a.campaign_id = c.id
+          LEFT JOIN s ON s.campaign_id = c.id
+          LEFT JOIN a ON a.campaign_id = c.id
          WHERE c.account_id = @account AND c.removed_at IS NULL
          ORDER BY c.id;
         SELECT edge, page_limit FROM page_limits WHERE account_id = @account AND learned_at > @learned_since;
