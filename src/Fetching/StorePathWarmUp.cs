@@ -16,13 +16,16 @@ namespace MetaAdsSync.Fetching;
 /// fetcher may start before the Orchestrator applied the schema, so it waits for the schema first (the host is not
 /// ready without it anyway), at most <see cref="SchemaWait"/>. Leaves nothing behind; never stops the host.
 /// </summary>
-public abstract class StorePathWarmUp(NpgsqlDataSource database, HealthCheckService health, ILogger logger) : IHostedService
+public abstract class StorePathWarmUp(NpgsqlDataSource database, HealthCheckService health, GraphPathWarmUp graph, ILogger logger) : IHostedService
 {
     /// <summary>How long the warm-up, and so the bus's start, waits for the Orchestrator to apply the schema.</summary>
     static readonly TimeSpan SchemaWait = TimeSpan.FromMinutes(2);
 
     /// <summary>No Meta ad account has this id.</summary>
     protected const string NoAccount = "act_0";
+
+    /// <summary>Which of the Graph client's reads the host makes: entity pages, insight pages (<see cref="GraphPathWarmUp"/>).</summary>
+    protected abstract (bool Entities, bool Insights) Reads { get; }
 
     /// <summary>Writes the made-up pages on <paramref name="connection"/>, inside the transaction that is rolled back.</summary>
     protected abstract Task WriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken);
@@ -39,13 +42,17 @@ public abstract class StorePathWarmUp(NpgsqlDataSource database, HealthCheckServ
             }
 
             watch.Restart();
+            var (entities, insights) = Reads;
+            var rows = await graph.ReadAsync(NoAccount, entities, insights, cancellationToken);
+            logger.LogInformation("The read path warmed in {Elapsed} ms ({Rows} canned rows through the Graph client and the rate gate)", watch.ElapsedMilliseconds, rows);
+            watch.Restart();
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await WriteAsync(connection, cancellationToken);
             await transaction.RollbackAsync(cancellationToken);
             logger.LogInformation("The write path warmed in {Elapsed} ms (a page of each level, rolled back)", watch.ElapsedMilliseconds);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or GraphApi.GraphApiException)
         {
             logger.LogInformation("The write path was not warmed at start: {Error}", ex.Message);
         }
