@@ -16,22 +16,13 @@ public sealed class GraphPathWarmUp(
     IOptions<MetaOptions> options, IOptions<RateGateOptions> pacing, IRateGate gate, IPageSizeMemory pageSizes, TimeProvider time, ILoggerFactory logs,
     NpgsqlDataSource database)
 {
-    /// <summary>
-    /// How many times the pages are read. The first read compiles the path; the second takes the branches a first call
-    /// skips (the gate's rows exist, the pool's connections are open).
-    /// </summary>
-    const int Rounds = 2;
-
     public async Task<int> ReadAsync(string accountId, bool entities, bool insights, CancellationToken cancellationToken)
     {
         var client = CannedGraph.Client(options, pacing, gate, pageSizes, time, logs);
-        var rows = 0;
+        int rows;
         try
         {
-            for (var i = 0; i < Rounds; i++)
-            {
-                rows += await CannedGraph.ReadAsync(client, accountId, entities, insights, cancellationToken);
-            }
+            rows = await CannedGraph.ReadAsync(client, accountId, entities, insights, cancellationToken);
         }
         finally
         {
