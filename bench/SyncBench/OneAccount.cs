@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using MetaAdsSync.GraphSimulator;
 using MetaAdsSync.TestSupport;
@@ -28,7 +29,9 @@ static class OneAccount
     /// <summary>The seed's algorithm settles sooner (124 calls a sync: its code is hot after a few), and at 500 ms per call a sync of it takes 10 s.</summary>
     const int MaxSeedSettleSyncs = 6;
 
-    public static async Task RunAsync(Report report, int latencyMs, int runs, int restarts, Action<Report, OneAccountResult> goals, int maxSettleSyncs = MaxSettleSyncs)
+    /// <param name="restartOnly">The host projects restarted before each first sync after a restart (every host when null).</param>
+    public static async Task RunAsync(Report report, int latencyMs, int runs, int restarts, Action<Report, OneAccountResult> goals, int maxSettleSyncs = MaxSettleSyncs,
+        IReadOnlyCollection<string>? restartOnly = null)
     {
         await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { LatencyMs = latencyMs, CallBudget = 1_000_000 });
         await using var ours = await OurSystem.StartAsync(simulator, fetchersEach: 2);
@@ -81,17 +84,21 @@ static class OneAccount
         // median is reported, the JIT table and the timeline are the last restart's.
         var afterRestarts = new List<double>();
         var toReady = new List<double>();
+        var restartCpu = new List<Usage>();
         IReadOnlyDictionary<string, (double Methods, double Seconds)> jitBefore = null!, jitAfter = null!;
         Timeline restartTimeline = null!;
+        var restarted = restartOnly is null ? "every host" : string.Join(", ", restartOnly);
         for (var i = 1; i <= restarts; i++)
         {
-            Console.WriteLine($"restarting every host of ours ({i} of {restarts})");
+            Console.WriteLine($"restarting {restarted} of ours ({i} of {restarts})");
             var restarting = Stopwatch.StartNew();
-            await ours.RestartAllAsync();
+            await ours.RestartAsync(restartOnly is null ? null : restartOnly.Contains);
             toReady.Add(restarting.Elapsed.TotalSeconds);
             await simulator.ResetAsync();
             jitBefore = await ours.JitAsync();
+            await using var meter = await ProcessMeter.StartAsync(() => Processes(ours, simulator), ours.Postgres);
             var (seconds, timed) = await TimedAsync(ours);
+            restartCpu.Add(await meter.StopAsync());
             jitAfter = await ours.JitAsync();
             afterRestarts.Add(seconds);
             restartTimeline = await Timeline.ReadAsync(ours.Database, timed.Run, timed.Requested);
@@ -116,7 +123,7 @@ static class OneAccount
         report.Value("seedSettleSyncs", seedSettle);
         report.Line();
         report.Line($"Ours' first sync on an empty database (no shape known yet): {Format.Seconds(firstSync)}. " +
-            $"The first sync after a restart of every host (the database knows the account): {Format.Seconds(afterRestart)}, " +
+            $"The first sync after a restart of {restarted} (the database knows the account): {Format.Seconds(afterRestart)}, " +
             $"{Format.Ratio(afterRestart / ourTime.Median)} the warm median" +
             (restarts > 1 ? $" (median of {restarts} restarts: {string.Join(", ", afterRestarts.Select(Format.Seconds))})" : "") +
             $"; every host ready {Format.Seconds(Spread.Of(toReady).Median)} after the restart began (median).");
@@ -132,11 +139,43 @@ static class OneAccount
                 j.Key, Cell.Count(j.Value.Methods - jitBefore[j.Key].Methods), Cell.Seconds(j.Value.Seconds - jitBefore[j.Key].Seconds),
             ]));
         report.Line();
+        report.Line("CPU each process used from the POST of that first sync to its end (median over the restarts; the hosts' instances summed; " +
+            "background JIT: the runtime's tiered-compilation thread, recompiling hot code at tier 1):");
+        report.Line();
+        report.Table("afterRestartCpu", [("Process", "process"), ("CPU", "cpuSeconds"), ("Of which background JIT", "backgroundJitSeconds")],
+            restartCpu[^1].CpuSecondsByProcess.Keys.Order(StringComparer.Ordinal).Select(name => (IReadOnlyList<Cell>)
+            [
+                name, Cell.Seconds(Spread.Of(restartCpu.Select(u => u.CpuSecondsByProcess.GetValueOrDefault(name))).Median),
+                restartCpu[^1].JitSecondsByHost.ContainsKey(name) ? Cell.Seconds(Spread.Of(restartCpu.Select(u => u.JitSecondsByHost.GetValueOrDefault(name))).Median) : new Cell("", null),
+            ]));
+        report.Line();
         goals(report, new OneAccountResult(ourTime, ourCalls, firstSync, afterRestart));
         report.Line();
         lastTimeline!.WriteTo(report);
         report.Line();
         restartTimeline.WriteTo(report, "the first run after the restart", "afterRestartTimeline");
+    }
+
+    /// <summary>
+    /// What the CPU of a restart's first sync is measured on: the hosts, the simulator, and the PostgreSQL and RabbitMQ of
+    /// scripts/services.sh with their children (found from their pid files; left out when the files are elsewhere).
+    /// </summary>
+    static IEnumerable<Measuring> Processes(OurSystem ours, SimulatorProcess simulator)
+    {
+        foreach (var host in ours.Hosts.Where(h => !h.HasExited))
+        {
+            yield return new Measuring(host.Project, host.ProcessId, Host: true);
+        }
+
+        yield return new Measuring("GraphSimulator", simulator.ProcessId);
+        var services = Environment.GetEnvironmentVariable("METAADSSYNC_SERVICES_DIR") ?? Path.Combine(RepoPaths.Root, ".local", "services");
+        foreach (var (name, pidFile) in new[] { ("PostgreSQL", Path.Combine(services, "postgres", "data", "postmaster.pid")), ("RabbitMQ", Path.Combine(services, "rabbitmq", "rabbit.pid")) })
+        {
+            if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), CultureInfo.InvariantCulture, out var pid))
+            {
+                yield return new Measuring(name, pid, Tree: true);
+            }
+        }
     }
 
     /// <summary>One forced sync of 2EZi, from just before its POST to its end, in seconds; and the run, for its timeline.</summary>

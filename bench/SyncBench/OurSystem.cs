@@ -49,10 +49,13 @@ sealed class OurSystem : IAsyncDisposable
         return new OurSystem(system);
     }
 
-    /// <summary>Restarts every host of the system on the same database and broker, waiting until they are ready.</summary>
-    public async Task RestartAllAsync()
+    /// <summary>The system's database (its connection string).</summary>
+    public string Postgres => _system.Postgres;
+
+    /// <summary>Restarts the hosts of the projects <paramref name="which"/> picks (every host by default) on the same database and broker, waiting until they are ready.</summary>
+    public async Task RestartAsync(Func<string, bool>? which = null)
     {
-        await _system.RestartAllAsync();
+        await _system.RestartAsync(which ?? (_ => true));
         _system.Api.Timeout = TimeSpan.FromMinutes(2);
     }
 

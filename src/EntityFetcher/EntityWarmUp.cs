@@ -8,8 +8,11 @@ using Npgsql;
 namespace MetaAdsSync.EntityFetcher;
 
 /// <summary>A page of each level written as <see cref="EntitySync"/> writes a level's last page (the status comparison, the upsert, the completion), and its freshness read.</summary>
-sealed class EntityWarmUp(NpgsqlDataSource database, HealthCheckService health, TimeProvider time, ILogger<EntityWarmUp> logger) : StorePathWarmUp(database, health, logger)
+sealed class EntityWarmUp(NpgsqlDataSource database, HealthCheckService health, GraphPathWarmUp graph, TimeProvider time, ILogger<EntityWarmUp> logger)
+    : StorePathWarmUp(database, health, graph, logger)
 {
+    protected override (bool Entities, bool Insights) Reads => (true, false);
+
     protected override async Task WriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

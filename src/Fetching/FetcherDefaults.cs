@@ -23,6 +23,7 @@ public static class FetcherDefaults
         builder.Services.AddMetaGraphApi();
         builder.Services.AddTelemetrySource(GraphTelemetry.Name);
         builder.Services.AddSingleton<FetchFailures>();
+        builder.Services.AddSingleton<GraphPathWarmUp>();
         return builder;
     }
 

@@ -40,21 +40,37 @@ public static class GraphTelemetry
             unit: "%",
             description: "The usage percentage Meta last reported for a rate key (account and use case, or the app).");
 
+    /// <summary>
+    /// True while a start-up warm-up reads through <see cref="CannedGraph"/>: its calls never reached Meta, so they are
+    /// neither counted nor traced, and the usage it made up is not reported.
+    /// </summary>
+    internal static readonly AsyncLocal<bool> Canned = new();
+
     /// <summary>Starts the span of one Graph call; null when no listener samples it.</summary>
     public static Activity? StartCall(Uri url, RateScope scope)
     {
-        var activity = Source.StartActivity("graph " + Edge(url), ActivityKind.Internal);
+        var activity = Canned.Value ? null : Source.StartActivity("graph " + Edge(url), ActivityKind.Internal);
         activity?.SetTag("graph.edge", Edge(url));
         activity?.SetTag("graph.use_case", GraphUsage.UseCaseType(scope.UseCase));
         activity?.SetTag("meta.account_id", scope.AccountId);
         return activity;
     }
 
-    public static void RecordGateWait(RateScope scope, TimeSpan waited) =>
-        GateWait.Record(waited.TotalSeconds, new KeyValuePair<string, object?>("use_case", GraphUsage.UseCaseType(scope.UseCase)));
+    public static void RecordGateWait(RateScope scope, TimeSpan waited)
+    {
+        if (!Canned.Value)
+        {
+            GateWait.Record(waited.TotalSeconds, new KeyValuePair<string, object?>("use_case", GraphUsage.UseCaseType(scope.UseCase)));
+        }
+    }
 
     public static void RecordUsage(RateScope scope, GraphUsage usage)
     {
+        if (Canned.Value)
+        {
+            return;
+        }
+
         Usage[scope.ToString()] = usage.PercentFor(scope.UseCase);
         Usage["app"] = usage.AppPercent;
     }
@@ -65,6 +81,11 @@ public static class GraphTelemetry
         var useCase = GraphUsage.UseCaseType(scope.UseCase);
         var code = error?.Code?.ToString(CultureInfo.InvariantCulture) ?? (error is null ? "none" : "unknown");
         var status = httpStatus == 0 ? "none" : httpStatus.ToString(CultureInfo.InvariantCulture);
+        if (Canned.Value)
+        {
+            return;
+        }
+
         Calls.Add(1, new TagList { { "edge", edge }, { "use_case", useCase }, { "http_status", status }, { "code", code } });
         activity?.SetTag("http.response.status_code", httpStatus == 0 ? null : httpStatus);
         if (error is null)

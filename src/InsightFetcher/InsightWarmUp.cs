@@ -7,8 +7,11 @@ using Npgsql;
 namespace MetaAdsSync.InsightFetcher;
 
 /// <summary>A row of each level written as <see cref="InsightSync"/> writes a preset read and a daily read.</summary>
-sealed class InsightWarmUp(NpgsqlDataSource database, HealthCheckService health, TimeProvider time, ILogger<InsightWarmUp> logger) : StorePathWarmUp(database, health, logger)
+sealed class InsightWarmUp(NpgsqlDataSource database, HealthCheckService health, GraphPathWarmUp graph, TimeProvider time, ILogger<InsightWarmUp> logger)
+    : StorePathWarmUp(database, health, graph, logger)
 {
+    protected override (bool Entities, bool Insights) Reads => (false, true);
+
     protected override async Task WriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
