@@ -60,7 +60,15 @@ if (scenario != "scale")
     }
 }
 
-var report = new Report(scenario, "dotnet run -c Release --project bench/SyncBench -- " + string.Join(" ", args));
+// Runs of another kind get a file of their own, so that a CPU-bound scale run does not overwrite the latency-bound one.
+var fileName = scenario switch
+{
+    "scale" when Text("--kill-every") is not null => Text("--accounts") is { } killAccounts ? $"scale-{killAccounts}-kill" : "scale-kill",
+    "scale" when Text("--regime") == "cpu" => "scale-cpu",
+    "2ezi" when dailyDays > 0 => "2ezi-daily",
+    _ => scenario,
+};
+var report = new Report(scenario, "dotnet run -c Release --project bench/SyncBench -- " + string.Join(" ", args), fileName);
 report.Line($"Sync:DailyInsightDays = {dailyDays}{(dailyDays == 0 ? " (daily rows off)" : "")}.");
 report.Value("dailyInsightDays", dailyDays);
 switch (scenario)

@@ -9,11 +9,11 @@ namespace MetaAdsSync.SyncBench;
 
 /// <summary>
 /// One scenario's report, the one model both outputs come from: a header with date, machine and commit, tables, notes
-/// and goals. Printed and written as markdown to <c>bench/results/&lt;scenario&gt;.md</c> and as JSON beside it
-/// (<c>&lt;scenario&gt;.json</c>: each table's rows as objects of its columns' camelCase names, times in seconds and counts
+/// and goals. Printed and written as markdown to <c>bench/results/&lt;fileName&gt;.md</c> and as JSON beside it
+/// (<c>&lt;fileName&gt;.json</c>; the scenario's name unless a kind of run has a file of its own: each table's rows as objects of its columns' camelCase names, times in seconds and counts
 /// as numbers; the goals with <c>met</c>).
 /// </summary>
-sealed class Report(string scenario, string command)
+sealed class Report(string scenario, string command, string? fileName = null)
 {
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     readonly StringBuilder _body = new();
@@ -100,7 +100,7 @@ sealed class Report(string scenario, string command)
         }
 
         Console.WriteLine(text);
-        var path = Path.Combine(RepoPaths.Root, "bench", "results", scenario + ".md");
+        var path = Path.Combine(RepoPaths.Root, "bench", "results", (fileName ?? scenario) + ".md");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, text);
         await File.WriteAllTextAsync(Path.ChangeExtension(path, ".json"), json.ToJsonString(Indented) + "\n");
