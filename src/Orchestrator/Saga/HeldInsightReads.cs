@@ -19,11 +19,8 @@ public static class HeldInsightReads
             return null;
         }
 
-        var id = AccountCorrelation.Batch(s.RunId!.Value, $"{page.Level}/held", 0);
-        var read = new InsightRead { Level = page.Level, Partition = Partition.WholeLevel };
-        s.Ledger.Insights[id] = read;
-        s.BatchesSent++;
         RunProgress.AddedToPlan(s, page.Level, partitions: 1, insights: true);
-        return RunProgress.InsightCommand(s, id, read);
+        return RunProgress.AddInsightRead(s, AccountCorrelation.Batch(s.RunId!.Value, $"{page.Level}/held", 0),
+            new InsightRead { Level = page.Level, Partition = Partition.WholeLevel });
     }
 }

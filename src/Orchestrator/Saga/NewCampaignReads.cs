@@ -53,10 +53,7 @@ public static class NewCampaignReads
                 for (var i = 0; i < chunks.Count; i++)
                 {
                     var id = AccountCorrelation.Batch(s.RunId!.Value, $"{level}/{daily?.Key(level)}/new-campaigns/{key}", i);
-                    var read = new InsightRead { Level = level, Partition = chunks[i], Daily = daily };
-                    s.Ledger.Insights[id] = read;
-                    s.BatchesSent++;
-                    insights.Add(RunProgress.InsightCommand(s, id, read));
+                    insights.Add(RunProgress.AddInsightRead(s, id, new InsightRead { Level = level, Partition = chunks[i], Daily = daily }));
                 }
 
                 RunProgress.AddedToPlan(s, level, chunks.Count, insights: true);

@@ -294,6 +294,14 @@ public static class RunProgress
     static FetchEntities Command(AccountSyncState s, Guid id, EntityPartitionRead read) =>
         new(s.RunId!.Value, s.AccountId, read.Level, s.Force, RunStartedAt(s), read.Partition, id, read.UpdatedSince, read.LooksUpRemovals);
 
+    /// <summary>Adds an insight read to a run in flight (under an id fixed by the run) and returns its command.</summary>
+    public static FetchInsightsBatch AddInsightRead(AccountSyncState s, Guid id, InsightRead read)
+    {
+        s.Ledger.Insights[id] = read;
+        s.BatchesSent++;
+        return InsightCommand(s, id, read);
+    }
+
     /// <summary>The command that asks for the ledger's insight read <paramref name="id"/>.</summary>
     public static FetchInsightsBatch InsightCommand(AccountSyncState s, Guid id, InsightRead read) =>
         new(s.RunId!.Value, s.AccountId, id, read.Level, s.DatePreset, read.Partition, RunStartedAt(s), read.Daily);
