@@ -46,7 +46,7 @@ public abstract class StorePathWarmUp(NpgsqlDataSource database, HealthCheckServ
         {
             if (!await health.WaitForSchemaAsync(SchemaWait, cancellationToken))
             {
-                logger.LogInformation("The write path was not warmed at start: the schema was not there within {Wait}", SchemaWait);
+                logger.LogInformation("The read and write paths were not warmed at start: the schema was not there within {Wait}", SchemaWait);
                 return;
             }
 
@@ -67,7 +67,7 @@ public abstract class StorePathWarmUp(NpgsqlDataSource database, HealthCheckServ
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or GraphApi.GraphApiException)
         {
-            logger.LogInformation("The write path was not warmed at start: {Error}", ex.Message);
+            logger.LogInformation("The read and write paths were not warmed at start: {Error}", ex.Message);
         }
     }
 

@@ -72,14 +72,18 @@ public sealed class SyncPlanner(
             reads.Add(new LevelRead(level, Insights: false, shape.Campaigns.Select(c => (c.Id, c.Rows(level))).ToList(),
                 PageSize(shape, MetaLevels.Edge(level), o.PartitionSize), CanSplit: level != EntityLevel.Campaign && !replayed && since is null,
                 Free: replayed, UpdatedSince: since));
-            if (!fresh.Contains(level) && HoldsInsights(shape, level))
+            // A level whose preset insights were read completely within Sync:InsightMaxAge has no insight read.
+            if (!fresh.Contains(level))
             {
-                held.Add(level);
-            }
-            else if (!fresh.Contains(level))
-            {
-                reads.Add(new LevelRead(level, Insights: true, shape.Campaigns.Select(c => (c.Id, c.InsightRows(level))).ToList(),
-                    PageSize(shape, "insights", o.PartitionSize), CanSplit: true, Free: false));
+                if (HoldsInsights(shape, level))
+                {
+                    held.Add(level);
+                }
+                else
+                {
+                    reads.Add(new LevelRead(level, Insights: true, shape.Campaigns.Select(c => (c.Id, c.InsightRows(level))).ToList(),
+                        PageSize(shape, "insights", o.PartitionSize), CanSplit: true, Free: false));
+                }
             }
 
             if (daily.Window is { } window && !daily.Read.Contains(window.Key(level)))
