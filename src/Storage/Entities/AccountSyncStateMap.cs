@@ -12,7 +12,7 @@ namespace MetaAdsSync.Storage.Entities;
 /// </summary>
 public sealed class AccountSyncStateMap : IEntityTypeConfiguration<AccountSyncState>
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    static readonly JsonSerializerOptions Json = SagaDocumentsJson.Default.Options;
 
     public void Configure(EntityTypeBuilder<AccountSyncState> builder)
     {
