@@ -21,15 +21,20 @@ public sealed class AccountSyncStateMap : IEntityTypeConfiguration<AccountSyncSt
         builder.Property(s => s.CorrelationId).ValueGeneratedNever();
         builder.Property(s => s.Version).IsRowVersion();
         builder.Property(s => s.CurrentState).HasMaxLength(64);
-        Document(builder.Property(s => s.Ledger)).HasDefaultValueSql("'{}'::jsonb");
-        Document(builder.Property(s => s.Plan));
+        // The saga rewrites its row at every event, and the ledger (a few kB of JSON, tens of kB in a large run) is
+        // compressed anew each time: lz4 compresses it at a fraction of pglz's CPU (PostgreSQL 14 or later).
+        Document(builder.Property(s => s.Ledger)).HasDefaultValueSql("'{}'::jsonb").UseCompressionMethod("lz4");
+        Document(builder.Property(s => s.Plan)).UseCompressionMethod("lz4");
         builder.Property(s => s.ErrorDetail).HasColumnType("jsonb");
         builder.HasIndex(s => s.AccountId).IsUnique();
         builder.HasIndex(s => s.RunId);
         // A key's running syncs are counted at every sync request it makes (Gateway:MaxRunningSyncsPerKey).
         builder.HasIndex(s => s.RequestedBy);
-        // The watchdog's question: which runs in flight have made no progress lately?
-        builder.HasIndex(s => new { s.CurrentState, s.LastProgressAt });
+        // No index holds last_progress_at or current_state: the saga moves last_progress_at at nearly every event, and an
+        // indexed column changed makes the update a new row in every index instead of a HOT update (the saga's update
+        // replayed on a copy of the scale bench's database: 340-470 µs of PostgreSQL CPU before, 210-310 µs without this
+        // index and with lz4 above). The watchdog, which asks for runs in flight that made no progress lately, reads the
+        // state through sync_run_status (a CASE no index serves) and scans the table's one row per account.
     }
 
     /// <summary>A jsonb document (the ledger, the plan) as it is stored: the saga repository writes it by hand with this.</summary>

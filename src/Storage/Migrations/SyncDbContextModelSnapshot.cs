@@ -106,7 +106,8 @@ namespace MetaAdsSync.Storage.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("jsonb")
                         .HasColumnName("ledger")
-                        .HasDefaultValueSql("'{}'::jsonb");
+                        .HasDefaultValueSql("'{}'::jsonb")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<string>("Outcome")
                         .HasColumnType("text")
@@ -114,7 +115,8 @@ namespace MetaAdsSync.Storage.Migrations
 
                     b.Property<string>("Plan")
                         .HasColumnType("jsonb")
-                        .HasColumnName("plan");
+                        .HasColumnName("plan")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<int>("Redrives")
                         .HasColumnType("integer")
@@ -159,9 +161,6 @@ namespace MetaAdsSync.Storage.Migrations
 
                     b.HasIndex("RunId")
                         .HasDatabaseName("ix_account_syncs_run_id");
-
-                    b.HasIndex("CurrentState", "LastProgressAt")
-                        .HasDatabaseName("ix_account_syncs_current_state_last_progress_at");
 
                     b.ToTable("account_syncs", (string)null);
                 });
