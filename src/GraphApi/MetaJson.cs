@@ -65,8 +65,6 @@ static class MetaJson
         return null;
     }
 
-    const string MetaTimeFormat = "yyyy-MM-dd'T'HH:mm:sszzz";
-
     public static DateTimeOffset? Time(JsonElement obj, string name, string entityId, Warnings warnings)
     {
         var raw = Raw(obj, name);
@@ -75,10 +73,7 @@ static class MetaJson
             return null;
         }
 
-        // Meta's own form first (2026-08-12T17:08:55+0000): the general parser, tried after it for anything else, cost
-        // a third of reading an entity row (perf, the CPU-bound scale bench's EntityFetchers).
-        if (DateTimeOffset.TryParseExact(raw, MetaTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
-            || DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
+        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
         {
             return value.ToUniversalTime();
         }
