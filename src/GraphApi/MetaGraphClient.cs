@@ -260,32 +260,26 @@ public sealed partial class MetaGraphClient(
             return null;
         }
 
-        var entity = new MetaEntity(id, level,
-            MetaJson.String(row, "name"),
-            MetaJson.String(row, "status"),
-            MetaJson.String(row, "effective_status"),
-            MetaJson.Time(row, "created_time", id, warnings),
-            MetaJson.Time(row, "updated_time", id, warnings));
+        var name = MetaJson.String(row, "name");
+        var status = MetaJson.String(row, "status");
+        var effectiveStatus = MetaJson.String(row, "effective_status");
+        var created = MetaJson.Time(row, "created_time", id, warnings);
+        var updated = MetaJson.Time(row, "updated_time", id, warnings);
+        // One record per row, each level's fields given at once (a `with` copy per row was a second allocation of it).
         return level switch
         {
-            EntityLevel.Campaign => entity with
-            {
-                Objective = MetaJson.String(row, "objective"),
-                DailyBudget = MetaJson.Long(row, "daily_budget", id, warnings),
-                LifetimeBudget = MetaJson.Long(row, "lifetime_budget", id, warnings),
-            },
-            EntityLevel.AdSet => entity with
-            {
-                CampaignId = MetaJson.String(row, "campaign_id"),
-                DailyBudget = MetaJson.Long(row, "daily_budget", id, warnings),
-                LifetimeBudget = MetaJson.Long(row, "lifetime_budget", id, warnings),
-            },
-            _ => entity with
-            {
-                CampaignId = MetaJson.String(row, "campaign_id"),
-                AdSetId = MetaJson.String(row, "adset_id"),
-                CreativeJson = MetaJson.Json(row, "creative", JsonValueKind.Object, id, warnings),
-            },
+            EntityLevel.Campaign => new MetaEntity(id, level, name, status, effectiveStatus, created, updated,
+                Objective: MetaJson.String(row, "objective"),
+                DailyBudget: MetaJson.Long(row, "daily_budget", id, warnings),
+                LifetimeBudget: MetaJson.Long(row, "lifetime_budget", id, warnings)),
+            EntityLevel.AdSet => new MetaEntity(id, level, name, status, effectiveStatus, created, updated,
+                CampaignId: MetaJson.String(row, "campaign_id"),
+                DailyBudget: MetaJson.Long(row, "daily_budget", id, warnings),
+                LifetimeBudget: MetaJson.Long(row, "lifetime_budget", id, warnings)),
+            _ => new MetaEntity(id, level, name, status, effectiveStatus, created, updated,
+                CampaignId: MetaJson.String(row, "campaign_id"),
+                AdSetId: MetaJson.String(row, "adset_id"),
+                CreativeJson: MetaJson.Json(row, "creative", JsonValueKind.Object, id, warnings)),
         };
     }
 

@@ -27,27 +27,30 @@ internal static class Batch
         }
         catch (GraphException e)
         {
-            await GraphEndpoint.WriteAsync(context.Response, graph.Refuse(e.Error, "batch"));
+            using var refusal = graph.Refuse(e.Error, "batch");
+            await GraphEndpoint.WriteAsync(context.Response, refusal);
             return;
         }
 
         var flights = requests.Select(r => state.Stats.Enter(Route.PeekAccount(r.Path, state.Data, state.Reports))).ToList();
+        List<GraphResponse?>? answers = null;
         try
         {
-            var answers = requests
+            answers = requests
                 .Select(r => state.Faults.IsNullInBatch(GraphService.FaultKey(r), state.Options) ? null : graph.Execute(r))
                 .ToList();
             await graph.WaitAsync("batch:" + batchJson, started, context.RequestAborted);
             state.Stats.Call("batch", null);
             var headers = new List<KeyValuePair<string, string>>();
             state.Limiter.AddHeaders(headers, null, false, state.Options);
-            var body = Json.Write(w => WriteAnswers(w, answers, includeHeaders), 4096);
-            await GraphEndpoint.WriteAsync(context.Response, new GraphResponse(200, headers, body));
+            using var answer = new GraphResponse(200, headers, Json.Write(w => WriteAnswers(w, answers, includeHeaders), 4096));
+            await GraphEndpoint.WriteAsync(context.Response, answer);
             answers.ForEach(a => state.Limiter.Announce(a?.ThrottledAccount, state.Options.Clock));
         }
         finally
         {
             flights.ForEach(f => f.Dispose());
+            answers?.ForEach(a => a?.Dispose());
         }
     }
 
@@ -136,7 +139,7 @@ internal static class Batch
                 writer.WriteEndArray();
             }
 
-            writer.WriteString("body", answer.Body.Span);
+            writer.WriteString("body", answer.Body.Memory.Span);
             writer.WriteEndObject();
         }
 

@@ -17,7 +17,8 @@ internal static class GraphEndpoint
             var limit = context.RequestServices.GetRequiredService<SimulatorState>().Options.MaxUrlLength;
             if (target > limit)
             {
-                await WriteAsync(context.Response, graph.Refuse(GraphErrors.UrlTooLong(target, limit).Error, "too-long"));
+                using var refusal = graph.Refuse(GraphErrors.UrlTooLong(target, limit).Error, "too-long");
+                await WriteAsync(context.Response, refusal);
                 return;
             }
 
@@ -38,7 +39,8 @@ internal static class GraphEndpoint
             }
 
             var request = new GraphRequest(method, version, path, query, token, inQuery, BaseUrl(context.Request));
-            await WriteAsync(context.Response, await graph.CallAsync(request, context.RequestAborted));
+            using var answer = await graph.CallAsync(request, context.RequestAborted);
+            await WriteAsync(context.Response, answer);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -77,6 +79,6 @@ internal static class GraphEndpoint
         }
 
         response.ContentLength = answer.Body.Length;
-        return response.Body.WriteAsync(answer.Body).AsTask();
+        return response.Body.WriteAsync(answer.Body.Memory).AsTask();
     }
 }

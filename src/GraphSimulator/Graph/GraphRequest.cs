@@ -73,5 +73,9 @@ internal sealed record GraphRequest(
 }
 
 /// <summary>What a Graph call answers: status, headers (usage headers included) and the JSON body.</summary>
-/// <summary>One answer; <paramref name="ThrottledAccount"/> names the ad account whose throttle it tells the client of.</summary>
-internal sealed record GraphResponse(int StatusCode, List<KeyValuePair<string, string>> Headers, ReadOnlyMemory<byte> Body, string? ThrottledAccount = null);
+/// <summary>One answer; <paramref name="ThrottledAccount"/> names the ad account whose throttle it tells the client of.
+/// Disposed once sent: its body's buffer goes back to the pool.</summary>
+internal sealed record GraphResponse(int StatusCode, List<KeyValuePair<string, string>> Headers, JsonBody Body, string? ThrottledAccount = null) : IDisposable
+{
+    public void Dispose() => Body.Dispose();
+}

@@ -68,7 +68,7 @@ internal sealed class GraphService(SimulatorState state)
         var whileBlocked = false;
         string? throttledAccount = null;
         int status;
-        ReadOnlyMemory<byte> body;
+        JsonBody body;
         // The data may change between calls (the admin API), never during one.
         state.Data.Lock.EnterReadLock();
         try
@@ -131,6 +131,7 @@ internal sealed class GraphService(SimulatorState state)
             body = Answer(request, route);
             if ((draw.RejectPayload && route.Edge is not null) || body.Length > options.PayloadLimitBytes)
             {
+                body.Dispose();
                 throw GraphErrors.PayloadTooLarge(options.PayloadError);
             }
 
@@ -189,7 +190,7 @@ internal sealed class GraphService(SimulatorState state)
         }
     }
 
-    ReadOnlyMemory<byte> Answer(GraphRequest request, Route route) => route.Endpoint switch
+    JsonBody Answer(GraphRequest request, Route route) => route.Endpoint switch
     {
         "me" => Json.Write(w =>
         {
@@ -211,14 +212,14 @@ internal sealed class GraphService(SimulatorState state)
         _ => EntityList(request, route),
     };
 
-    ReadOnlyMemory<byte> AccountList(GraphRequest request)
+    JsonBody AccountList(GraphRequest request)
     {
         var fields = FieldSelection.Parse(request.Param("fields"), ObjectWriter.Account, AccountListDefaults);
         return Paging.Write(request, state.Data.Accounts.Where(a => a.Accessible).ToList(), MaxLimits["me/adaccounts"], "me/adaccounts", state.Cursors,
             (w, account) => ObjectWriter.WriteAccount(w, account, fields));
     }
 
-    ReadOnlyMemory<byte> EntityList(GraphRequest request, Route route)
+    JsonBody EntityList(GraphRequest request, Route route)
     {
         var level = route.Edge!.Value;
         var fields = FieldSelection.Parse(request.Param("fields"), ObjectWriter.For(level), ObjectWriter.IdOnly);
@@ -246,7 +247,7 @@ internal sealed class GraphService(SimulatorState state)
             (w, item) => ObjectWriter.WriteObject(w, item, fields), fields.Any(f => f.Name == "creative") ? 1536 : 512);
     }
 
-    ReadOnlyMemory<byte> InsightList(GraphRequest request, Route route)
+    JsonBody InsightList(GraphRequest request, Route route)
     {
         var account = route.Account!;
         var nodeLevel = route.Node?.Level ?? Level.Account;
@@ -268,9 +269,9 @@ internal sealed class GraphService(SimulatorState state)
     }
 
     /// <summary>Checks the report's parameters as the synchronous call would, then starts it.</summary>
-    ReadOnlyMemory<byte> StartReport(GraphRequest request, Route route)
+    JsonBody StartReport(GraphRequest request, Route route)
     {
-        InsightList(request, route);
+        InsightList(request, route).Dispose();
         return Reports.WriteStarted(state.Reports.Start(route.Account!, request));
     }
 

@@ -29,7 +29,7 @@ internal static class ObjectsById
         return new Route("ids", accounts is [{ Accessible: true } only] ? only : null, null, null) { Ids = ids };
     }
 
-    public static ReadOnlyMemory<byte> Write(GraphRequest request, Route route, DataSet data)
+    public static JsonBody Write(GraphRequest request, Route route, DataSet data)
     {
         var missing = route.Ids!.Where(id => AccountOf(id, data) is not { Accessible: true }).ToList();
         if (missing.Count > 0)

@@ -12,7 +12,7 @@ internal static class Paging
 {
     public const int DefaultLimit = 25;
 
-    public static ReadOnlyMemory<byte> Write<T>(
+    public static JsonBody Write<T>(
         GraphRequest request, IReadOnlyList<T> rows, int maxLimit, string query, Cursors cursors, Action<Utf8JsonWriter, T> writeRow, int rowBytes = 512)
     {
         var limit = Limit(request, maxLimit);

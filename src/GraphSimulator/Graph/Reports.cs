@@ -41,14 +41,14 @@ internal sealed class Reports
 
     public void Reset() => _runs.Clear();
 
-    public static ReadOnlyMemory<byte> WriteStarted(ReportRun run) => Json.Write(w =>
+    public static JsonBody WriteStarted(ReportRun run) => Json.Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("report_run_id", run.Id);
         w.WriteEndObject();
     }, 64);
 
-    public static ReadOnlyMemory<byte> WritePoll(ReportRun run, TimeProvider clock)
+    public static JsonBody WritePoll(ReportRun run, TimeProvider clock)
     {
         var polls = run.Poll();
         var (status, percent) = polls >= PollsToComplete ? ("Job Completed", 100) : polls == 1 ? ("Job Started", 0) : ("Job Running", 50);

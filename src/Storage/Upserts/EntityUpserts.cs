@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -102,9 +103,19 @@ public static class EntityUpserts
             return null;
         }
 
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(creative), digest);
-        return BinaryPrimitives.ReadInt64BigEndian(digest);
+        // Encoded into a pooled buffer: a fresh array per ad (~1 kB, every ad of every run) was garbage for the fetcher's GC.
+        var text = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(creative.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(creative, text);
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(text.AsSpan(0, length), digest);
+            return BinaryPrimitives.ReadInt64BigEndian(digest);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(text);
+        }
     }
 
     static UpsertColumn[] Common<T>(List<T> page) where T : AdEntity =>
