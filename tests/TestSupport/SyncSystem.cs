@@ -177,6 +177,10 @@ public sealed class SyncSystem : IAsyncDisposable
         return body;
     }
 
+    /// <summary>Asks for a sync of the account and waits until that run ended; returns its last view.</summary>
+    public async Task<JsonElement> SyncToEnd(string accountId, TimeSpan timeout, bool force = false, string datePreset = "last_7d") =>
+        await WaitForEnd((await RequestSync(accountId, datePreset, force)).GetProperty("syncId").GetGuid(), timeout);
+
     /// <summary>Polls the run until it ended; returns its last view.</summary>
     public async Task<JsonElement> WaitForEnd(Guid syncId, TimeSpan timeout)
     {

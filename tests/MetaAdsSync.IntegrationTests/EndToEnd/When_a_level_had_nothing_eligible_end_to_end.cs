@@ -44,8 +44,7 @@ public class When_a_level_had_nothing_eligible_end_to_end
 
     static async Task<JsonElement> Sync(SyncSystem system)
     {
-        var accepted = await system.RequestSync(Account, force: true);
-        var run = await system.WaitForEnd(accepted.GetProperty("syncId").GetGuid(), RunTimeout);
+        var run = await system.SyncToEnd(Account, RunTimeout, force: true);
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         return run;
     }

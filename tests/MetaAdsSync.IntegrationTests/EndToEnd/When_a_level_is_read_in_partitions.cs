@@ -83,8 +83,7 @@ public class When_a_level_is_read_in_partitions
 
     static async Task<JsonElement> Sync(SyncSystem system)
     {
-        var request = await system.RequestSync(TwoEzi, force: true);
-        var run = await system.WaitForEnd(request.GetProperty("syncId").GetGuid(), RunTimeout);
+        var run = await system.SyncToEnd(TwoEzi, RunTimeout, force: true);
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         return run;
     }

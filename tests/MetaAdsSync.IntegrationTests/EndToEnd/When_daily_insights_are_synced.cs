@@ -63,7 +63,7 @@ public partial class When_daily_insights_are_synced(ITestOutputHelper output)
     async Task SyncAsync(SyncSystem system, bool force)
     {
         var reads = DailyReads(system).Count;
-        var run = await system.WaitForEnd((await system.RequestSync(TwoEzi, force: force)).GetProperty("syncId").GetGuid(), RunTimeout);
+        var run = await system.SyncToEnd(TwoEzi, RunTimeout, force);
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         output.WriteLine($"sync (force {force}): {run.GetProperty("durationMs")} ms, {run.GetProperty("graphCalls")} Graph calls, " +
             $"{DailyReads(system).Count - reads} of them daily reads");

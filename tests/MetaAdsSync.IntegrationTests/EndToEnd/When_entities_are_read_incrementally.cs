@@ -70,8 +70,7 @@ public class When_entities_are_read_incrementally
 
     static async Task<JsonElement> Sync(SyncSystem system)
     {
-        var accepted = await system.RequestSync(TwoEzi, force: false);
-        var run = await system.WaitForEnd(accepted.GetProperty("syncId").GetGuid(), RunTimeout);
+        var run = await system.SyncToEnd(TwoEzi, RunTimeout);
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         return run;
     }

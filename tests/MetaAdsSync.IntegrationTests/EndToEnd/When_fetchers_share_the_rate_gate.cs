@@ -92,8 +92,7 @@ public class When_fetchers_share_the_rate_gate(ITestOutputHelper output)
 
         system.Simulator.BlockAccount(TwoEzi, TimeSpan.FromSeconds(20));
         var blockedAt = Stopwatch.StartNew();
-        var otherRuns = await Task.WhenAll(others.Select(async a =>
-            await system.WaitForEnd((await system.RequestSync(a, force: true)).GetProperty("syncId").GetGuid(), RunTimeout)));
+        var otherRuns = await Task.WhenAll(others.Select(a => system.SyncToEnd(a, RunTimeout, force: true)));
         var othersDoneIn = blockedAt.Elapsed;
         var blockedRun = await system.WaitForEnd(blockedSyncId, RunTimeout);
 

@@ -54,8 +54,7 @@ public class When_meta_changes_between_syncs_end_to_end
 
     static async Task<JsonElement> Sync(SyncSystem system, bool force)
     {
-        var accepted = await system.RequestSync(Account, force: force);
-        return await system.WaitForEnd(accepted.GetProperty("syncId").GetGuid(), RunTimeout);
+        return await system.SyncToEnd(Account, RunTimeout, force);
     }
 
     static async Task<List<JsonElement>> List(SyncSystem system, string path)
