@@ -10,7 +10,9 @@ namespace MetaAdsSync.Contracts;
 /// (<c>&lt;level&gt;.updated_time GREATER_THAN</c>, epoch seconds); such a read never completes the level for removals.
 /// Null (and in older messages) reads everything. <paramref name="LooksUpRemovals"/>: the partition of a level read in
 /// partitions that, at its end, asks Meta why objects the last full read marked removed left (one per level and run,
-/// so concurrent partitions do not ask for the same ids); a whole level always does.
+/// so concurrent partitions do not ask for the same ids); a whole level always does. <paramref name="Redriven"/>: sent
+/// again by the saga's re-drive; such a command (and any redelivered one) is acknowledged without a Graph call when the
+/// saga has already recorded its partition done or its run ended (false in older messages: read as before).
 /// </summary>
 public record FetchEntities(
     Guid RunId,
@@ -21,7 +23,8 @@ public record FetchEntities(
     Partition? Partition = null,
     Guid PartitionId = default,
     DateTimeOffset? UpdatedSince = null,
-    bool LooksUpRemovals = false)
+    bool LooksUpRemovals = false,
+    bool Redriven = false)
 {
     public Partition Reads() => Partition ?? Contracts.Partition.WholeLevel;
 }
@@ -98,7 +101,8 @@ public record DailyWindow(DateOnly Since, DateOnly Until)
 /// the ACTIVE and WITH_ISSUES entities; with it, a row per entity and day of the window for every entity Meta has
 /// delivery for, whatever its status (no status filter). A message without <paramref name="Partition"/> is of the
 /// old shape (it named entity ids) and is dropped; one without <paramref name="Daily"/> (older too) is a preset read.
-/// <paramref name="RunStartedAt"/> as in <see cref="FetchEntities"/>.
+/// <paramref name="RunStartedAt"/> and <paramref name="Redriven"/> as in <see cref="FetchEntities"/> (a re-driven read the
+/// saga has already recorded answered is acknowledged without a Graph call).
 /// </summary>
 public record FetchInsightsBatch(
     Guid RunId,
@@ -108,7 +112,8 @@ public record FetchInsightsBatch(
     string DatePreset,
     Partition Partition,
     DateTimeOffset RunStartedAt = default,
-    DailyWindow? Daily = null);
+    DailyWindow? Daily = null,
+    bool Redriven = false);
 
 public record InsightsBatchFetched(Guid RunId, string AccountId, Guid BatchId, int Rows, int GraphCalls);
 

@@ -28,7 +28,9 @@ public class When_a_run_stalls : SagaSpec
         var state = await Saga();
         Assert.Equal(1, state.Redrives);
         Assert.Equal([EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.AdSet, EntityLevel.Ad, EntityLevel.Ad], Fetches(runId).Select(f => f.Level).Order());
+        Assert.Equal([EntityLevel.AdSet, EntityLevel.Ad], Fetches(runId).Where(f => f.Redriven).Select(f => f.Level).Order());
         Assert.Equal(2, Batches().Count(b => b.BatchId == batch.BatchId));
+        Assert.Single(Batches(), b => b.BatchId == batch.BatchId && b.Redriven);
         Assert.Single(Batches(), b => b.BatchId == answered.BatchId);
         Assert.Equal(Sut.Time.GetUtcNow(), state.LastProgressAt);
     }

@@ -183,7 +183,11 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
         }
     }
 
-    /// <summary>Sends again what the run still waits for: unfinished partitions and unanswered insight reads. Consumers are idempotent.</summary>
+    /// <summary>
+    /// Sends again what the run still waits for: unfinished partitions and unanswered insight reads, marked
+    /// <c>Redriven</c>. Consumers are idempotent, and a fetcher acknowledges a re-driven command whose work this saga has
+    /// recorded done by the time it arrives without a Graph call (the first copy was not lost after all, only slow).
+    /// </summary>
     static async Task Redrive(BehaviorContext<AccountSyncState, SyncRunStalled> c, SagaOptions o, TimeProvider time, ILogger logger)
     {
         var s = c.Saga;
@@ -201,12 +205,12 @@ public sealed class AccountSyncStateMachine : MassTransitStateMachine<AccountSyn
 
         foreach (var command in partitions)
         {
-            await c.Publish(command);
+            await c.Publish(command with { Redriven = true });
         }
 
         foreach (var command in batches)
         {
-            await c.Publish(command);
+            await c.Publish(command with { Redriven = true });
         }
     }
 
