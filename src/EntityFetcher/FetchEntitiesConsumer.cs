@@ -47,4 +47,4 @@ public sealed class FetchEntitiesConsumer(
 }
 
 public sealed class FetchEntitiesConsumerDefinition(IOptions<SyncOptions> sync)
-    : FetcherConsumerDefinition<FetchEntitiesConsumer>(sync.Value, sync.Value.EntityFetchConcurrency);
+    : FetcherConsumerDefinition<FetchEntitiesConsumer>(sync.Value, Queues.FetchEntities, sync.Value.EntityFetchConcurrency);

@@ -75,9 +75,10 @@ public abstract class FetcherConsumerDefinition<TConsumer> : ConsumerDefinition<
 {
     readonly SyncOptions _sync;
 
-    protected FetcherConsumerDefinition(SyncOptions sync, int concurrentMessageLimit)
+    protected FetcherConsumerDefinition(SyncOptions sync, string queue, int concurrentMessageLimit)
     {
         _sync = sync;
+        Endpoint(e => e.Name = queue);
         ConcurrentMessageLimit = concurrentMessageLimit;
     }
 

@@ -21,7 +21,7 @@ public static class RecordedWork
         """;
 
     const string Insights = """
-        SELECT run_id IS DISTINCT FROM $2 OR outcome IS NOT NULL OR (ledger -> 'insights' -> $3 ->> 'status')::int IS DISTINCT FROM $4
+        SELECT run_id IS DISTINCT FROM $2 OR outcome IS NOT NULL OR coalesce((ledger -> 'insights' -> $3 ->> 'status')::int, $4) <> $4
           FROM account_syncs WHERE correlation_id = $1
         """;
 

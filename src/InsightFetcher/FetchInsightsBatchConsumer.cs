@@ -52,4 +52,4 @@ public sealed class FetchInsightsBatchConsumer(
 }
 
 public sealed class FetchInsightsBatchConsumerDefinition(IOptions<SyncOptions> sync)
-    : FetcherConsumerDefinition<FetchInsightsBatchConsumer>(sync.Value, sync.Value.InsightFetchConcurrency);
+    : FetcherConsumerDefinition<FetchInsightsBatchConsumer>(sync.Value, Queues.FetchInsightsBatch, sync.Value.InsightFetchConcurrency);

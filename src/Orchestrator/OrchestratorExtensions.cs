@@ -42,7 +42,7 @@ public static class OrchestratorExtensions
                 typeof(AccountSyncTimedOut), typeof(SyncRunStalled), typeof(SyncAccountRequested)],
             [typeof(SyncAccountRequested), typeof(SyncAccepted), typeof(SyncRejected), typeof(EntitiesFetched), typeof(EntityFetchFailed),
                 typeof(InsightsBatchFetched), typeof(InsightsBatchFailed), typeof(RunStaleAccountSweep), typeof(StaleAccountSweepCompleted)]));
-        builder.Services.AddSingleton<IQueuedWork>(sp => ActivatorUtilities.CreateInstance<RabbitMqQueuedWork>(sp, RabbitMqQueuedWork.RunQueues));
+        builder.Services.AddSingleton<IQueuedWork>(sp => ActivatorUtilities.CreateInstance<RabbitMqQueuedWork>(sp, Queues.OfRuns));
         builder.Services.AddSingleton<RunWatchdog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunWatchdog>());
         builder.Services.AddSingleton<StaleAccountScheduler>();

@@ -1,3 +1,5 @@
+using MetaAdsSync.Contracts;
+
 namespace MetaAdsSync.ReliabilityTests;
 
 /// <summary>Scenario 6: the fetch commands of a run are lost on purpose (their queue purged); the watchdog re-drives them.</summary>
@@ -12,7 +14,7 @@ public sealed class When_a_fetch_command_is_lost
         // sends the campaign and ad set reads, its ads wait for the campaign read's campaigns (added once it is re-driven).
         system.Hosts.Single(h => h.Project == "EntityFetcher").Kill();
         var runId = Suite.SyncId(await system.RequestSync(Suite.TwoEzi));
-        await Broker.PurgeQueueAsync(system.VirtualHost, "fetch-entities", expectAtLeast: 2);
+        await Broker.PurgeQueueAsync(system.VirtualHost, Queues.FetchEntities, expectAtLeast: 2);
         var fetcher = system.StartHost("EntityFetcher");
         await fetcher.WaitUntilReadyAsync(Suite.ReadyTimeout);
 

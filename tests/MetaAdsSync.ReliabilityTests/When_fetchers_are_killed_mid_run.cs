@@ -1,3 +1,4 @@
+using MetaAdsSync.Contracts;
 using System.Diagnostics;
 using Npgsql;
 using Xunit.Abstractions;
@@ -127,7 +128,7 @@ public sealed class When_fetchers_are_killed_mid_run(When_fetchers_are_killed_mi
         /// it must copy all over again as a first sync (the premise of every kill point).
         /// </summary>
         public Task WaitForIdleAsync() => Broker.WaitForQueuesIdleAsync(System.VirtualHost, TimeSpan.FromSeconds(2.5), Suite.RunTimeout,
-            "fetch-entities", "fetch-insights-batch", "account-sync");
+            Queues.FetchEntities, Queues.FetchInsightsBatch, Queues.AccountSync);
 
         /// <summary>Deletes everything stored of 2EZi and what its run history says was read, so the next run must copy it all again.</summary>
         public async Task ForgetTwoEziAsync()

@@ -21,7 +21,7 @@ public sealed class AccountSyncSagaDefinition : SagaDefinition<AccountSyncState>
     public AccountSyncSagaDefinition(IOptions<SagaOptions> options)
     {
         _options = options.Value;
-        Endpoint(e => e.Name = "account-sync");
+        Endpoint(e => e.Name = Queues.AccountSync);
         ConcurrentMessageLimit = _options.SagaConcurrency;
     }
 

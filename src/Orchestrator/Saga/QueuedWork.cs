@@ -25,9 +25,6 @@ public interface IQueuedWork
 public sealed class RabbitMqQueuedWork(IOptions<RabbitMqOptions> options, ILogger<RabbitMqQueuedWork> logger, IReadOnlyList<string> queues)
     : IQueuedWork, IAsyncDisposable
 {
-    /// <summary>The kebab-case endpoints of the fetch commands and of the saga (AccountSyncSagaDefinition).</summary>
-    public static IReadOnlyList<string> RunQueues { get; } = ["fetch-entities", "fetch-insights-batch", "account-sync"];
-
     readonly SemaphoreSlim _gate = new(1, 1);
     IConnection? _connection;
 

@@ -95,6 +95,21 @@ public class When_a_fetch_command_is_sent_again(RabbitMqFixture rabbit, Migrated
     }
 
     [Fact]
+    public async Task Should_read_a_re_driven_insight_read_the_ledger_does_not_hold()
+    {
+        // Not in the ledger (a command of an older shape, or one the saga never planned): not known answered, so read.
+        var (account, run, unknown) = ("act_604", Guid.NewGuid(), Guid.NewGuid());
+        await SagaRowAsync(account, run, new RunLedger());
+        var graph = GraphOf(account);
+        await using var host = await WorkerHost.StartAsync(rabbit, db, graph);
+
+        await host.PublishAsync(new FetchInsightsBatch(run, account, unknown, EntityLevel.Ad, "last_7d", Contracts.Partition.WholeLevel, Redriven: true));
+        Assert.IsType<InsightsBatchFetched>(await host.BatchDoneAsync(run, unknown));
+
+        Assert.Equal(1, graph.CallsTo("/insights"));
+    }
+
+    [Fact]
     public async Task Should_acknowledge_a_re_driven_partition_of_a_run_that_ended_without_a_graph_call()
     {
         var (account, run, open) = ("act_603", Guid.NewGuid(), Guid.NewGuid());
