@@ -20,29 +20,26 @@ public static class RecordedWork
           FROM account_syncs WHERE correlation_id = $1
         """;
 
-    const string Insights = """
-        SELECT run_id IS DISTINCT FROM $2 OR outcome IS NOT NULL OR coalesce((ledger -> 'insights' -> $3 ->> 'status')::int, $4) <> $4
+    static readonly string Insights = $"""
+        SELECT run_id IS DISTINCT FROM $2 OR outcome IS NOT NULL OR coalesce((ledger -> 'insights' -> $3 ->> 'status')::int, {Outstanding}) <> {Outstanding}
           FROM account_syncs WHERE correlation_id = $1
         """;
 
+    const int Outstanding = (int)InsightReadStatus.Outstanding;
+
     public static Task<bool> PartitionDoneAsync(NpgsqlDataSource database, string accountId, Guid runId, Guid partitionId, CancellationToken cancellationToken) =>
-        ReadAsync(database, Entities, accountId, runId, partitionId, null, cancellationToken);
+        ReadAsync(database, Entities, accountId, runId, partitionId, cancellationToken);
 
     public static Task<bool> InsightReadDoneAsync(NpgsqlDataSource database, string accountId, Guid runId, Guid batchId, CancellationToken cancellationToken) =>
-        ReadAsync(database, Insights, accountId, runId, batchId, (int)InsightReadStatus.Outstanding, cancellationToken);
+        ReadAsync(database, Insights, accountId, runId, batchId, cancellationToken);
 
-    static async Task<bool> ReadAsync(NpgsqlDataSource database, string sql, string accountId, Guid runId, Guid id, int? outstanding, CancellationToken cancellationToken)
+    static async Task<bool> ReadAsync(NpgsqlDataSource database, string sql, string accountId, Guid runId, Guid id, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = AccountCorrelation.For(accountId) });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
         // The ledger's keys are the ids as System.Text.Json writes a Guid key: "D" format, lower case.
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id.ToString("D") });
-        if (outstanding is { } status)
-        {
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = status });
-        }
-
         return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 }
