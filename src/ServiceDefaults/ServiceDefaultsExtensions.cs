@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,14 @@ public static class ServiceDefaultsExtensions
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // Only in the host's own process: a test that hosts it in the test's process (WebApplicationFactory) records nothing.
+        if (Assembly.GetEntryAssembly()?.GetName().Name == builder.Environment.ApplicationName
+            && JitProfile.For(builder.Configuration, builder.Environment.ApplicationName) is { } profile)
+        {
+            builder.Services.AddSingleton(profile);
+            builder.Services.AddHostedService<JitProfileRecorder>();
+        }
+
         builder.Logging.AddSimpleConsole(o =>
         {
             o.IncludeScopes = true;

@@ -46,6 +46,35 @@ public class When_the_hosts_start(RabbitMqFixture rabbit) : IClassFixture<Rabbit
         Assert.Contains("The saga's path warmed: repository load, planner reads, ledger JSON", orchestrator.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Should_play_back_at_its_next_start_the_JIT_profile_a_host_recorded()
+    {
+        var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
+        var directory = Directory.CreateTempSubdirectory("jit-profile-").FullName;
+        var settings = HostSettings.For(postgres, rabbit, new Dictionary<string, string>
+        {
+            ["JitProfile__Directory"] = directory,
+            ["JitProfile__RecordFor"] = "00:00:05",
+        });
+        var profile = Path.Combine(directory, "MetaAdsSync.Orchestrator.jitprofile");
+
+        await using (var first = HostProcess.Start("Orchestrator", settings))
+        {
+            await Eventually.TrueAsync(() => first.Output.Contains("JIT profile saved", StringComparison.Ordinal), "the first start saved its profile",
+                TimeSpan.FromMinutes(2));
+            Assert.Contains("JIT profile: played back 0 bytes at start", first.Output, StringComparison.Ordinal);
+        }
+
+        var saved = new FileInfo(profile).Length;
+        Assert.True(saved > 1000, $"a profile of {saved} bytes");
+        // The process's own file was renamed into the host's profile, not left beside it.
+        Assert.Equal([profile], Directory.GetFiles(directory));
+
+        await using var second = HostProcess.Start("Orchestrator", settings);
+        await second.WaitUntilReadyAsync(ReadyTimeout);
+        Assert.Contains($"JIT profile: played back {saved} bytes at start", second.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Hosts))]
     public void Should_run_from_ReadyToRun_images_of_their_code_and_packages(string host)
