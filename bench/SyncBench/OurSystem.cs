@@ -52,12 +52,12 @@ sealed class OurSystem : IAsyncDisposable
     /// <summary>The system's database (its connection string).</summary>
     public string Postgres => _system.Postgres;
 
-    /// <summary>Restarts the hosts of the projects <paramref name="which"/> picks (every host by default) on the same database and broker, waiting until they are ready.</summary>
-    public async Task RestartAsync(Func<string, bool>? which = null)
-    {
-        await _system.RestartAsync(which ?? (_ => true));
-        _system.Api.Timeout = TimeSpan.FromMinutes(2);
-    }
+    /// <summary>
+    /// Restarts the hosts of the projects <paramref name="which"/> picks (every host by default) on the same database and
+    /// broker, waiting until they are ready. A restarted Gateway gets a new API client with the old one's timeout; one left
+    /// running keeps its client, which takes no new settings once it has sent a request.
+    /// </summary>
+    public Task RestartAsync(Func<string, bool>? which = null) => _system.RestartAsync(which ?? (_ => true));
 
     /// <summary>Starts one more host with the system's settings (a replacement for a killed one), not waiting for it.</summary>
     public HostProcess StartHost(string project) => _system.StartHost(project);
