@@ -47,10 +47,10 @@ static class AccountSyncRows
     }
 
     /// <summary>
-    /// Writes the saga's state over the row it was loaded from and returns the ledger and plan as written; null when
-    /// another writer changed the row since (its xmin moved): the caller throws, so nothing of this delivery commits and it is retried.
+    /// Writes the saga's state over the row it was loaded from; false when another writer changed the row since (its
+    /// xmin moved): the caller throws, so nothing of this delivery commits and it is retried.
     /// </summary>
-    public static async Task<(string Ledger, string? Plan)?> UpdateAsync(SyncDbContext db, AccountSyncState s, CancellationToken cancellationToken)
+    public static async Task<bool> UpdateAsync(SyncDbContext db, AccountSyncState s, CancellationToken cancellationToken)
     {
         await using var command = Command(db, Update);
         var p = command.Parameters;
@@ -75,10 +75,8 @@ static class AccountSyncRows
             p.Add(new NpgsqlParameter<int> { TypedValue = value });
         }
 
-        var ledger = AccountSyncStateMap.ToJson(s.Ledger);
-        var plan = s.Plan is null ? null : AccountSyncStateMap.ToJson(s.Plan);
-        p.Add(Text(ledger));
-        p.Add(Text(plan));
+        p.Add(Jsonb(AccountSyncStateMap.ToUtf8Json(s.Ledger)));
+        p.Add(Jsonb(s.Plan is null ? null : AccountSyncStateMap.ToUtf8Json(s.Plan)));
         p.Add(Text(s.Outcome));
         p.Add(Nullable(s.FinishedAt));
         p.Add(Text(s.Error));
@@ -87,11 +85,11 @@ static class AccountSyncRows
 
         if (await command.ExecuteScalarAsync(cancellationToken) is not uint xmin)
         {
-            return null;
+            return false;
         }
 
         s.Version = xmin;
-        return (ledger, plan);
+        return true;
     }
 
     static AccountSyncState Read(DbDataReader r) => new()
@@ -132,6 +130,11 @@ static class AccountSyncRows
     static NpgsqlParameter Text(string? value) => value is null
         ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }
         : new NpgsqlParameter<string> { TypedValue = value };
+
+    /// <summary>A jsonb document as UTF-8 (<see cref="AccountSyncStateMap.ToUtf8Json{T}"/>), sent as it is.</summary>
+    static NpgsqlParameter Jsonb(byte[]? utf8) => utf8 is null
+        ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb }
+        : new NpgsqlParameter<byte[]> { TypedValue = utf8, NpgsqlDbType = NpgsqlDbType.Jsonb };
 
     static NpgsqlParameter Nullable<T>(T? value) where T : struct => value is { } v
         ? new NpgsqlParameter<T> { TypedValue = v }

@@ -36,8 +36,8 @@ sealed class PostgresSagaRepositoryContext<TMessage> :
         _transaction = transaction;
     }
 
-    /// <summary>The row this delivery wrote, as written; the factory caches it once the transaction has committed.</summary>
-    public (AccountSyncState Saga, string Ledger, string? Plan)? Written { get; private set; }
+    /// <summary>The instance whose row this delivery wrote; the factory caches it once the transaction has committed.</summary>
+    public AccountSyncState? Written { get; private set; }
 
     public Task<SagaConsumeContext<AccountSyncState, TMessage>> Add(AccountSyncState instance) =>
         _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Add);
@@ -72,14 +72,14 @@ sealed class PostgresSagaRepositoryContext<TMessage> :
     public async Task Update(SagaConsumeContext<AccountSyncState> context)
     {
         var saga = context.Saga;
-        if (await AccountSyncRows.UpdateAsync(_db, saga, CancellationToken) is not { } written)
+        if (!await AccountSyncRows.UpdateAsync(_db, saga, CancellationToken))
         {
             throw ReferenceEquals(saga, _fromCache)
                 ? new StaleSagaRowException(saga.CorrelationId)
                 : new DbUpdateConcurrencyException($"The saga {saga.CorrelationId} was changed by another writer since it was loaded.");
         }
 
-        Written = (saga, written.Ledger, written.Plan);
+        Written = saga;
     }
 
     /// <summary>Never in this saga (an account's instance lives as long as the account); kept correct: xmin checked.</summary>

@@ -43,7 +43,7 @@ public sealed class PostgresSagaRepositoryContextFactory(
 
         if (repositoryContext.Written is { } written)
         {
-            cache.Put(written.Saga, written.Ledger, written.Plan);
+            cache.Put(written);
         }
     }
 

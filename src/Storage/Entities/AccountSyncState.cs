@@ -50,7 +50,4 @@ public class AccountSyncState : SagaStateMachineInstance
     public string? ErrorKind { get; set; }
     /// <summary>The error's <c>FailureCause</c> as JSON (jsonb).</summary>
     public string? ErrorDetail { get; set; }
-
-    /// <summary>A copy of every column; the ledger and the plan are the same objects (the saga's row cache gives each use its own).</summary>
-    public AccountSyncState ShallowCopy() => (AccountSyncState)MemberwiseClone();
 }

@@ -37,8 +37,14 @@ public sealed class AccountSyncStateMap : IEntityTypeConfiguration<AccountSyncSt
         // state through sync_run_status (a CASE no index serves) and scans the table's one row per account.
     }
 
-    /// <summary>A jsonb document (the ledger, the plan) as it is stored: the saga repository writes it by hand with this.</summary>
+    /// <summary>A jsonb document (the ledger, the plan) as it is stored.</summary>
     public static string ToJson<T>(T document) where T : class => JsonSerializer.Serialize(document, Json);
+
+    /// <summary>
+    /// The same JSON as <see cref="ToJson{T}"/>, as UTF-8: what the saga's row update sends (a jsonb parameter of bytes),
+    /// without the UTF-16 string the serializer would make of it and Npgsql would encode back to UTF-8 at every event.
+    /// </summary>
+    public static byte[] ToUtf8Json<T>(T document) where T : class => JsonSerializer.SerializeToUtf8Bytes(document, Json);
 
     /// <summary>A jsonb document as <see cref="ToJson{T}"/> wrote it.</summary>
     public static T FromJson<T>(string json) where T : class => JsonSerializer.Deserialize<T>(json, Json)!;
