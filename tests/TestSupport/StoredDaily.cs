@@ -9,11 +9,14 @@ public static class StoredDaily
 {
     static readonly string[] Levels = ["campaign", "adset", "ad"];
 
-    /// <summary>The last <paramref name="days"/> days of the account's calendar, today included, as a sync plans them now.</summary>
-    public static (DateOnly Since, DateOnly Until) Window(RunningSimulator simulator, string accountId, int days)
+    /// <summary>
+    /// The last <paramref name="days"/> days of the account's calendar, today included, as a sync plans them now (or
+    /// as one that started <paramref name="at"/> planned them).
+    /// </summary>
+    public static (DateOnly Since, DateOnly Until) Window(RunningSimulator simulator, string accountId, int days, DateTimeOffset? at = null)
     {
         var truth = simulator.GetTruth(accountId) ?? throw new InvalidOperationException("the simulator has no " + accountId);
-        var today = AccountCalendar.Today(truth.Timezone, DateTimeOffset.UtcNow, out _);
+        var today = AccountCalendar.Today(truth.Timezone, at ?? DateTimeOffset.UtcNow, out _);
         return (today.AddDays(1 - days), today);
     }
 

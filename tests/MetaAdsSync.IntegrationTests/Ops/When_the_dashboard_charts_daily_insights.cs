@@ -17,7 +17,11 @@ public class When_the_dashboard_charts_daily_insights(ObservedSystem observed, I
     {
         var simulator = observed.System.Simulator;
         var window = StoredDaily.Window(simulator, ObservedSystem.ApiAccount, Days);
-        var truth = simulator.GetDailyTruth(ObservedSystem.ApiAccount, window.Since, window.Until)!.Rows.Where(r => r.Level == "campaign").ToList();
+        // The chart's window ends on the account's today; its days since the fixture's sync (after the account's
+        // midnight: Sydney's is 13:00 UTC) were never read, and are drawn empty.
+        var synced = StoredDaily.Window(simulator, ObservedSystem.ApiAccount, Days, observed.ApiRun.GetProperty("startedAt").GetDateTimeOffset()).Until;
+        var truth = simulator.GetDailyTruth(ObservedSystem.ApiAccount, window.Since, window.Until)!.Rows
+            .Where(r => r.Level == "campaign" && DateOnly.Parse(r.Date, CultureInfo.InvariantCulture) <= synced).ToList();
         await using var dashboard = await OpenAsync(observed.System.Gateway.BaseAddress, output);
         var page = dashboard.Page;
 
