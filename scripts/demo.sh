@@ -48,6 +48,9 @@ else
   export Meta__BaseUrl="http://127.0.0.1:$sim_port"
   export Meta__AccessToken="simulator-token"
 fi
+# The hosts' appsettings name the default service ports; follow services.sh when they are overridden.
+export ConnectionStrings__Postgres="Host=127.0.0.1;Port=${METAADSSYNC_PG_PORT:-45432};Username=postgres;Database=metaadssync"
+export RabbitMq__Port="${METAADSSYNC_AMQP_PORT:-45672}"
 export Gateway__AllowAnonymous=true
 export Scheduler__Enabled=false
 
