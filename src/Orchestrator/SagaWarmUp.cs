@@ -1,3 +1,4 @@
+using System.Text;
 using MetaAdsSync.Orchestrator.Persistence;
 using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Orchestrator.Saga;
@@ -27,7 +28,8 @@ sealed class SagaWarmUp(IDbContextFactory<SyncDbContext> contexts, IServiceScope
         {
             await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => LoadAsync(cancellationToken)));
             await PlannerReadsAsync(cancellationToken);
-            AccountSyncStateMap.FromJson<RunLedger>(AccountSyncStateMap.ToJson(new RunLedger()));
+            // The same two calls as the row's write and read (AccountSyncRows).
+            AccountSyncStateMap.FromJson<RunLedger>(Encoding.UTF8.GetString(AccountSyncStateMap.ToUtf8Json(new RunLedger())));
             logger.LogInformation("The saga's path warmed: repository load, planner reads, ledger JSON");
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
