@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -20,27 +21,26 @@ namespace MetaAdsSync.ServiceDefaults;
 /// </remarks>
 public sealed class JitProfile(string hostPath, string processPath, TimeSpan recordFor)
 {
-    public const string Section = "JitProfile";
-
-    /// <summary>Where profiles are kept unless <c>JitProfile:Directory</c> says otherwise (empty: no profile).</summary>
+    /// <summary>Where profiles are kept unless <c>JitProfile:Directory</c> says otherwise.</summary>
     public static string DefaultDirectory => Path.Combine(Path.GetTempPath(), "metaadssync-jit");
 
-    /// <summary>How long the process records before it saves (the runtime plays a profile back for a minute at most).</summary>
+    /// <summary>How long the process records before it saves.</summary>
     public TimeSpan RecordFor { get; } = recordFor;
 
     /// <summary>
-    /// <paramref name="host"/>'s profile per <c>JitProfile:*</c>; null when profiles are off or their directory cannot
-    /// be written: the host then runs as it would without.
+    /// <paramref name="host"/>'s profile per <c>JitProfile:*</c> (a value out of range stops the host's start with its
+    /// name); null when profiles are off or their directory cannot be written: the host then runs as it would without.
     /// </summary>
     public static JitProfile? For(IConfiguration configuration, string host)
     {
-        var directory = configuration[$"{Section}:Directory"] ?? DefaultDirectory;
+        var options = configuration.GetSection(JitProfileOptions.Section).Get<JitProfileOptions>() ?? new JitProfileOptions();
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        var directory = options.Directory ?? DefaultDirectory;
         if (directory.Length == 0)
         {
             return null;
         }
 
-        var recordFor = TimeSpan.TryParse(configuration[$"{Section}:RecordFor"], out var configured) ? configured : TimeSpan.FromSeconds(60);
         var hostPath = Path.Combine(directory, $"{host}.jitprofile");
         var processPath = Path.Combine(directory, $"{host}.{Environment.ProcessId}.jitprofile");
         try
@@ -53,7 +53,7 @@ public sealed class JitProfile(string hostPath, string processPath, TimeSpan rec
             return null;
         }
 
-        return new JitProfile(hostPath, processPath, recordFor);
+        return new JitProfile(hostPath, processPath, options.RecordFor);
     }
 
     /// <summary>

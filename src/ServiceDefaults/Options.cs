@@ -58,3 +58,16 @@ public sealed class RabbitMqOptions
     [Required(AllowEmptyStrings = false, ErrorMessage = "RabbitMq:VirtualHost is required (\"/\" for the default).")]
     public string VirtualHost { get; set; } = "/";
 }
+
+/// <summary><c>JitProfile:*</c>: the host's multi-core JIT profile (<see cref="JitProfile"/>).</summary>
+public sealed class JitProfileOptions
+{
+    public const string Section = "JitProfile";
+
+    /// <summary>Where profiles are kept (unset: <see cref="JitProfile.DefaultDirectory"/>; empty: no profile).</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>How long the process records before it saves (the runtime plays a profile back for a minute at most).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "JitProfile:RecordFor must be between 1 s and 1 h.")]
+    public TimeSpan RecordFor { get; set; } = TimeSpan.FromSeconds(60);
+}

@@ -20,6 +20,9 @@ public class When_a_fetcher_host_starts_with_a_bad_setting(RabbitMqFixture rabbi
         // The pool's size is one setting per host, not also a connection string's.
         { "EntityFetcher", "ConnectionStrings__Postgres", "Host=127.0.0.1;Database=unused;Maximum Pool Size=50", "set Postgres:MaxPoolSize instead" },
         { "InsightFetcher", "ConnectionStrings__PostgresSession", "Host=127.0.0.1;Database=unused;Timeout=5", "set Postgres:AcquireTimeout instead" },
+        { "EntityFetcher", "JitProfile__RecordFor", "00:00:00", "JitProfile:RecordFor" },
+        { "InsightFetcher", "JitProfile__RecordFor", "a minute", "JitProfile:RecordFor" },
+        { "EntityFetcher", "BackgroundJit__LowPriority", "sometimes", "BackgroundJit:LowPriority" },
     };
 
     [Theory]
