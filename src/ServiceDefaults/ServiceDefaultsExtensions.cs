@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -22,12 +23,20 @@ public static class ServiceDefaultsExtensions
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // Only in the host's own process: a test that hosts it in the test's process (WebApplicationFactory) records nothing.
-        if (Assembly.GetEntryAssembly()?.GetName().Name == builder.Environment.ApplicationName
-            && JitProfile.For(builder.Configuration, builder.Environment.ApplicationName) is { } profile)
+        // Only in the host's own process: a test that hosts it in the test's process (WebApplicationFactory) changes
+        // nothing of the runtime's.
+        if (Assembly.GetEntryAssembly()?.GetName().Name == builder.Environment.ApplicationName)
         {
-            builder.Services.AddSingleton(profile);
-            builder.Services.AddHostedService<JitProfileRecorder>();
+            if (JitProfile.For(builder.Configuration, builder.Environment.ApplicationName) is { } profile)
+            {
+                builder.Services.AddSingleton(profile);
+                builder.Services.AddHostedService<JitProfileRecorder>();
+            }
+
+            if (builder.Configuration.GetValue("BackgroundJit:LowPriority", true) && BackgroundJitPriority.Start() is { } priority)
+            {
+                builder.Services.AddSingleton(priority);
+            }
         }
 
         builder.Logging.AddSimpleConsole(o =>

@@ -76,6 +76,67 @@ public class When_the_hosts_start(RabbitMqFixture rabbit) : IClassFixture<Rabbit
     }
 
     [Theory]
+    [InlineData(null, 19)]
+    [InlineData("false", 0)]
+    public async Task Should_give_its_background_JIT_thread_the_lowest_priority_unless_told_not_to(string? lowPriority, int expectedNice)
+    {
+        var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
+        var extra = new Dictionary<string, string> { ["JitProfile__Directory"] = "" };
+        if (lowPriority is not null)
+        {
+            extra["BackgroundJit__LowPriority"] = lowPriority;
+        }
+
+        // The Orchestrator: it applies the schema the other hosts wait for.
+        await using var host = HostProcess.Start("Orchestrator", HostSettings.For(postgres, rabbit, extra));
+        await host.WaitUntilReadyAsync(ReadyTimeout);
+
+        // Requests make code hot, so the runtime recompiles it on its tiered-compilation thread, which exits when idle
+        // and is started again for new work: each one seen while the host serves counts, with the highest nice value it
+        // was seen at (a new thread runs at the host's priority until its first batch of work is reported).
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        var seen = new Dictionary<string, int>();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(30) && !(seen.ContainsValue(expectedNice) && watch.Elapsed > TimeSpan.FromSeconds(5)))
+        {
+            await client.GetAsync("/metrics");
+            foreach (var (thread, nice) in BackgroundJitThreads(host.ProcessId))
+            {
+                seen[thread] = Math.Max(nice, seen.GetValueOrDefault(thread));
+            }
+        }
+
+        Assert.NotEmpty(seen);
+        Assert.Contains(expectedNice, seen.Values);
+        Assert.All(seen.Values, nice => Assert.True(nice == 0 || nice == expectedNice, $"a background JIT thread at nice {nice}"));
+    }
+
+    // The nice value of each of the process's threads named by the runtime's tiered compilation (".NET Tiered Com…").
+    static IEnumerable<(string Thread, int Nice)> BackgroundJitThreads(int processId)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{processId}/task"))
+        {
+            string comm, stat;
+            try
+            {
+                comm = File.ReadAllText(Path.Combine(task, "comm"));
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // exited meanwhile
+            }
+
+            if (comm.StartsWith(".NET Tiered", StringComparison.Ordinal))
+            {
+                // Fields after the command's closing parenthesis start at the state (field 3); nice is field 19.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                yield return (Path.GetFileName(task), int.Parse(fields[19 - 3], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Hosts))]
     public void Should_run_from_ReadyToRun_images_of_their_code_and_packages(string host)
     {
