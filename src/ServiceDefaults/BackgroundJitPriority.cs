@@ -22,8 +22,6 @@ public sealed class BackgroundJitPriority : EventListener
     const int LowestPriority = 19;
     const int ThisThreadOrProcess = 0; // PRIO_PROCESS: with a thread id, Linux applies it to that thread alone
 
-    readonly HashSet<long> _lowered = [];
-
     /// <summary>Starts lowering in this process; null where threads have no nice value of their own (not Linux).</summary>
     public static BackgroundJitPriority? Start() => OperatingSystem.IsLinux() ? new BackgroundJitPriority() : null;
 
@@ -42,16 +40,10 @@ public sealed class BackgroundJitPriority : EventListener
             return;
         }
 
-        lock (_lowered)
-        {
-            if (!_lowered.Add(eventData.OSThreadId))
-            {
-                return;
-            }
-
-            // Best effort: a thread that has already exited, or a refusal, leaves the runtime as it is.
-            _ = SetPriority(ThisThreadOrProcess, (int)eventData.OSThreadId, LowestPriority);
-        }
+        // Set again at each batch rather than remembered per thread: a few calls a second while it works, and a
+        // recycled thread id can never be skipped. Best effort: a thread that has already exited, or a refusal,
+        // leaves the runtime as it is.
+        _ = SetPriority(ThisThreadOrProcess, (int)eventData.OSThreadId, LowestPriority);
     }
 
     [DllImport("libc", EntryPoint = "setpriority")]
