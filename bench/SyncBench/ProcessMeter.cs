@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MetaAdsSync.TestSupport;
 using Npgsql;
 
 namespace MetaAdsSync.SyncBench;
@@ -105,37 +106,8 @@ sealed class ProcessMeter : IAsyncDisposable
     /// /proc), by thread id: the runtime ends that thread when it is idle and starts another later, so each is counted
     /// from when it was first seen (a process-wide sum would fall when one ends).
     /// </summary>
-    static List<(int Tid, long Ticks)> JitTicks(int pid)
-    {
-        var threads = new List<(int, long)>();
-        try
-        {
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-            {
-                try
-                {
-                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
-
-                    var text = File.ReadAllText(Path.Combine(task, "stat"));
-                    var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-                    threads.Add((int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture), Field(fields, 11) + Field(fields, 12)));
-                }
-                catch (IOException)
-                {
-                    // The thread ended between the listing and the read.
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The process is gone.
-        }
-
-        return threads;
-    }
+    static List<(int Tid, long Ticks)> JitTicks(int pid) =>
+        BackgroundJitThreads.Of(pid).Select(t => (t.Tid, Field(t.Stat, 14 - 3) + Field(t.Stat, 15 - 3))).ToList();
 
     /// <summary>
     /// Waits until the processes together use less than <paramref name="cores"/> of a core over a second (the hosts'

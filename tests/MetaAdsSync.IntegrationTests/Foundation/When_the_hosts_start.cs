@@ -95,13 +95,15 @@ public class When_the_hosts_start(RabbitMqFixture rabbit) : IClassFixture<Rabbit
         // and is started again for new work: each one seen while the host serves counts, with the highest nice value it
         // was seen at (a new thread runs at the host's priority until its first batch of work is reported).
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
-        var seen = new Dictionary<string, int>();
+        var seen = new Dictionary<int, int>();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(30) && !(seen.ContainsValue(expectedNice) && watch.Elapsed > TimeSpan.FromSeconds(5)))
         {
-            await client.GetAsync("/metrics");
-            foreach (var (thread, nice) in BackgroundJitThreads(host.ProcessId))
+            using var _ = await client.GetAsync("/metrics");
+            foreach (var (thread, stat) in BackgroundJitThreads.Of(host.ProcessId))
             {
+                // nice is field 19 of proc(5).
+                var nice = int.Parse(stat[19 - 3], System.Globalization.CultureInfo.InvariantCulture);
                 seen[thread] = Math.Max(nice, seen.GetValueOrDefault(thread));
             }
         }
@@ -109,31 +111,6 @@ public class When_the_hosts_start(RabbitMqFixture rabbit) : IClassFixture<Rabbit
         Assert.NotEmpty(seen);
         Assert.Contains(expectedNice, seen.Values);
         Assert.All(seen.Values, nice => Assert.True(nice == 0 || nice == expectedNice, $"a background JIT thread at nice {nice}"));
-    }
-
-    // The nice value of each of the process's threads named by the runtime's tiered compilation (".NET Tiered Com…").
-    static IEnumerable<(string Thread, int Nice)> BackgroundJitThreads(int processId)
-    {
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{processId}/task"))
-        {
-            string comm, stat;
-            try
-            {
-                comm = File.ReadAllText(Path.Combine(task, "comm"));
-                stat = File.ReadAllText(Path.Combine(task, "stat"));
-            }
-            catch (IOException)
-            {
-                continue; // exited meanwhile
-            }
-
-            if (comm.StartsWith(".NET Tiered", StringComparison.Ordinal))
-            {
-                // Fields after the command's closing parenthesis start at the state (field 3); nice is field 19.
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                yield return (Path.GetFileName(task), int.Parse(fields[19 - 3], System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
     }
 
     [Theory]
