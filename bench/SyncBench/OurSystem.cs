@@ -37,7 +37,12 @@ sealed class OurSystem : IAsyncDisposable
     public static async Task<OurSystem> StartAsync(SimulatorProcess simulator, int fetchersEach, IReadOnlyDictionary<string, string>? settings = null,
         string? postgres = null, IReadOnlyDictionary<string, string>? broker = null)
     {
-        var all = new Dictionary<string, string> { ["Gateway__SyncRequestsPerMinute"] = "100000" };
+        var all = new Dictionary<string, string>
+        {
+            ["Gateway__SyncRequestsPerMinute"] = "100000",
+            // The product's default, which the tests' settings turn off (HostSettings): the bench measures what users run.
+            ["JitSettle__Enabled"] = "true",
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             all[key] = value;

@@ -7,20 +7,22 @@ using Npgsql;
 
 namespace MetaAdsSync.EntityFetcher;
 
-/// <summary>A page of each level written as <see cref="EntitySync"/> writes a level's last page (the status comparison, the upsert, the completion), and its freshness read.</summary>
+/// <summary>A page of each level (<see cref="CannedGraph.RowsPerPage"/> rows) written as <see cref="EntitySync"/> writes a level's last page (the status comparison, the upsert, the completion), and its freshness read.</summary>
 sealed class EntityWarmUp(NpgsqlDataSource database, HealthCheckService health, GraphPathWarmUp graph, TimeProvider time, ILogger<EntityWarmUp> logger)
     : StorePathWarmUp(database, health, graph, logger)
 {
     protected override (bool Entities, bool Insights) Reads => (true, false);
 
-    protected override async Task WriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    protected override async Task WriteAsync(NpgsqlConnection connection, int writer, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         foreach (var level in (EntityLevel[])[EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad])
         {
             await EntityUpserts.LastFullSyncAsync(connection, NoAccount, level, cancellationToken);
-            MetaEntity entity = new("0", level, "warm-up", "ACTIVE", "ACTIVE", now, now, CampaignId: "0", AdSetId: "0", CreativeJson: "{}");
-            await EntitySync.WritePageAsync(connection, NoAccount, level, [entity], completes: true, Guid.Empty, now, now, cancellationToken);
+            var page = Enumerable.Range(0, CannedGraph.RowsPerPage)
+                .Select(i => new MetaEntity(MadeUpId(writer, i), level, "warm-up", "ACTIVE", "ACTIVE", now, now, CampaignId: "0", AdSetId: "0", CreativeJson: "{}"))
+                .ToList();
+            await EntitySync.WritePageAsync(connection, NoAccount, level, page, completes: true, Guid.Empty, now, now, cancellationToken);
         }
     }
 }

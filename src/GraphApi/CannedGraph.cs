@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using MetaAdsSync.Contracts;
@@ -8,14 +9,20 @@ namespace MetaAdsSync.GraphApi;
 
 /// <summary>
 /// A <see cref="MetaGraphClient"/> over the real transport (the Polly pipeline, the rate gate it is given, the usage
-/// headers, paging, the JSON readers) whose HTTP answers come from memory instead of Meta: two pages of one made-up row
-/// for every edge, with Meta's usage headers. A host's start-up warm-up reads through it, so that the first sync after a
+/// headers, paging, the JSON readers) whose HTTP answers come from memory instead of Meta: two pages of
+/// <see cref="RowsPerPage"/> made-up rows for every edge, with Meta's usage headers. A host's start-up warm-up reads through it, so that the first sync after a
 /// start does not JIT-compile the client's code on its critical path (ReadyToRun cannot hold the runtime's generic code
 /// over our state machines, nor System.Text.Json's over our types). No call reaches Meta; what the client asks the rate
 /// gate and the page-size memory is real, so a warm-up reads for an account Meta never names.
 /// </summary>
 public static class CannedGraph
 {
+    /// <summary>
+    /// Rows on each canned page: enough that the code run once per row is called often enough in a warm-up for the
+    /// runtime to recompile it at tier 1 then, and not in the first sync's pages of hundreds of rows.
+    /// </summary>
+    public const int RowsPerPage = 25;
+
     /// <summary>The client; <paramref name="gate"/> and <paramref name="pageSizes"/> are asked as for a real call.</summary>
     public static MetaGraphClient Client(
         IOptions<MetaOptions> options, IOptions<RateGateOptions> pacing, IRateGate gate, IPageSizeMemory pageSizes, TimeProvider time, ILoggerFactory logs) =>
@@ -79,7 +86,9 @@ public static class CannedGraph
                 : path.EndsWith("/adsets", StringComparison.Ordinal) ? AdSetRow
                 : AdRow;
             var next = last ? "" : ",\"next\":\"" + url.GetLeftPart(UriPartial.Path) + url.Query + "&after=MQ\"";
-            var body = "{\"data\":[" + row(last ? "2" : "1") + "],\"paging\":{\"cursors\":{\"before\":\"MA\",\"after\":\"MQ\"}" + next + "}}";
+            var first = last ? RowsPerPage + 1 : 1;
+            var rows = string.Join(',', Enumerable.Range(first, RowsPerPage).Select(i => row(i.ToString(CultureInfo.InvariantCulture))));
+            var body = "{\"data\":[" + rows + "],\"paging\":{\"cursors\":{\"before\":\"MA\",\"after\":\"MQ\"}" + next + "}}";
             var response = new HttpResponseMessage(HttpStatusCode.OK)
             {
                 Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)),

@@ -2,6 +2,7 @@ using System.Text;
 using MetaAdsSync.Orchestrator.Persistence;
 using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Orchestrator.Saga;
+using MetaAdsSync.ServiceDefaults;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -10,10 +11,10 @@ using Npgsql;
 namespace MetaAdsSync.Orchestrator;
 
 /// <summary>
-/// Runs the saga's hot path against the database once before the bus starts (it is registered after the schema
+/// Runs the saga's hot path against the database before the bus starts (it is registered after the schema
 /// migration and ahead of MassTransit): EF Core builds its model (a new account's first insert and the planner's reads
-/// use it), the repository's load runs once, the saga's pooled connections open, and the planner's reads run once for an
-/// account that does not exist, in a transaction rolled back (EF Core compiles each SQL query at its first use and Npgsql
+/// use it), the repository's load runs, the saga's pooled connections open, and the planner's reads run for an
+/// account that does not exist, each <see cref="JitSettleHold.CallsBeforeTierOne"/> times, in a transaction rolled back (EF Core compiles each SQL query at its first use and Npgsql
 /// resolves each parameter and column type once; without this the first sync after a start paid that on its critical
 /// path), and the ledger's JSON contract is built. Writes nothing; never stops the host.
 /// </summary>
@@ -26,8 +27,13 @@ sealed class SagaWarmUp(IDbContextFactory<SyncDbContext> contexts, IServiceScope
     {
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => LoadAsync(cancellationToken)));
-            await PlannerReadsAsync(cancellationToken);
+            // As often as it takes for the runtime to recompile the code at tier 1 before the host is ready (JitSettleHold).
+            for (var i = 0; i < JitSettleHold.CallsBeforeTierOne; i++)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => LoadAsync(cancellationToken)));
+                await PlannerReadsAsync(cancellationToken);
+            }
+
             // The same two calls as the row's write and read (AccountSyncRows).
             AccountSyncStateMap.FromJson<RunLedger>(Encoding.UTF8.GetString(AccountSyncStateMap.ToUtf8Json(new RunLedger())));
             logger.LogInformation("The saga's path warmed: repository load, planner reads, ledger JSON");

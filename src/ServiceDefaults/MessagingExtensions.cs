@@ -22,6 +22,7 @@ public static class MessagingExtensions
             builder.Services.AddSingleton(warmUp);
             builder.Services.AddSingleton<MessagingWarmUp>();
             builder.Services.AddBusObserver(sp => sp.GetRequiredService<MessagingWarmUp>());
+            builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<MessagingWarmUp>());
             builder.Services.AddHealthChecks().AddCheck<MessagingWarmUp>("messaging-warm-up", HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]);
         }
 

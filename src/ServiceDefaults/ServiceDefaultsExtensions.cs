@@ -37,6 +37,13 @@ public static class ServiceDefaultsExtensions
             {
                 builder.Services.AddSingleton(priority);
             }
+
+            if (builder.Configuration.GetValue("JitSettle:Enabled", true))
+            {
+                builder.Services.AddSingleton<JitSettleHold>();
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<JitSettleHold>());
+                builder.Services.AddHealthChecks().AddCheck<JitSettleHold>("jit-settle", HealthStatus.Unhealthy, [ReadyTag]);
+            }
         }
 
         builder.Logging.AddSimpleConsole(o =>

@@ -18,6 +18,9 @@ public static class HostSettings
             ["Gateway__SagaAnswerTimeout"] = "00:01:00",
             // Tests sweep on purpose, never on a timer.
             ["Scheduler__Enabled"] = "false",
+            // Tests wait for hosts that serve, not for hosts that are warm: readiness would wait seconds more for the JIT
+            // (JitSettleHold). The bench turns it back on.
+            ["JitSettle__Enabled"] = "false",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {

@@ -66,11 +66,13 @@ public static class SyncEndpoints
             return problem!;
         }
 
-        // The refresh runs alongside the sync, not before it: a known account starts at once.
-        var refresh = refresher.RefreshAsync();
+        // The refresh runs alongside the sync, not before it: a known account's request goes to the saga first, and the
+        // refresh starts after it (its Graph call and writes would otherwise share the cores with the request's own path).
+        Task<bool>? refreshing = null;
+        Task<bool> Refresh() => refreshing ??= refresher.RefreshAsync();
         if (body.AccountsOnly)
         {
-            var refreshed = await refresh;
+            var refreshed = await Refresh();
             return Results.Ok(SyncRequestAnswer.Listed(refreshed, await accounts.ListAsync(caller.Scope, cancellationToken)));
         }
 
@@ -80,7 +82,7 @@ public static class SyncEndpoints
         var access = caller.Sees(accountId) ? await accounts.AccessAsync(accountId, cancellationToken) : null;
         if (access is not { Accessible: true })
         {
-            await refresh;
+            await Refresh();
             access = caller.Sees(accountId) ? await accounts.AccessAsync(accountId, cancellationToken) : null;
             if (access is null)
             {
@@ -102,7 +104,9 @@ public static class SyncEndpoints
         Response<SyncAccepted, SyncRejected> answer;
         try
         {
-            answer = await saga.GetResponse<SyncAccepted, SyncRejected>(message, cancellationToken, RequestTimeout.After(ms: (int)options.Value.SagaAnswerTimeout.TotalMilliseconds));
+            var asked = saga.GetResponse<SyncAccepted, SyncRejected>(message, cancellationToken, RequestTimeout.After(ms: (int)options.Value.SagaAnswerTimeout.TotalMilliseconds));
+            _ = Refresh();
+            answer = await asked;
         }
         catch (RequestTimeoutException)
         {
@@ -110,7 +114,7 @@ public static class SyncEndpoints
         }
 
         // The sync is already running; a slow Meta must not hold the answer (the refresh goes on in the background).
-        var accountsRefreshed = await Settled(refresh, TimeSpan.FromSeconds(5));
+        var accountsRefreshed = await Settled(Refresh(), TimeSpan.FromSeconds(5));
         if (answer.Is(out Response<SyncAccepted>? acceptedResponse))
         {
             var accepted = acceptedResponse!.Message;

@@ -114,6 +114,28 @@ public class When_the_hosts_start(RabbitMqFixture rabbit) : IClassFixture<Rabbit
     }
 
     [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public async Task Should_report_ready_only_once_the_JIT_has_settled_unless_told_not_to(string enabled, bool waits)
+    {
+        var (postgres, _) = await PostgresFixture.CreateDatabaseAsync();
+        var extra = new Dictionary<string, string> { ["JitProfile__Directory"] = "", ["JitSettle__Enabled"] = enabled };
+        await using var host = HostProcess.Start("Orchestrator", HostSettings.For(postgres, rabbit, extra));
+        await host.WaitUntilReadyAsync(ReadyTimeout);
+
+        if (waits)
+        {
+            // Written before the hold lets go; the output reaches the test through a pipe, so allow it a moment.
+            await Eventually.TrueAsync(() => Regex.IsMatch(host.Output, @"JIT settled in \d+ ms after the start: \d+ methods compiled meanwhile"),
+                "the host said the JIT settled", TimeSpan.FromSeconds(10));
+        }
+        else
+        {
+            Assert.DoesNotContain("JIT settled", host.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Hosts))]
     public void Should_run_from_ReadyToRun_images_of_their_code_and_packages(string host)
     {

@@ -23,6 +23,7 @@ public class When_a_fetcher_host_starts_with_a_bad_setting(RabbitMqFixture rabbi
         { "EntityFetcher", "JitProfile__RecordFor", "00:00:00", "JitProfile:RecordFor" },
         { "InsightFetcher", "JitProfile__RecordFor", "a minute", "JitProfile:RecordFor" },
         { "EntityFetcher", "BackgroundJit__LowPriority", "sometimes", "BackgroundJit:LowPriority" },
+        { "EntityFetcher", "JitSettle__Enabled", "sometimes", "JitSettle:Enabled" },
     };
 
     [Theory]
