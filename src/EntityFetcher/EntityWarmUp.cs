@@ -7,7 +7,7 @@ using Npgsql;
 
 namespace MetaAdsSync.EntityFetcher;
 
-/// <summary>A page of each level (<see cref="CannedGraph.RowsPerPage"/> rows) written as <see cref="EntitySync"/> writes a level's last page (the status comparison, the upsert, the completion), and its freshness read.</summary>
+/// <summary>A page of each level written as <see cref="EntitySync"/> writes a level's last page (the status comparison, the upsert, the completion), and its freshness read.</summary>
 sealed class EntityWarmUp(NpgsqlDataSource database, HealthCheckService health, GraphPathWarmUp graph, TimeProvider time, ILogger<EntityWarmUp> logger)
     : StorePathWarmUp(database, health, graph, logger)
 {
@@ -19,10 +19,8 @@ sealed class EntityWarmUp(NpgsqlDataSource database, HealthCheckService health, 
         foreach (var level in (EntityLevel[])[EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad])
         {
             await EntityUpserts.LastFullSyncAsync(connection, NoAccount, level, cancellationToken);
-            var page = Enumerable.Range(0, CannedGraph.RowsPerPage)
-                .Select(i => new MetaEntity(MadeUpId(writer, i), level, "warm-up", "ACTIVE", "ACTIVE", now, now, CampaignId: "0", AdSetId: "0", CreativeJson: "{}"))
-                .ToList();
-            await EntitySync.WritePageAsync(connection, NoAccount, level, page, completes: true, Guid.Empty, now, now, cancellationToken);
+            MetaEntity entity = new(MadeUpId(writer), level, "warm-up", "ACTIVE", "ACTIVE", now, now, CampaignId: "0", AdSetId: "0", CreativeJson: "{}");
+            await EntitySync.WritePageAsync(connection, NoAccount, level, [entity], completes: true, Guid.Empty, now, now, cancellationToken);
         }
     }
 }

@@ -24,15 +24,21 @@ public abstract class StorePathWarmUp(NpgsqlDataSource database, HealthCheckServ
     static readonly TimeSpan SchemaWait = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// How many times the paths run: as often as the runtime calls a method before it recompiles it at tier 1, so the
+    /// How many times the read path runs: as often as the runtime calls a method before it recompiles it at tier 1, so the
     /// code a sync runs once per page (and, on canned pages of <see cref="CannedGraph.RowsPerPage"/> rows, once per row)
     /// is recompiled during the warm-up instead of during the first sync, and readiness waits for those recompiles
-    /// (<see cref="ServiceDefaults.JitSettleHold"/>). Measured with 2ezi --restarts 3 (every host restarted, three times):
-    /// the hosts compiled 300-1,200 methods each during the first sync after a restart instead of 870-2,800, and every
-    /// process used 1.4 s of CPU in it instead of 2.0 s. Two rounds before: the first only compiles, the second takes the branches a
-    /// first call skips.
+    /// (<see cref="ServiceDefaults.JitSettleHold"/>).
     /// </summary>
-    const int Rounds = ServiceDefaults.JitSettleHold.CallsBeforeTierOne;
+    const int ReadRounds = ServiceDefaults.JitSettleHold.CallsBeforeTierOne;
+
+    /// <summary>
+    /// How many times the write path runs on one connection: the first compiles it, the second takes the branches a first
+    /// call skips. Not more: each rolled-back row is a dead row, and on a new database (no live rows yet) more than
+    /// autovacuum's 50 made it vacuum the empty table, after which the planner took it for empty (its row count 0) until
+    /// the next analyze: the first syncs' upserts ran 5× slower (30 writes of 25 rows, the CPU-bound scale bench,
+    /// 2026-12-07: 37.9 against 7.0 ms per ads page).
+    /// </summary>
+    const int WriteRounds = 2;
 
     /// <summary>No Meta ad account has this id.</summary>
     protected const string NoAccount = "act_0";
@@ -46,8 +52,8 @@ public abstract class StorePathWarmUp(NpgsqlDataSource database, HealthCheckServ
     /// </summary>
     protected abstract Task WriteAsync(NpgsqlConnection connection, int writer, CancellationToken cancellationToken);
 
-    /// <summary>The id of the <paramref name="row"/>-th made-up row of <paramref name="writer"/>.</summary>
-    protected static string MadeUpId(int writer, int row) => (writer * CannedGraph.RowsPerPage + row).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The id of <paramref name="writer"/>'s made-up row.</summary>
+    protected static string MadeUpId(int writer) => writer.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -63,9 +69,13 @@ public abstract class StorePathWarmUp(NpgsqlDataSource database, HealthCheckServ
             watch.Restart();
             var (entities, insights) = Reads;
             var rows = 0;
-            for (var i = 0; i < Rounds; i++)
+            for (var i = 0; i < ReadRounds; i++)
             {
                 rows += await graph.ReadAsync(NoAccount, entities, insights, cancellationToken);
+            }
+
+            for (var i = 0; i < WriteRounds; i++)
+            {
                 await WriteRolledBackAsync(0, cancellationToken);
             }
 
@@ -73,8 +83,8 @@ public abstract class StorePathWarmUp(NpgsqlDataSource database, HealthCheckServ
             // whose caches of the tables and statements are filled by its first statements.
             await Task.WhenAll(Enumerable.Range(0, StorageWarmUp.Connections).Select(writer => WriteRolledBackAsync(writer, cancellationToken)));
 
-            logger.LogInformation("The read and write paths warmed in {Elapsed} ms: {Rounds} round(s), {Rows} canned rows read through the Graph client and the rate gate, a page of each level written and rolled back",
-                watch.ElapsedMilliseconds, Rounds, rows);
+            logger.LogInformation("The read and write paths warmed in {Elapsed} ms: {Rows} canned rows read through the Graph client and the rate gate in {Rounds} round(s), a page of each level written and rolled back {Writes} time(s) and once on each of {Connections} connections",
+                watch.ElapsedMilliseconds, rows, ReadRounds, WriteRounds, StorageWarmUp.Connections);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or GraphApi.GraphApiException)
         {

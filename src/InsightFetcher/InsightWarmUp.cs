@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace MetaAdsSync.InsightFetcher;
 
-/// <summary>A page of each level (<see cref="CannedGraph.RowsPerPage"/> rows) written as <see cref="InsightSync"/> writes a preset read and a daily read.</summary>
+/// <summary>A row of each level written as <see cref="InsightSync"/> writes a preset read and a daily read.</summary>
 sealed class InsightWarmUp(NpgsqlDataSource database, HealthCheckService health, GraphPathWarmUp graph, TimeProvider time, ILogger<InsightWarmUp> logger)
     : StorePathWarmUp(database, health, graph, logger)
 {
@@ -18,9 +18,9 @@ sealed class InsightWarmUp(NpgsqlDataSource database, HealthCheckService health,
         var day = DateOnly.FromDateTime(now.UtcDateTime);
         foreach (var level in (EntityLevel[])[EntityLevel.Campaign, EntityLevel.AdSet, EntityLevel.Ad])
         {
-            var rows = Enumerable.Range(0, CannedGraph.RowsPerPage).Select(i => new MetaInsight(MadeUpId(writer, i), level, day, day, 1, 1, 1, 1m, 1m, 1m, 1m, 1m, "[]")).ToList();
-            await StorageRows.UpsertInsightsAsync(connection, NoAccount, level, "last_7d", rows, now, Guid.Empty, now, cancellationToken);
-            await StorageRows.UpsertDailyInsightsAsync(connection, NoAccount, level, rows, now, Guid.Empty, now, cancellationToken);
+            MetaInsight row = new(MadeUpId(writer), level, day, day, 1, 1, 1, 1m, 1m, 1m, 1m, 1m, "[]");
+            await StorageRows.UpsertInsightsAsync(connection, NoAccount, level, "last_7d", [row], now, Guid.Empty, now, cancellationToken);
+            await StorageRows.UpsertDailyInsightsAsync(connection, NoAccount, level, [row], now, Guid.Empty, now, cancellationToken);
         }
     }
 }

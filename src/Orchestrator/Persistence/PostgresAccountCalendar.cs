@@ -1,6 +1,8 @@
 using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace MetaAdsSync.Orchestrator.Persistence;
 
@@ -9,10 +11,14 @@ public sealed class PostgresAccountCalendar(SagaTransaction transaction, TimePro
 {
     public async Task<DateOnly> TodayAsync(string accountId, CancellationToken cancellationToken)
     {
-        // By key: one row or none (Single says so; First without an ORDER BY drew EF Core's warning on every run).
-        var timezone = await transaction.Db.Database.SqlQuery<string?>($"""
-            SELECT timezone AS "Value" FROM ad_accounts WHERE id = {accountId}
-            """).SingleOrDefaultAsync(cancellationToken);
+        // A plain command on the saga's connection, as the planner's other reads: EF Core's SqlQuery compiled a query at
+        // its first use, in the first sync after a start (the run's start waits for the plan).
+        var connection = transaction.Db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction.Db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = "SELECT timezone FROM ad_accounts WHERE id = @id";
+        command.Parameters.Add(new NpgsqlParameter("id", accountId));
+        var timezone = await command.ExecuteScalarAsync(cancellationToken) as string;
         var today = AccountCalendar.Today(timezone, time.GetUtcNow(), out var known);
         if (!known)
         {
