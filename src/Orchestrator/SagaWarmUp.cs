@@ -27,10 +27,12 @@ sealed class SagaWarmUp(IDbContextFactory<SyncDbContext> contexts, IServiceScope
     {
         try
         {
-            // As often as it takes for the runtime to recompile the code at tier 1 before the host is ready (JitSettleHold).
+            // Four at once open the pool's connections; then as often as it takes for the runtime to recompile the code
+            // at tier 1 before the host is ready (JitSettleHold).
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => LoadAsync(cancellationToken)));
             for (var i = 0; i < JitSettleHold.CallsBeforeTierOne; i++)
             {
-                await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => LoadAsync(cancellationToken)));
+                await LoadAsync(cancellationToken);
                 await PlannerReadsAsync(cancellationToken);
             }
 

@@ -112,18 +112,9 @@ public sealed class JitProfileRecorder(JitProfile profile, IHostApplicationLifet
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled()))
+        if (!await lifetime.StartedAsync(stoppingToken))
         {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
 
         logger.LogInformation("JIT profile: played back {Bytes} bytes at start; recording for {RecordFor}", profile.Record(), profile.RecordFor);

@@ -32,10 +32,9 @@ public sealed class JitSettleHold(IHostApplicationLifetime lifetime, ILogger<Jit
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        if (!await lifetime.StartedAsync(stoppingToken))
         {
-            await started.Task.WaitAsync(stoppingToken);
+            return;
         }
 
         _hold.StartCounting();
