@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,6 +22,7 @@ sealed class Report(string scenario, string command, string? fileName = null)
     readonly JsonArray _goals = [];
     readonly JsonArray _notes = [];
     readonly JsonObject _values = [];
+    readonly double _probeAtStart = Machine.ProbeCpuMs();
 
     /// <summary>A paragraph of the markdown; a note of the JSON.</summary>
     public void Line(string text = "")
@@ -66,13 +68,15 @@ sealed class Report(string scenario, string command, string? fileName = null)
     public async Task WriteAsync()
     {
         var load = Machine.LoadAverage();
+        var probeAtEnd = Machine.ProbeCpuMs();
         var commit = await Machine.CommitAsync();
         var date = DateTimeOffset.UtcNow;
         var text = new StringBuilder()
             .AppendLine($"# Benchmark: {scenario}")
             .AppendLine()
             .AppendLine($"- Date: {date:yyyy-MM-dd HH:mm} UTC")
-            .AppendLine($"- Machine: {Environment.ProcessorCount} cores, {Machine.MemoryGiB():F0} GiB, load average at the end {Machine.Text(load)}")
+            .AppendLine($"- Machine: {Environment.ProcessorCount} cores, {Machine.MemoryGiB():F0} GiB, load average at the end {Machine.Text(load)}; " +
+                $"the fixed CPU probe took {_probeAtStart:F0} ms at the start and {probeAtEnd:F0} ms at the end")
             .AppendLine($"- Commit: {commit}")
             .AppendLine($"- Command: `{command}`")
             .AppendLine()
@@ -87,6 +91,8 @@ sealed class Report(string scenario, string command, string? fileName = null)
                 ["cores"] = Environment.ProcessorCount,
                 ["memoryGiB"] = Math.Round(Machine.MemoryGiB(), 1),
                 ["loadAverage"] = Machine.Json(load),
+                ["probeCpuMsAtStart"] = Math.Round(_probeAtStart, 1),
+                ["probeCpuMsAtEnd"] = Math.Round(probeAtEnd, 1),
             },
             ["commit"] = commit,
             ["command"] = command,
@@ -168,6 +174,50 @@ static class Machine
         File.Exists("/proc/loadavg")
             ? File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()
             : [];
+
+    /// <summary>
+    /// The CPU time, in ms, of one fixed piece of work on a thread of its own (xorshift steps over a 4 MB array). This
+    /// machine is a VM whose speed swings with its neighbours, unseen in its own load average or steal time: the same
+    /// loop took from 0.41 to 0.76 s of CPU minutes apart. Every figure of CPU per entity or per event moves with it, so
+    /// the report gives it at the start and the end. Reads the thread's own time on the CPU from /proc (nanoseconds);
+    /// NaN where there is none.
+    /// </summary>
+    public static double ProbeCpuMs()
+    {
+        const string Schedstat = "/proc/thread-self/schedstat";
+        if (!File.Exists(Schedstat))
+        {
+            return double.NaN;
+        }
+
+        var cpuMs = double.NaN;
+        var thread = new Thread(() =>
+        {
+            var started = OnCpuNanoseconds();
+            Work();
+            cpuMs = (OnCpuNanoseconds() - started) / 1e6;
+        });
+        thread.Start();
+        thread.Join();
+        return cpuMs;
+
+        // Compiled optimized at once: tier-0 code and on-stack replacement would make the first probe of a run differ.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+        static void Work()
+        {
+            var data = new uint[1 << 20];
+            uint x = 2463534242;
+            for (var i = 0; i < 150_000_000; i++)
+            {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                data[x & (data.Length - 1)] += x;
+            }
+        }
+
+        static long OnCpuNanoseconds() => long.Parse(File.ReadAllText(Schedstat).Split(' ')[0], CultureInfo.InvariantCulture);
+    }
 
     public static string Text(double[] load) => load.Length == 0 ? "n/a" : string.Join(" ", load.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)));
 
