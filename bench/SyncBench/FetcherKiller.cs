@@ -4,9 +4,11 @@ namespace MetaAdsSync.SyncBench;
 
 /// <summary>
 /// Every <c>every</c>, SIGKILLs one running fetcher (an EntityFetcher and an InsightFetcher in turn) and starts a
-/// replacement with the same settings, until stopped: the faults-at-scale run. The next kill waits until the replacement
-/// is ready: on a loaded machine a host can take longer to start than the interval, and killing fetchers faster than
-/// they start leaves none working.
+/// replacement with the same settings, until stopped: the faults-at-scale run. The victim is the longest-running fetcher
+/// of its kind, never a replacement still starting: on a loaded machine a host can take longer to start than the
+/// interval (readiness waits for its warm-ups and its JIT to settle), and killing fetchers before they work would
+/// leave none working. The kills keep their pace all the same (waiting for each replacement to be ready made them
+/// one every 30-45 s in a run told 15 s); a tick that finds no ready fetcher of its kind passes.
 /// </summary>
 sealed class FetcherKiller
 {
@@ -14,6 +16,7 @@ sealed class FetcherKiller
     readonly OurSystem _system;
     readonly CancellationTokenSource _stop = new();
     readonly Task _loop;
+    readonly Dictionary<HostProcess, Task> _starting = [];
     int _kills;
 
     public FetcherKiller(OurSystem system, TimeSpan every)
@@ -36,6 +39,8 @@ sealed class FetcherKiller
         }
 
         _stop.Dispose();
+        // A replacement that never became ready fails the run here, not unseen.
+        await Task.WhenAll(_starting.Values);
         return _kills;
     }
 
@@ -45,16 +50,19 @@ sealed class FetcherKiller
         while (await timer.WaitForNextTickAsync(stop))
         {
             var project = Fetchers[_kills % Fetchers.Length];
-            if (_system.Hosts.FirstOrDefault(h => h.Project == project && !h.HasExited) is not { } victim)
+            if (_system.Hosts.FirstOrDefault(h => h.Project == project && !h.HasExited && IsReady(h)) is not { } victim)
             {
                 continue;
             }
 
             victim.Kill();
             var replacement = _system.StartHost(project);
+            _starting[replacement] = replacement.WaitUntilReadyAsync(TimeSpan.FromMinutes(3));
             _kills++;
             Console.WriteLine($"killed {project} (pid {victim.ProcessId}) and started a replacement; {_kills} kill(s) so far");
-            await replacement.WaitUntilReadyAsync(TimeSpan.FromMinutes(3)).WaitAsync(stop);
         }
     }
+
+    /// <summary>Hosts the bench started ready; a replacement once its readiness was seen.</summary>
+    bool IsReady(HostProcess host) => !_starting.TryGetValue(host, out var ready) || ready.IsCompletedSuccessfully;
 }
