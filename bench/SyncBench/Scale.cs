@@ -109,6 +109,10 @@ static class Scale
 
             var kills = killer is null ? 0 : await killer.StopAsync();
             var usage = await meter.StopAsync();
+            if (killer is not null)
+            {
+                await killer.ReplacementsReadyAsync();
+            }
             var sagaEvents = await ours.SagaEventsAsync() - sagaEventsBefore;
             var statements = await StatementStats.TopAsync(database, TopStatements);
             var data = await simulator.CompareAsync(database, ids);
