@@ -177,9 +177,9 @@ static class Machine
 
     /// <summary>
     /// The CPU time, in ms, of one fixed piece of work on a thread of its own (xorshift steps over a 4 MB array). This
-    /// machine is a VM whose speed swings with its neighbours, unseen in its own load average or steal time: the same
-    /// loop took from 0.41 to 0.76 s of CPU minutes apart. Every figure of CPU per entity or per event moves with it, so
-    /// the report gives it at the start and the end. Reads the thread's own time on the CPU from /proc (nanoseconds);
+    /// machine is a VM whose speed swings with its neighbours, unseen in its own load average or steal time: one fixed
+    /// loop took from 0.39 to 0.76 s of CPU minutes apart, our processes idle. Every figure of CPU per entity or per event
+    /// moves with it, so the report gives it at the start and the end (~280-300 ms here when quiet). Reads the thread's own time on the CPU from /proc (nanoseconds);
     /// NaN where there is none.
     /// </summary>
     public static double ProbeCpuMs()
