@@ -27,9 +27,9 @@ sealed class SagaWarmUp(IDbContextFactory<SyncDbContext> contexts, IServiceScope
     {
         try
         {
-            // Four at once open the pool's connections; then as often as it takes for the runtime to recompile the code
-            // at tier 1 before the host is ready (JitSettleHold).
-            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => LoadAsync(cancellationToken)));
+            // As many at once as a sync first asks for (StorageWarmUp.Connections) open the pool's connections; then as
+            // often as it takes for the runtime to recompile the code at tier 1 before the host is ready (JitSettleHold).
+            await Task.WhenAll(Enumerable.Range(0, StorageWarmUp.Connections).Select(_ => LoadAsync(cancellationToken)));
             for (var i = 0; i < JitSettleHold.CallsBeforeTierOne; i++)
             {
                 await LoadAsync(cancellationToken);

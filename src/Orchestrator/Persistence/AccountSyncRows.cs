@@ -1,8 +1,6 @@
 using System.Data.Common;
 using MetaAdsSync.Storage;
 using MetaAdsSync.Storage.Entities;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -40,7 +38,7 @@ static class AccountSyncRows
     /// <summary>The account's saga as committed (null when it has none), in <paramref name="db"/>'s transaction.</summary>
     public static async Task<AccountSyncState?> LoadAsync(SyncDbContext db, Guid correlationId, CancellationToken cancellationToken)
     {
-        await using var command = Command(db, Select);
+        await using var command = SagaTransaction.Command(db, Select);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = correlationId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -52,7 +50,7 @@ static class AccountSyncRows
     /// </summary>
     public static async Task<bool> UpdateAsync(SyncDbContext db, AccountSyncState s, CancellationToken cancellationToken)
     {
-        await using var command = Command(db, Update);
+        await using var command = SagaTransaction.Command(db, Update);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<Guid> { TypedValue = s.CorrelationId });
         p.Add(new NpgsqlParameter<uint> { TypedValue = s.Version, NpgsqlDbType = NpgsqlDbType.Xid });
@@ -123,9 +121,6 @@ static class AccountSyncRows
         ErrorKind = r.IsDBNull(26) ? null : r.GetString(26),
         ErrorDetail = r.IsDBNull(27) ? null : r.GetString(27),
     };
-
-    static NpgsqlCommand Command(SyncDbContext db, string sql) =>
-        new(sql, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
 
     static NpgsqlParameter Text(string? value) => value is null
         ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }

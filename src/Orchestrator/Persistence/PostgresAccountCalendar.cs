@@ -1,7 +1,5 @@
 using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Storage;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace MetaAdsSync.Orchestrator.Persistence;
@@ -13,10 +11,7 @@ public sealed class PostgresAccountCalendar(SagaTransaction transaction, TimePro
     {
         // A plain command on the saga's connection, as the planner's other reads: EF Core's SqlQuery compiled a query at
         // its first use, in the first sync after a start (the run's start waits for the plan).
-        var connection = transaction.Db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction.Db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = "SELECT timezone FROM ad_accounts WHERE id = @id";
+        await using var command = transaction.Command("SELECT timezone FROM ad_accounts WHERE id = @id");
         command.Parameters.Add(new NpgsqlParameter("id", accountId));
         var timezone = await command.ExecuteScalarAsync(cancellationToken) as string;
         var today = AccountCalendar.Today(timezone, time.GetUtcNow(), out var known);

@@ -3,8 +3,6 @@ using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.Orchestrator.Planning;
 using MetaAdsSync.Orchestrator.Saga;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace MetaAdsSync.Orchestrator.Persistence;
@@ -60,10 +58,7 @@ public sealed class PostgresAccountShapes(
 
     public async Task<AccountShape> ReadAsync(string accountId, CancellationToken cancellationToken)
     {
-        var connection = transaction.Db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction.Db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = Shape;
+        await using var command = transaction.Command(Shape);
         Add(command, "account", accountId);
         Add(command, "eligible", InsightEligibility.Statuses.ToArray());
         Add(command, "learned_since", time.GetUtcNow() - PageLimitsForgotten);

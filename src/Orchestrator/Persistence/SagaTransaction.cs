@@ -1,5 +1,7 @@
 using MetaAdsSync.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace MetaAdsSync.Orchestrator.Persistence;
 
@@ -25,6 +27,13 @@ public sealed class SagaTransaction
             await Db.Database.BeginTransactionAsync(cancellationToken);
         }
     }
+
+    /// <summary>A plain command on the delivery's connection, in its transaction if it has one: the saga's reads and writes by hand.</summary>
+    public NpgsqlCommand Command(string sql) => Command(Db, sql);
+
+    /// <summary>A plain command on <paramref name="db"/>'s open connection, in its transaction if it has one.</summary>
+    internal static NpgsqlCommand Command(SyncDbContext db, string sql) =>
+        new(sql, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
 
     internal IDisposable Enlist(SyncDbContext db)
     {
