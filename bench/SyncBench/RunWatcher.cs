@@ -6,11 +6,13 @@ namespace MetaAdsSync.SyncBench;
 /// <summary>
 /// Tells waiters when their runs have finished, with one query for every outstanding run every
 /// <see cref="Interval"/> (the saga writes a run's <c>sync_runs</c> row when it ends), so that waiting for 200 runs costs
-/// the system under test what waiting for one does. The time a run took is read from that row, not from when it was seen.
+/// the system under test what waiting for one does. The time a run took is read from that row, not from when it was seen,
+/// so the interval only delays when the bench notices, and every poll is CPU of the bench and of PostgreSQL counted in the
+/// figures it measures (at 50 ms: 969 queries in a 49 s latency-bound run).
 /// </summary>
 sealed class RunWatcher : IAsyncDisposable
 {
-    static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
+    static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
     readonly NpgsqlDataSource _database;
     readonly ConcurrentDictionary<Guid, TaskCompletionSource<FinishedRun>> _waiting = new();
     readonly CancellationTokenSource _stop = new();
