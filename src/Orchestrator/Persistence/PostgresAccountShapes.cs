@@ -22,7 +22,7 @@ public sealed class PostgresAccountShapes(
     // plan cost the Orchestrator's backends 7.4 s of PostgreSQL CPU in a run against 3.0 s.
     // Whether a later run wrote rows of a level is the account's newest run_started_at (its rows, by the account's index),
     // not an EXISTS: that one expected an early match and scanned every account's campaigns and ad sets when there was
-    // none, the usual answer (40 accounts: 2–21 ms a read against 0.3–0.6 ms).
+    // none, the usual answer (the latency-bound scale bench, 40 accounts: 21.6 ms a read against 1.4 ms).
     const string Shape = """
         WITH s AS MATERIALIZED (
             SELECT campaign_id, count(*) AS n, count(*) FILTER (WHERE effective_status = ANY(@eligible)) AS eligible
