@@ -1,4 +1,3 @@
-using System.Data.Common;
 using MetaAdsSync.Contracts;
 using MetaAdsSync.GraphApi;
 using MetaAdsSync.Orchestrator.Planning;
@@ -62,13 +61,13 @@ public sealed class PostgresAccountShapes(
     public async Task<AccountShape> ReadAsync(string accountId, CancellationToken cancellationToken)
     {
         await using var command = transaction.Command(Shape);
-        Add(command, "account", accountId);
-        Add(command, "eligible", InsightEligibility.Statuses.ToArray());
-        Add(command, "learned_since", time.GetUtcNow() - PageLimitsForgotten);
+        command.Parameters.AddWithValue("account", accountId);
+        command.Parameters.AddWithValue("eligible", InsightEligibility.Statuses.ToArray());
+        command.Parameters.AddWithValue("learned_since", time.GetUtcNow() - PageLimitsForgotten);
         // The gate's own count of the budget window (RateGateStatements): slices of BudgetWindow / BudgetSlices.
-        Add(command, "slice_seconds", gate.Value.BudgetWindow.TotalSeconds / RateGateOptions.BudgetSlices);
-        Add(command, "counted_slices", RateGateOptions.BudgetSlices + RateGateOptions.SlicesBeyondWindow);
-        Add(command, "daily_days", sync.Value.DailyInsightDays);
+        command.Parameters.AddWithValue("slice_seconds", gate.Value.BudgetWindow.TotalSeconds / RateGateOptions.BudgetSlices);
+        command.Parameters.AddWithValue("counted_slices", RateGateOptions.BudgetSlices + RateGateOptions.SlicesBeyondWindow);
+        command.Parameters.AddWithValue("daily_days", sync.Value.DailyInsightDays);
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var campaigns = new List<CampaignShape>();
@@ -137,13 +136,5 @@ public sealed class PostgresAccountShapes(
         }
 
         return new AccountShape(campaigns, pageLimits, levelsRead, entities, insights, windowUsed, dailyRows, lastRead, unsettled);
-    }
-
-    static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }
